@@ -1,0 +1,32 @@
+package dev.quarry;
+
+import dev.quarry.dataset.LoadArguments;
+import dev.quarry.dataset.LoadCommand;
+import io.quarkus.runtime.Quarkus;
+import io.quarkus.runtime.annotations.QuarkusMain;
+
+/**
+ * Serves by default; {@code load --scale N} loads TPC-H into the configured database and exits.
+ * The load's arguments are checked before anything starts, so a bad one changes nothing.
+ */
+@QuarkusMain
+public class QuarryMain {
+
+    public static void main(String... args) {
+        if (args.length == 0 || !args[0].equals("load")) {
+            Quarkus.run(args);
+            return;
+        }
+        try {
+            LoadArguments.parse(args);
+        } catch (IllegalArgumentException e) {
+            System.err.println("quarry load: " + e.getMessage());
+            System.exit(2);
+        }
+        // a batch job: no HTTP listener, no load of the default scale at startup
+        System.setProperty("quarkus.http.host-enabled", "false");
+        System.setProperty("quarry.dataset.load-on-start", "none");
+        System.setProperty("quarry.templates.check-on-start", "false");
+        Quarkus.run(LoadCommand.class, args);
+    }
+}

@@ -1,0 +1,34 @@
+package dev.quarry.dataset;
+
+import jakarta.annotation.Priority;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Singleton;
+import jakarta.interceptor.Interceptor;
+
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.jboss.logging.Logger;
+
+import dev.quarry.database.EmbeddedDatabase;
+import io.quarkus.runtime.StartupEvent;
+
+/**
+ * Gives the embedded database its dataset on the first start, so one command shows real data.
+ * A configured (external) database is never written to at startup: it is loaded with the
+ * {@code load} command.
+ */
+@Singleton
+public class DatasetBootstrap {
+
+    private static final Logger LOG = Logger.getLogger(DatasetBootstrap.class);
+
+    void loadIfEmpty(@Observes @Priority(Interceptor.Priority.PLATFORM_BEFORE + 10) StartupEvent event,
+            EmbeddedDatabase embedded, DatasetLoader loader,
+            @ConfigProperty(name = "quarry.dataset.load-on-start") String scale) {
+        if (!embedded.isActive() || scale.equals("none")) {
+            return;
+        }
+        loader.current().ifPresentOrElse(
+                dataset -> LOG.infof("TPC-H scale %s is loaded (%,d rows)", dataset.scale().toPlainString(), dataset.rows()),
+                () -> loader.load(ScaleFactor.parse(scale), false, LOG::info));
+    }
+}
