@@ -1,0 +1,58 @@
+package dev.quarry.encode;
+
+import java.util.List;
+import java.util.OptionalInt;
+
+import io.vertx.mutiny.sqlclient.Row;
+
+/** The JSON documents around rows: a page, and the meta and end events of a stream. */
+public final class ResultDocuments {
+
+    private ResultDocuments() {
+    }
+
+    /** {@code {"query", "columns": [{"name", "type"}], "rows": [{...}], "page": {"limit", "next"}}} */
+    public static byte[] page(String query, RowEncoder encoder, List<Row> rows, OptionalInt limit, String next) {
+        return RowEncoder.JsonWriting.bytes(out -> {
+            out.writeStartObject();
+            out.writeStringField("query", query);
+            out.writeFieldName("columns");
+            encoder.writeColumns(out);
+            out.writeArrayFieldStart("rows");
+            for (Row row : rows) {
+                encoder.writeObject(out, row);
+            }
+            out.writeEndArray();
+            out.writeObjectFieldStart("page");
+            if (limit.isPresent()) {
+                out.writeNumberField("limit", limit.getAsInt());
+            } else {
+                out.writeNullField("limit");
+            }
+            out.writeStringField("next", next);
+            out.writeEndObject();
+            out.writeEndObject();
+        });
+    }
+
+    /** {@code {"query", "columns": [...]}}: the first event of a stream. */
+    public static byte[] meta(String query, RowEncoder encoder) {
+        return RowEncoder.JsonWriting.bytes(out -> {
+            out.writeStartObject();
+            out.writeStringField("query", query);
+            out.writeFieldName("columns");
+            encoder.writeColumns(out);
+            out.writeEndObject();
+        });
+    }
+
+    /** {@code {"rows": n, "elapsedMs": ms}}: the last event of a stream that ran to its end. */
+    public static byte[] end(long rows, long elapsedMillis) {
+        return RowEncoder.JsonWriting.bytes(out -> {
+            out.writeStartObject();
+            out.writeNumberField("rows", rows);
+            out.writeNumberField("elapsedMs", elapsedMillis);
+            out.writeEndObject();
+        });
+    }
+}

@@ -1,0 +1,95 @@
+package dev.quarry.encode;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.List;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.util.ByteArrayBuilder;
+
+import dev.quarry.execute.ResultColumn;
+import io.vertx.mutiny.sqlclient.Row;
+
+/**
+ * Encodes rows of one result straight from the client's values to bytes, with no intermediate map:
+ * JSON objects for pages, SSE and NDJSON, RFC 4180 lines for CSV.
+ */
+public final class RowEncoder {
+
+    static final JsonFactory JSON = new JsonFactory();
+
+    private final List<ResultColumn> columns;
+
+    public RowEncoder(List<ResultColumn> columns) {
+        this.columns = List.copyOf(columns);
+    }
+
+    public List<ResultColumn> columns() {
+        return columns;
+    }
+
+    /** {@code {"column": value, ...}} */
+    public byte[] json(Row row) {
+        return JsonWriting.bytes(out -> writeObject(out, row));
+    }
+
+    void writeObject(JsonGenerator out, Row row) throws IOException {
+        out.writeStartObject();
+        for (int i = 0; i < columns.size(); i++) {
+            out.writeFieldName(columns.get(i).name());
+            JsonValues.write(out, row.getValue(i));
+        }
+        out.writeEndObject();
+    }
+
+    /** {@code [{"name": ..., "type": ...}, ...]} */
+    void writeColumns(JsonGenerator out) throws IOException {
+        out.writeStartArray();
+        for (ResultColumn column : columns) {
+            out.writeStartObject();
+            out.writeStringField("name", column.name());
+            out.writeStringField("type", column.type());
+            out.writeEndObject();
+        }
+        out.writeEndArray();
+    }
+
+    public String csvHeader() {
+        StringBuilder line = new StringBuilder();
+        for (int i = 0; i < columns.size(); i++) {
+            CsvText.append(line, i, columns.get(i).name());
+        }
+        return line.append("\r\n").toString();
+    }
+
+    public String csv(Row row) {
+        StringBuilder line = new StringBuilder();
+        for (int i = 0; i < columns.size(); i++) {
+            Object value = row.getValue(i);
+            CsvText.append(line, i, value == null ? null : CsvText.text(value));
+        }
+        return line.append("\r\n").toString();
+    }
+
+    /** Writes one JSON document to bytes. */
+    static final class JsonWriting {
+
+        interface Body {
+            void write(JsonGenerator out) throws IOException;
+        }
+
+        private JsonWriting() {
+        }
+
+        static byte[] bytes(Body body) {
+            try (ByteArrayBuilder buffer = new ByteArrayBuilder(256); JsonGenerator out = JSON.createGenerator(buffer)) {
+                body.write(out);
+                out.flush();
+                return buffer.toByteArray();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+    }
+}

@@ -1,0 +1,61 @@
+package dev.quarry.execute;
+
+import dev.quarry.render.RenderedQuery;
+import io.smallrye.mutiny.Multi;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.pgclient.PgConnection;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.PreparedStatement;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.RowStream;
+import io.vertx.mutiny.sqlclient.SqlConnection;
+import io.vertx.mutiny.sqlclient.Tuple;
+
+/**
+ * One streamed query: a dedicated connection, its transaction, the prepared statement and its
+ * cursor. Each way out (complete, failed, cancelled) closes all four, in order.
+ */
+final class CursorSession {
+
+    private final SqlConnection connection;
+    private final PreparedStatement statement;
+    private RowStream<Row> cursor;
+
+    private CursorSession(SqlConnection connection, PreparedStatement statement) {
+        this.connection = connection;
+        this.statement = statement;
+    }
+
+    static Uni<CursorSession> open(Pool pool, String begin, RenderedQuery query) {
+        return pool.getConnection().chain(connection -> connection.query(begin).execute()
+                .chain(() -> connection.prepare(query.sql()))
+                .map(statement -> new CursorSession(connection, statement))
+                .onFailure().call(() -> QueryExecutor.rollback(connection).chain(connection::close)));
+    }
+
+    Multi<Row> rows(int fetchSize, Tuple arguments) {
+        cursor = statement.createStream(fetchSize, arguments);
+        return cursor.toMulti();
+    }
+
+    Uni<Void> complete() {
+        return closeCursor()
+                .chain(() -> connection.query("COMMIT").execute().replaceWithVoid().onFailure().recoverWithNull())
+                .chain(connection::close);
+    }
+
+    Uni<Void> abort() {
+        return closeCursor().chain(() -> QueryExecutor.rollback(connection)).chain(connection::close);
+    }
+
+    /** The statement may still be computing (an aggregate before its first row): stop it in PostgreSQL first. */
+    Uni<Void> cancel() {
+        return PgConnection.cast(connection).cancelRequest().onFailure().recoverWithNull()
+                .chain(this::abort);
+    }
+
+    private Uni<Void> closeCursor() {
+        Uni<Void> closed = cursor == null ? Uni.createFrom().voidItem() : cursor.close().onFailure().recoverWithNull();
+        return closed.chain(() -> statement.close().onFailure().recoverWithNull());
+    }
+}

@@ -1,0 +1,69 @@
+package dev.quarry.execute;
+
+import java.time.Duration;
+
+import jakarta.inject.Singleton;
+
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+import dev.quarry.render.RenderedQuery;
+import io.smallrye.mutiny.Multi;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.RowSet;
+import io.vertx.mutiny.sqlclient.SqlConnection;
+import io.vertx.mutiny.sqlclient.Tuple;
+
+/**
+ * Runs rendered queries on the reactive pool, each in a READ ONLY transaction with a statement
+ * timeout: a page all at once, a stream through a server-side cursor.
+ */
+@Singleton
+public class QueryExecutor {
+
+    private final Pool pool;
+    private final Duration defaultTimeout;
+    private final int fetchSize;
+
+    QueryExecutor(Pool pool,
+            @ConfigProperty(name = "quarry.query.timeout", defaultValue = "30s") Duration defaultTimeout,
+            @ConfigProperty(name = "quarry.stream.fetch-size", defaultValue = "500") int fetchSize) {
+        this.pool = pool;
+        this.defaultTimeout = defaultTimeout;
+        this.fetchSize = fetchSize;
+    }
+
+    public Duration defaultTimeout() {
+        return defaultTimeout;
+    }
+
+    /** Every row of the query, in one round of the transaction. */
+    public Uni<RowSet<Row>> fetch(RenderedQuery query, Duration timeout) {
+        return pool.withConnection(connection -> connection.query(begin(timeout)).execute()
+                .chain(() -> connection.preparedQuery(query.sql()).execute(Tuple.from(query.values())))
+                .call(() -> connection.query("COMMIT").execute())
+                .onFailure().call(() -> rollback(connection)));
+    }
+
+    /**
+     * The rows through a cursor, {@code fetch-size} at a time as the subscriber asks for them. The
+     * connection is held for the stream and given back on every path; a cancelled stream also
+     * cancels the statement in PostgreSQL, which closing the cursor alone would not stop.
+     */
+    public Multi<Row> stream(RenderedQuery query, Duration timeout) {
+        return Multi.createFrom().resourceFromUni(
+                () -> CursorSession.open(pool, begin(timeout), query),
+                session -> session.rows(fetchSize, Tuple.from(query.values())))
+                .withFinalizer(CursorSession::complete, (session, failure) -> session.abort(), CursorSession::cancel);
+    }
+
+    /** The statement_timeout is the template's or the configured default, never request text. */
+    private static String begin(Duration timeout) {
+        return "BEGIN READ ONLY; SET LOCAL statement_timeout = " + timeout.toMillis();
+    }
+
+    static Uni<Void> rollback(SqlConnection connection) {
+        return connection.query("ROLLBACK").execute().replaceWithVoid().onFailure().recoverWithNull();
+    }
+}

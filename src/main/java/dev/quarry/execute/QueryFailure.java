@@ -1,0 +1,43 @@
+package dev.quarry.execute;
+
+import java.net.ConnectException;
+import java.util.List;
+import java.util.concurrent.TimeoutException;
+
+import io.netty.channel.ConnectTimeoutException;
+import io.vertx.core.VertxException;
+import io.vertx.pgclient.PgException;
+import io.vertx.sqlclient.ClosedConnectionException;
+
+/** What went wrong with a query in PostgreSQL or on the way to it, in the terms an answer needs. */
+public enum QueryFailure {
+    /** The statement ran past its statement_timeout. */
+    TIMEOUT,
+    /** No connection could be had, or it was lost: the database is down or unreachable. */
+    UNAVAILABLE,
+    /** PostgreSQL rejected or failed the statement. */
+    ERROR;
+
+    private static final String QUERY_CANCELED = "57014";
+    private static final List<Class<? extends Throwable>> UNAVAILABILITY = List.of(ConnectException.class,
+            ConnectTimeoutException.class, ClosedConnectionException.class, TimeoutException.class);
+
+    public static QueryFailure of(Throwable failure) {
+        if (failure instanceof PgException pg) {
+            String state = String.valueOf(pg.getSqlState());
+            if (state.equals(QUERY_CANCELED) && String.valueOf(pg.getErrorMessage()).contains("statement timeout")) {
+                return TIMEOUT;
+            }
+            // 08: connection exception; 57P: operator intervention (shutdown, crash recovery)
+            return state.startsWith("08") || state.startsWith("57P") ? UNAVAILABLE : ERROR;
+        }
+        for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+            Throwable current = cause;
+            if (UNAVAILABILITY.stream().anyMatch(type -> type.isInstance(current))
+                    || current instanceof VertxException && String.valueOf(current.getMessage()).contains("closed")) {
+                return UNAVAILABLE;
+            }
+        }
+        return ERROR;
+    }
+}

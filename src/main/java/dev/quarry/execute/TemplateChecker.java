@@ -1,0 +1,168 @@
+package dev.quarry.execute;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+import dev.quarry.render.QueryRenderer;
+import dev.quarry.render.QueryRenderer.Placeholder;
+import dev.quarry.render.RenderedQuery;
+import dev.quarry.template.Fragment;
+import dev.quarry.template.ParameterSpec;
+import dev.quarry.template.Template;
+import dev.quarry.template.TemplateException;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.RowSet;
+import io.vertx.mutiny.sqlclient.SqlConnection;
+import io.vertx.mutiny.sqlclient.Tuple;
+import io.vertx.pgclient.PgException;
+
+/**
+ * Has PostgreSQL confirm a template at startup: it prepares the statement with every optional block
+ * kept and again with every one dropped, reads the types PostgreSQL inferred for each placeholder and
+ * each output column, and plans it to see that it only reads. Nothing is executed.
+ */
+final class TemplateChecker {
+
+    private static final String PREPARE = "PREPARE quarry_check AS ";
+    private static final Duration STEP_TIMEOUT = Duration.ofSeconds(30);
+
+    private final SqlConnection connection;
+
+    TemplateChecker(SqlConnection connection) {
+        this.connection = connection;
+    }
+
+    /** The template's output columns; a {@link TemplateException} says what is wrong, and where. */
+    List<ResultColumn> check(Template template) {
+        RenderedQuery everything = QueryRenderer.renderEverything(template);
+        RenderedQuery minimal = QueryRenderer.renderMinimal(template);
+        try {
+            run("BEGIN READ ONLY");
+            prepare(template, everything);
+            Row types = run("SELECT parameter_types::text[], result_types::text[] FROM pg_prepared_statements"
+                    + " WHERE name = 'quarry_check'").iterator().next();
+            checkParameters(template, everything, types.getArrayOfStrings(0));
+            String[] resultTypes = types.getArrayOfStrings(1);
+            if (resultTypes == null) {
+                throw new TemplateException(template.source(), 1, "the statement returns no rows; a template is a query");
+            }
+            run("DEALLOCATE quarry_check");
+            if (!minimal.sql().equals(everything.sql())) {
+                prepare(template, minimal);
+                run("DEALLOCATE quarry_check");
+            }
+            checkReadOnly(template, everything);
+            List<ResultColumn> columns = columns(everything, resultTypes);
+            checkNames(template, columns);
+            return columns;
+        } finally {
+            run("ROLLBACK");
+            connection.query("DEALLOCATE quarry_check").execute().onFailure().recoverWithNull().await().atMost(STEP_TIMEOUT);
+        }
+    }
+
+    private void prepare(Template template, RenderedQuery query) {
+        try {
+            run(PREPARE + query.sql());
+        } catch (PgException e) {
+            String where = template.source();
+            if (e.getPosition() != null) {
+                where = query.locate(Integer.parseInt(e.getPosition()) - 1 - PREPARE.length());
+            }
+            int colon = where.lastIndexOf(':');
+            throw new TemplateException(colon < 0 ? where : where.substring(0, colon),
+                    colon < 0 ? 1 : Integer.parseInt(where.substring(colon + 1)), "PostgreSQL: " + e.getErrorMessage());
+        }
+    }
+
+    private static void checkParameters(Template template, RenderedQuery query, String[] postgresTypes) {
+        for (int i = 0; i < query.values().size(); i++) {
+            if (!(query.values().get(i) instanceof Placeholder placeholder)) {
+                continue;
+            }
+            ParameterSpec parameter = template.parameters().get(placeholder.parameter());
+            String postgresType = postgresTypes[i];
+            boolean isArray = postgresType.endsWith("[]");
+            String element = isArray ? postgresType.substring(0, postgresType.length() - 2) : postgresType;
+            if (isArray != parameter.list() || !parameter.type().accepts(element)) {
+                throw new TemplateException(template.source(), firstUse(template.body(), parameter.name()),
+                        "parameter :" + parameter.name() + " is declared " + parameter.typeName() + " but PostgreSQL reads it as "
+                                + postgresType + "; cast it in the SQL, as :" + parameter.name() + "::" + castFor(parameter));
+            }
+        }
+    }
+
+    private static String castFor(ParameterSpec parameter) {
+        String cast = switch (parameter.type()) {
+            case INT -> "int";
+            case TIMESTAMP -> "timestamp";
+            default -> parameter.type().keyword();
+        };
+        return cast + (parameter.list() ? "[]" : "");
+    }
+
+    private void checkReadOnly(Template template, RenderedQuery query) {
+        String plan = run("EXPLAIN (GENERIC_PLAN, FORMAT JSON) " + query.sql()).iterator().next().getValue(0).toString();
+        if (plan.contains("\"ModifyTable\"")) {
+            throw new TemplateException(template.source(), 1, "the statement writes; templates only read");
+        }
+    }
+
+    /** Names from an execution that returns no row; types from the prepared statement, as PostgreSQL writes them. */
+    private List<ResultColumn> columns(RenderedQuery query, String[] types) {
+        Tuple nulls = Tuple.tuple();
+        query.values().forEach(value -> nulls.addValue(value instanceof Placeholder ? null : value));
+        RowSet<Row> empty = connection.preparedQuery("SELECT * FROM (" + query.sql() + ") AS q LIMIT 0").execute(nulls)
+                .await().atMost(STEP_TIMEOUT);
+        List<String> names = empty.columnsNames();
+        List<ResultColumn> columns = new ArrayList<>();
+        for (int i = 0; i < names.size(); i++) {
+            columns.add(new ResultColumn(names.get(i), types[i]));
+        }
+        return columns;
+    }
+
+    private static void checkNames(Template template, List<ResultColumn> columns) {
+        Set<String> names = new HashSet<>();
+        for (ResultColumn column : columns) {
+            if (!names.add(column.name())) {
+                throw new TemplateException(template.source(), 1, "output column '" + column.name()
+                        + "' appears twice; give one of them another name with AS");
+            }
+        }
+        for (String declared : concat(template.sortable(), template.key())) {
+            if (!names.contains(declared)) {
+                throw new TemplateException(template.source(), 1, "'" + declared + "' in @sort or @key is not an output column; "
+                        + "the columns are " + String.join(", ", names));
+            }
+        }
+    }
+
+    private static List<String> concat(List<String> a, List<String> b) {
+        List<String> all = new ArrayList<>(a);
+        all.addAll(b);
+        return all;
+    }
+
+    private static int firstUse(List<Fragment> body, String parameter) {
+        for (Fragment fragment : body) {
+            if (fragment instanceof Fragment.Param param && param.name().equals(parameter)) {
+                return param.line();
+            }
+            if (fragment instanceof Fragment.OptionalBlock block) {
+                int line = firstUse(block.body(), parameter);
+                if (line > 0) {
+                    return line;
+                }
+            }
+        }
+        return 1;
+    }
+
+    private RowSet<Row> run(String sql) {
+        return connection.query(sql).execute().await().atMost(STEP_TIMEOUT);
+    }
+}

@@ -1,0 +1,58 @@
+package dev.quarry.http;
+
+import java.util.List;
+import java.util.Optional;
+
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+
+import org.eclipse.microprofile.openapi.annotations.Operation;
+
+import dev.quarry.execute.Catalog;
+import dev.quarry.execute.CheckedTemplate;
+import dev.quarry.execute.ResultColumn;
+import dev.quarry.template.ParameterSpec;
+
+/** {@code GET /queries}: what can be asked, and how. */
+@Path("/queries")
+public class CatalogResource {
+
+    /** One template as the catalog shows it. */
+    public record Entry(String name, String summary, String description, List<Parameter> parameters,
+            List<ResultColumn> columns, List<String> sortable, List<String> key, List<String> dimensions,
+            List<String> measures, Optional<String> broken) {
+    }
+
+    /** One parameter: its type as the header writes it, and what it accepts. */
+    public record Parameter(String name, String type, boolean required, Object defaultValue, List<Object> allowed,
+            Object min, Object max, String description) {
+    }
+
+    private final Catalog catalog;
+
+    CatalogResource(Catalog catalog) {
+        this.catalog = catalog;
+    }
+
+    @GET
+    @Produces(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Every query template, with its parameters and result columns")
+    public List<Entry> list() {
+        return catalog.all().stream().map(CatalogResource::entry).toList();
+    }
+
+    static Entry entry(CheckedTemplate checked) {
+        var template = checked.template();
+        return new Entry(template.name(), template.summary(), template.description(),
+                template.parameters().values().stream().map(CatalogResource::parameter).toList(),
+                checked.columns(), template.sortable(), template.key(), List.copyOf(template.dimensions().keySet()),
+                List.copyOf(template.measures().keySet()), checked.broken());
+    }
+
+    private static Parameter parameter(ParameterSpec spec) {
+        return new Parameter(spec.name(), spec.typeName(), spec.required(), spec.defaultValue().orElse(null), spec.allowed(),
+                spec.min().orElse(null), spec.max().orElse(null), spec.description());
+    }
+}

@@ -1,0 +1,160 @@
+package dev.quarry.http;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalInt;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
+
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriInfo;
+import jakarta.ws.rs.sse.OutboundSseEvent;
+import jakarta.ws.rs.sse.Sse;
+
+import dev.quarry.encode.ResultDocuments;
+import dev.quarry.encode.RowEncoder;
+import dev.quarry.execute.Catalog;
+import dev.quarry.execute.CheckedTemplate;
+import dev.quarry.execute.QueryExecutor;
+import dev.quarry.execute.QueryMetrics;
+import dev.quarry.execute.ResultColumn;
+import dev.quarry.render.QueryRenderer;
+import dev.quarry.render.QueryRequest;
+import dev.quarry.render.RenderedQuery;
+import dev.quarry.render.RequestParser;
+import io.smallrye.mutiny.Multi;
+import io.smallrye.mutiny.Uni;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.mutiny.sqlclient.Row;
+
+/**
+ * {@code GET /queries/{name}}: runs a template. The representation follows the Accept header: a
+ * JSON page, or a stream as Server-Sent Events, NDJSON or CSV. Every parameter is checked before
+ * the method returns, so a bad one is a 400 and never a half-open stream.
+ */
+@Path("/queries")
+public class QueryResource {
+
+    public static final String NDJSON = "application/x-ndjson";
+    public static final String CSV = "text/csv";
+    static final int DEFAULT_PAGE_SIZE = 100;
+    private static final Duration HEARTBEAT = Duration.ofSeconds(15);
+
+    private final Catalog catalog;
+    private final QueryExecutor executor;
+    private final QueryMetrics metrics;
+
+    QueryResource(Catalog catalog, QueryExecutor executor, QueryMetrics metrics) {
+        this.catalog = catalog;
+        this.executor = executor;
+        this.metrics = metrics;
+    }
+
+    @GET
+    @Path("{name: .+}")
+    @Produces(MediaType.APPLICATION_JSON)
+    public Uni<Response> page(@PathParam("name") String name, @Context UriInfo uri) {
+        Run run = prepare(name, uri, "json", OptionalInt.of(DEFAULT_PAGE_SIZE));
+        return executor.fetch(run.query(), run.timeout())
+                .map(rows -> {
+                    List<Row> list = new ArrayList<>(rows.size());
+                    rows.forEach(list::add);
+                    run.finished(list.size(), null);
+                    byte[] page = ResultDocuments.page(name, run.encoder(), list, run.request().limit(), null);
+                    return Response.ok(page, MediaType.APPLICATION_JSON).build();
+                })
+                .onFailure().invoke(failure -> run.finished(0, failure));
+    }
+
+    @GET
+    @Path("{name: .+}")
+    @Produces(MediaType.SERVER_SENT_EVENTS)
+    public Multi<OutboundSseEvent> events(@PathParam("name") String name, @Context UriInfo uri, @Context Sse sse) {
+        Run run = prepare(name, uri, "sse", OptionalInt.empty());
+        AtomicLong lastSent = new AtomicLong(System.nanoTime());
+        Function<OutboundSseEvent, OutboundSseEvent> sent = event -> {
+            lastSent.set(System.nanoTime());
+            return event;
+        };
+        AtomicLong ordinal = new AtomicLong();
+        OutboundSseEvent endOfStream = sse.newEventBuilder().comment("end").build(); // a marker, never sent
+        Multi<OutboundSseEvent> events = Multi.createBy().concatenating().streams(
+                Multi.createFrom().item(() -> event(sse, "meta", null, ResultDocuments.meta(name, run.encoder()))),
+                run.rows(executor).map(row -> event(sse, "row", Long.toString(ordinal.incrementAndGet()), run.encoder().json(row))),
+                Multi.createFrom().item(() -> event(sse, "end", null, ResultDocuments.end(run.rows(), run.elapsedMillis()))))
+                .onFailure().recoverWithItem(failure -> event(sse, "error", null,
+                        Problems.json(Problems.forFailure(failure, uri.getPath())).getBytes(StandardCharsets.UTF_8)))
+                .map(sent)
+                .onCompletion().continueWith(endOfStream);
+        Multi<OutboundSseEvent> heartbeats = Multi.createFrom().ticks().every(Duration.ofSeconds(5))
+                .onOverflow().drop()
+                .filter(tick -> System.nanoTime() - lastSent.get() >= HEARTBEAT.toNanos())
+                .map(tick -> sent.apply(sse.newEventBuilder().comment("heartbeat").build()));
+        return Multi.createBy().merging().streams(events, heartbeats)
+                .select().first(event -> event != endOfStream);
+    }
+
+    @GET
+    @Path("{name: .+}")
+    @Produces(NDJSON)
+    public Multi<Buffer> ndjson(@PathParam("name") String name, @Context UriInfo uri) {
+        Run run = prepare(name, uri, "ndjson", OptionalInt.empty());
+        // Quarkus ends each NDJSON item with a line feed
+        return run.rows(executor).map(row -> Buffer.buffer(run.encoder().json(row)))
+                .onFailure().recoverWithItem(failure -> Buffer.buffer(
+                        "{\"error\":" + Problems.json(Problems.forFailure(failure, uri.getPath())) + "}"));
+    }
+
+    @GET
+    @Path("{name: .+}")
+    @Produces(CSV)
+    public Multi<Buffer> csv(@PathParam("name") String name, @Context UriInfo uri) {
+        Run run = prepare(name, uri, "csv", OptionalInt.empty());
+        // a failure after the header cannot be told in CSV: the response is cut short without its last chunk
+        return Multi.createBy().concatenating().streams(
+                Multi.createFrom().item(() -> Buffer.buffer(run.encoder().csvHeader())),
+                run.rows(executor).map(row -> Buffer.buffer(run.encoder().csv(row))));
+    }
+
+    private static OutboundSseEvent event(Sse sse, String name, String id, byte[] json) {
+        OutboundSseEvent.Builder builder = sse.newEventBuilder().name(name).data(new String(json, StandardCharsets.UTF_8));
+        if (id != null) {
+            builder.id(id);
+        }
+        return builder.build();
+    }
+
+    private Run prepare(String name, UriInfo uri, String format, OptionalInt defaultLimit) {
+        CheckedTemplate checked = catalog.find(name).orElseThrow(() -> new UnknownQueryException(name));
+        if (checked.broken().isPresent()) {
+            throw new BrokenQueryException(name, checked.broken().get());
+        }
+        Map<String, List<String>> query = uri.getQueryParameters();
+        QueryRequest request;
+        try {
+            request = RequestParser.parse(checked.template(), query, defaultLimit);
+        } catch (RuntimeException e) {
+            metrics.query(name, format, QueryMetrics.CLIENT_ERROR, Duration.ZERO);
+            throw e;
+        }
+        RenderedQuery rendered = QueryRenderer.render(checked.template(), request);
+        List<ResultColumn> columns = request.grouping()
+                .map(grouping -> {
+                    List<String> names = new ArrayList<>(grouping.dimensions());
+                    names.addAll(grouping.measures());
+                    return names.stream().map(column -> checked.column(column).orElseThrow()).toList();
+                })
+                .orElse(checked.columns());
+        Duration timeout = checked.template().timeout().orElse(executor.defaultTimeout());
+        return new Run(name, format, request, rendered, new RowEncoder(columns), timeout, metrics);
+    }
+}

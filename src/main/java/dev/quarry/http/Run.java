@@ -1,0 +1,98 @@
+package dev.quarry.http;
+
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+
+import dev.quarry.encode.RowEncoder;
+import dev.quarry.execute.QueryExecutor;
+import dev.quarry.execute.QueryMetrics;
+import dev.quarry.render.QueryRequest;
+import dev.quarry.render.RenderedQuery;
+import io.smallrye.mutiny.Multi;
+import io.vertx.mutiny.sqlclient.Row;
+
+/** One request's query from start to finish: what it runs, how it encodes, and what it measured. */
+final class Run {
+
+    private final String template;
+    private final String format;
+    private final QueryRequest request;
+    private final RenderedQuery query;
+    private final RowEncoder encoder;
+    private final Duration timeout;
+    private final QueryMetrics metrics;
+    private final long started = System.nanoTime();
+    private final AtomicLong rows = new AtomicLong();
+    private final AtomicBoolean finished = new AtomicBoolean();
+
+    Run(String template, String format, QueryRequest request, RenderedQuery query, RowEncoder encoder, Duration timeout,
+            QueryMetrics metrics) {
+        this.template = template;
+        this.format = format;
+        this.request = request;
+        this.query = query;
+        this.encoder = encoder;
+        this.timeout = timeout;
+        this.metrics = metrics;
+    }
+
+    QueryRequest request() {
+        return request;
+    }
+
+    RenderedQuery query() {
+        return query;
+    }
+
+    RowEncoder encoder() {
+        return encoder;
+    }
+
+    Duration timeout() {
+        return timeout;
+    }
+
+    long rows() {
+        return rows.get();
+    }
+
+    long elapsedMillis() {
+        return Duration.ofNanos(System.nanoTime() - started).toMillis();
+    }
+
+    /** The streamed rows, counted and timed, with the outcome recorded however the stream ends. */
+    Multi<Row> rows(QueryExecutor executor) {
+        return executor.stream(query, timeout)
+                .invoke(row -> {
+                    if (rows.incrementAndGet() == 1) {
+                        metrics.firstRow(template, format, Duration.ofNanos(System.nanoTime() - started));
+                    }
+                })
+                .onTermination().invoke((failure, cancelled) -> {
+                    if (cancelled) {
+                        record(QueryMetrics.CANCELLED);
+                    } else {
+                        finished(rows.get(), failure);
+                    }
+                });
+    }
+
+    /** Records a page's or a stream's end: its rows, and its outcome from the failure if there was one. */
+    void finished(long count, Throwable failure) {
+        if (failure == null) {
+            rows.set(count);
+            if (count > 0 && format.equals("json")) {
+                metrics.firstRow(template, format, Duration.ofNanos(System.nanoTime() - started));
+            }
+        }
+        record(failure == null ? QueryMetrics.OK : QueryMetrics.outcome(failure));
+    }
+
+    private void record(String outcome) {
+        if (finished.compareAndSet(false, true)) {
+            metrics.query(template, format, outcome, Duration.ofNanos(System.nanoTime() - started));
+            metrics.rows(template, format, rows.get());
+        }
+    }
+}

@@ -1,0 +1,9 @@
+package dev.quarry.http;
+
+/** A request for a template that does not exist. */
+class UnknownQueryException extends RuntimeException {
+
+    UnknownQueryException(String name) {
+        super("there is no query named '" + name + "'; GET /queries lists them");
+    }
+}

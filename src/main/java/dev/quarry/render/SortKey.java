@@ -1,0 +1,5 @@
+package dev.quarry.render;
+
+/** One column of an ordering: {@code -revenue} is revenue descending. */
+public record SortKey(String column, boolean descending) {
+}

@@ -1,0 +1,136 @@
+package dev.quarry.template;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Reads a template's header: the comment lines before the SQL.
+ *
+ * <pre>
+ * -- One-line summary
+ * --
+ * -- Optional description, as many lines as it needs.
+ * --
+ * -- &#64;param segment text = BUILDING in AUTOMOBILE|BUILDING|FURNITURE -- market segment
+ * -- &#64;param delta int = 90 range 60..120
+ * -- &#64;param nations text[] optional
+ * -- &#64;sort revenue, o_orderdate
+ * -- &#64;key o_orderkey
+ * -- &#64;dimension year: extract(year from o_orderdate)
+ * -- &#64;measure revenue: sum(l_extendedprice * (1 - l_discount))
+ * -- &#64;timeout 60s
+ * </pre>
+ */
+final class HeaderParser {
+
+    private static final Pattern NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
+    private static final Pattern DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m)");
+
+    private final String source;
+    private String summary;
+    private final List<String> description = new ArrayList<>();
+    private final Map<String, ParameterSpec> parameters = new LinkedHashMap<>();
+    private final List<String> sortable = new ArrayList<>();
+    private final List<String> key = new ArrayList<>();
+    private final Map<String, String> dimensions = new LinkedHashMap<>();
+    private final Map<String, String> measures = new LinkedHashMap<>();
+    private final List<String> roles = new ArrayList<>();
+    private Duration timeout;
+
+    private HeaderParser(String source) {
+        this.source = source;
+    }
+
+    /** The header of lines {@code 1..lines.size()}, each without its leading {@code --}. */
+    static TemplateHeader parse(String source, List<String> lines) {
+        HeaderParser parser = new HeaderParser(source);
+        for (int i = 0; i < lines.size(); i++) {
+            parser.line(lines.get(i).strip(), i + 1);
+        }
+        if (parser.summary == null) {
+            throw new TemplateException(source, 1, "a template starts with a comment line that says what it answers");
+        }
+        return new TemplateHeader(parser.summary, String.join(" ", parser.description).strip(), parser.parameters,
+                parser.sortable, parser.key, parser.dimensions, parser.measures, Optional.ofNullable(parser.timeout),
+                parser.roles);
+    }
+
+    private void line(String text, int line) {
+        if (!text.startsWith("@")) {
+            if (summary == null) {
+                summary = text.isEmpty() ? null : text;
+            } else if (!text.isEmpty() || !description.isEmpty()) {
+                description.add(text);
+            }
+            return;
+        }
+        int space = text.indexOf(' ');
+        String tag = space < 0 ? text : text.substring(0, space);
+        String rest = space < 0 ? "" : text.substring(space + 1).strip();
+        try {
+            switch (tag) {
+                case "@param" -> {
+                    ParameterSpec parameter = ParameterDeclaration.parse(rest);
+                    if (parameters.put(parameter.name(), parameter) != null) {
+                        throw new IllegalArgumentException("parameter '" + parameter.name() + "' is declared twice");
+                    }
+                }
+                case "@sort" -> sortable.addAll(names(rest));
+                case "@key" -> key.addAll(names(rest));
+                case "@dimension" -> namedExpression(rest, dimensions);
+                case "@measure" -> namedExpression(rest, measures);
+                case "@roles" -> roles.addAll(names(rest));
+                case "@timeout" -> timeout = duration(rest);
+                default -> throw new IllegalArgumentException("unknown tag " + tag
+                        + "; the tags are @param, @sort, @key, @dimension, @measure, @roles, @timeout");
+            }
+        } catch (IllegalArgumentException e) {
+            throw new TemplateException(source, line, e.getMessage());
+        }
+    }
+
+    private static List<String> names(String list) {
+        List<String> names = new ArrayList<>();
+        for (String name : list.split(",")) {
+            names.add(name(name.strip()));
+        }
+        return names;
+    }
+
+    static String name(String name) {
+        if (!NAME.matcher(name).matches()) {
+            throw new IllegalArgumentException("'" + name + "' is not a name (letters, digits and _, not starting with a digit)");
+        }
+        return name;
+    }
+
+    private static void namedExpression(String declaration, Map<String, String> into) {
+        int colon = declaration.indexOf(':');
+        if (colon < 0 || declaration.substring(colon + 1).isBlank()) {
+            throw new IllegalArgumentException("write it as name: SQL expression, not '" + declaration + "'");
+        }
+        String name = name(declaration.substring(0, colon).strip());
+        if (into.put(name, declaration.substring(colon + 1).strip()) != null) {
+            throw new IllegalArgumentException("'" + name + "' is declared twice");
+        }
+    }
+
+    private static Duration duration(String text) {
+        Matcher matcher = DURATION.matcher(text);
+        if (!matcher.matches()) {
+            throw new IllegalArgumentException("@timeout takes a duration such as 500ms, 30s or 2m, not '" + text + "'");
+        }
+        long amount = Long.parseLong(matcher.group(1));
+        return switch (matcher.group(2)) {
+            case "ms" -> Duration.ofMillis(amount);
+            case "s" -> Duration.ofSeconds(amount);
+            default -> Duration.ofMinutes(amount);
+        };
+    }
+}

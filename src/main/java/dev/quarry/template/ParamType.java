@@ -1,0 +1,113 @@
+package dev.quarry.template;
+
+import java.math.BigDecimal;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeParseException;
+import java.util.Locale;
+import java.util.Set;
+import java.util.function.Function;
+
+/**
+ * The scalar types a template parameter may declare, each with the Java value the PostgreSQL
+ * client binds and the PostgreSQL types it may stand for.
+ */
+public enum ParamType {
+
+    TEXT("text", String.class, Set.of("text", "character varying", "character", "name"), text -> text),
+    INT("int", Integer.class, Set.of("integer", "smallint"), ParamType::parseInt),
+    BIGINT("bigint", Long.class, Set.of("bigint"), ParamType::parseLong),
+    NUMERIC("numeric", BigDecimal.class, Set.of("numeric"), ParamType::parseNumeric),
+    DATE("date", LocalDate.class, Set.of("date"), ParamType::parseDate),
+    TIMESTAMP("timestamp", LocalDateTime.class, Set.of("timestamp without time zone"), ParamType::parseTimestamp),
+    BOOLEAN("boolean", Boolean.class, Set.of("boolean"), ParamType::parseBoolean);
+
+    private final String keyword;
+    private final Class<?> javaType;
+    private final Set<String> postgresTypes;
+    private final Function<String, Object> parser;
+
+    ParamType(String keyword, Class<?> javaType, Set<String> postgresTypes, Function<String, Object> parser) {
+        this.keyword = keyword;
+        this.javaType = javaType;
+        this.postgresTypes = postgresTypes;
+        this.parser = parser;
+    }
+
+    public static ParamType of(String keyword) {
+        for (ParamType type : values()) {
+            if (type.keyword.equals(keyword)) {
+                return type;
+            }
+        }
+        throw new IllegalArgumentException("unknown type '" + keyword + "'; use one of text, int, bigint, numeric, date, "
+                + "timestamp, boolean, or a list of one of these such as int[]");
+    }
+
+    public String keyword() {
+        return keyword;
+    }
+
+    /** The class of the bound value, and of a list's array elements. */
+    public Class<?> javaType() {
+        return javaType;
+    }
+
+    /** Whether PostgreSQL's name for the type of a placeholder (format_type) fits this type. */
+    public boolean accepts(String postgresType) {
+        return postgresTypes.contains(postgresType);
+    }
+
+    /** The bound value for a request's text; the message of the exception says what was expected. */
+    public Object parse(String text) {
+        return parser.apply(text);
+    }
+
+    private static Object parseInt(String text) {
+        try {
+            return Integer.valueOf(text.trim());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("expected an integer, got '" + text + "'");
+        }
+    }
+
+    private static Object parseLong(String text) {
+        try {
+            return Long.valueOf(text.trim());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("expected an integer, got '" + text + "'");
+        }
+    }
+
+    private static Object parseNumeric(String text) {
+        try {
+            return new BigDecimal(text.trim());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("expected a decimal number, got '" + text + "'");
+        }
+    }
+
+    private static Object parseDate(String text) {
+        try {
+            return LocalDate.parse(text.trim());
+        } catch (DateTimeParseException e) {
+            throw new IllegalArgumentException("expected a date as YYYY-MM-DD, got '" + text + "'");
+        }
+    }
+
+    private static Object parseTimestamp(String text) {
+        try {
+            return LocalDateTime.parse(text.trim().replace(' ', 'T'));
+        } catch (DateTimeParseException e) {
+            throw new IllegalArgumentException("expected a timestamp as YYYY-MM-DDThh:mm[:ss], got '" + text + "'");
+        }
+    }
+
+    private static Object parseBoolean(String text) {
+        return switch (text.trim().toLowerCase(Locale.ROOT)) {
+            case "true", "t", "yes", "1" -> Boolean.TRUE;
+            case "false", "f", "no", "0" -> Boolean.FALSE;
+            default -> throw new IllegalArgumentException("expected true or false, got '" + text + "'");
+        };
+    }
+}

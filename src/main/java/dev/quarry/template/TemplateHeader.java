@@ -1,0 +1,12 @@
+package dev.quarry.template;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/** What a template's header declares. */
+record TemplateHeader(String summary, String description, Map<String, ParameterSpec> parameters, List<String> sortable,
+        List<String> key, Map<String, String> dimensions, Map<String, String> measures, Optional<Duration> timeout,
+        List<String> roles) {
+}
