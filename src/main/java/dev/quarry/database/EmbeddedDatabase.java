@@ -70,7 +70,7 @@ public class EmbeddedDatabase {
             throw new IllegalStateException("The embedded PostgreSQL in " + dataDirectory + " runs on port " + port
                     + " but quarry.embedded.port is " + embedded.port() + "; stop it or set the port to match");
         }
-        createDatabase(port);
+        createDatabase(port, embedded.database());
     }
 
     void stop(@Observes ShutdownEvent event) {
@@ -126,17 +126,20 @@ public class EmbeddedDatabase {
         }
     }
 
-    private static void createDatabase(int port) {
+    private static void createDatabase(int port, String database) {
         String url = "jdbc:postgresql://localhost:" + port + "/postgres";
         try (Connection connection = DriverManager.getConnection(url, EmbeddedDatabaseDefaults.SUPERUSER, null);
                 PreparedStatement exists = connection.prepareStatement("SELECT 1 FROM pg_database WHERE datname = ?")) {
-            exists.setString(1, EmbeddedDatabaseDefaults.DATABASE);
+            exists.setString(1, database);
             try (ResultSet rs = exists.executeQuery()) {
                 if (rs.next()) {
                     return;
                 }
             }
-            connection.createStatement().execute("CREATE DATABASE " + EmbeddedDatabaseDefaults.DATABASE);
+            try (var create = connection.createStatement()) {
+                // the name is configuration, not request text; quoted as an identifier all the same
+                create.execute("CREATE DATABASE \"" + database.replace("\"", "\"\"") + "\"");
+            }
         } catch (SQLException e) {
             throw new IllegalStateException("Could not create the database on the embedded PostgreSQL: " + e.getMessage(), e);
         }

@@ -11,6 +11,9 @@ public interface EmbeddedDatabaseConfig {
     /** Loopback port of the embedded server; the default pool URL points here. */
     int port();
 
+    /** The database the pool uses on that server, created on first use. */
+    String database();
+
     /** Kept between runs, so the dataset is loaded once. */
     Path dataDirectory();
 }

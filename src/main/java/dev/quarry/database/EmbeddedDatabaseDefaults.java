@@ -15,11 +15,10 @@ public final class EmbeddedDatabaseDefaults implements ConfigSource {
 
     static final String NAME = "quarry-embedded-defaults";
     static final String URL_PROPERTY = "quarkus.datasource.reactive.url";
-    static final String DATABASE = "quarry";
     static final String SUPERUSER = "postgres";
 
     private static final Map<String, String> PROPERTIES = Map.of(
-            URL_PROPERTY, "postgresql://localhost:${quarry.embedded.port}/" + DATABASE,
+            URL_PROPERTY, "postgresql://localhost:${quarry.embedded.port}/${quarry.embedded.database}",
             "quarkus.datasource.username", SUPERUSER);
 
     @Override
