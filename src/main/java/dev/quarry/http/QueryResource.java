@@ -20,6 +20,8 @@ import jakarta.ws.rs.core.UriInfo;
 import jakarta.ws.rs.sse.OutboundSseEvent;
 import jakarta.ws.rs.sse.Sse;
 
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
 import dev.quarry.encode.ResultDocuments;
 import dev.quarry.encode.RowEncoder;
 import dev.quarry.execute.Catalog;
@@ -47,16 +49,18 @@ public class QueryResource {
     public static final String NDJSON = "application/x-ndjson";
     public static final String CSV = "text/csv";
     static final int DEFAULT_PAGE_SIZE = 100;
-    private static final Duration HEARTBEAT = Duration.ofSeconds(15);
 
     private final Catalog catalog;
     private final QueryExecutor executor;
     private final QueryMetrics metrics;
+    private final Duration heartbeat;
 
-    QueryResource(Catalog catalog, QueryExecutor executor, QueryMetrics metrics) {
+    QueryResource(Catalog catalog, QueryExecutor executor, QueryMetrics metrics,
+            @ConfigProperty(name = "quarry.stream.heartbeat", defaultValue = "15s") Duration heartbeat) {
         this.catalog = catalog;
         this.executor = executor;
         this.metrics = metrics;
+        this.heartbeat = heartbeat;
     }
 
     @GET
@@ -95,9 +99,10 @@ public class QueryResource {
                         Problems.json(Problems.forFailure(failure, uri.getPath())).getBytes(StandardCharsets.UTF_8)))
                 .map(sent)
                 .onCompletion().continueWith(endOfStream);
-        Multi<OutboundSseEvent> heartbeats = Multi.createFrom().ticks().every(Duration.ofSeconds(5))
+        // a comment line when nothing else was sent for a heartbeat's time, so proxies keep the connection
+        Multi<OutboundSseEvent> heartbeats = Multi.createFrom().ticks().every(heartbeat.dividedBy(3))
                 .onOverflow().drop()
-                .filter(tick -> System.nanoTime() - lastSent.get() >= HEARTBEAT.toNanos())
+                .filter(tick -> System.nanoTime() - lastSent.get() >= heartbeat.toNanos())
                 .map(tick -> sent.apply(sse.newEventBuilder().comment("heartbeat").build()));
         return Multi.createBy().merging().streams(events, heartbeats)
                 .select().first(event -> event != endOfStream);
