@@ -21,6 +21,7 @@ import jakarta.ws.rs.sse.OutboundSseEvent;
 import jakarta.ws.rs.sse.Sse;
 
 import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.eclipse.microprofile.openapi.annotations.Operation;
 
 import dev.quarry.encode.ResultDocuments;
 import dev.quarry.encode.RowEncoder;
@@ -65,6 +66,7 @@ public class QueryResource {
 
     @GET
     @Path("{name: .+}")
+    @Operation(hidden = true) // each template is documented as an operation of its own
     @Produces(MediaType.APPLICATION_JSON)
     public Uni<Response> page(@PathParam("name") String name, @Context UriInfo uri) {
         Run run = prepare(name, uri, "json", OptionalInt.of(DEFAULT_PAGE_SIZE));
@@ -81,6 +83,7 @@ public class QueryResource {
 
     @GET
     @Path("{name: .+}")
+    @Operation(hidden = true) // each template is documented as an operation of its own
     @Produces(MediaType.SERVER_SENT_EVENTS)
     public Multi<OutboundSseEvent> events(@PathParam("name") String name, @Context UriInfo uri, @Context Sse sse) {
         Run run = prepare(name, uri, "sse", OptionalInt.empty());
@@ -110,6 +113,7 @@ public class QueryResource {
 
     @GET
     @Path("{name: .+}")
+    @Operation(hidden = true) // each template is documented as an operation of its own
     @Produces(NDJSON)
     public Multi<Buffer> ndjson(@PathParam("name") String name, @Context UriInfo uri) {
         Run run = prepare(name, uri, "ndjson", OptionalInt.empty());
@@ -121,6 +125,7 @@ public class QueryResource {
 
     @GET
     @Path("{name: .+}")
+    @Operation(hidden = true) // each template is documented as an operation of its own
     @Produces(CSV)
     public Multi<Buffer> csv(@PathParam("name") String name, @Context UriInfo uri) {
         Run run = prepare(name, uri, "csv", OptionalInt.empty());

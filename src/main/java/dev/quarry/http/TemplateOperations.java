@@ -1,0 +1,201 @@
+package dev.quarry.http;
+
+import java.math.BigDecimal;
+import java.time.temporal.Temporal;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import jakarta.enterprise.inject.spi.CDI;
+
+import org.eclipse.microprofile.openapi.OASFactory;
+import org.eclipse.microprofile.openapi.OASFilter;
+import org.eclipse.microprofile.openapi.models.OpenAPI;
+import org.eclipse.microprofile.openapi.models.Operation;
+import org.eclipse.microprofile.openapi.models.media.Content;
+import org.eclipse.microprofile.openapi.models.media.Schema;
+import org.eclipse.microprofile.openapi.models.parameters.Parameter;
+import org.eclipse.microprofile.openapi.models.responses.APIResponses;
+
+import dev.quarry.execute.Catalog;
+import dev.quarry.execute.CheckedTemplate;
+import dev.quarry.execute.ResultColumn;
+import dev.quarry.render.RequestParser;
+import dev.quarry.template.ParameterSpec;
+import dev.quarry.template.Template;
+import io.quarkus.smallrye.openapi.OpenApiFilter;
+
+/**
+ * Describes every template as an operation of its own at {@code /queries/{name}}: its parameters
+ * with types, defaults and enums, its sortable columns, its result row from the startup describe,
+ * its four representations and its problems. Built per request, from the catalog as it is now.
+ */
+@OpenApiFilter(stages = OpenApiFilter.RunStage.RUNTIME_PER_REQUEST)
+public class TemplateOperations implements OASFilter {
+
+    @Override
+    public void filterOpenAPI(OpenAPI openAPI) {
+        Catalog catalog = CDI.current().select(Catalog.class).get();
+        if (openAPI.getComponents() == null) {
+            openAPI.components(OASFactory.createComponents());
+        }
+        openAPI.getComponents().addSchema("Problem", problemSchema());
+        if (openAPI.getPaths() == null) {
+            openAPI.paths(OASFactory.createPaths());
+        }
+        for (CheckedTemplate checked : catalog.all()) {
+            if (checked.broken().isEmpty()) {
+                openAPI.getPaths().addPathItem("/queries/" + checked.name(),
+                        OASFactory.createPathItem().GET(operation(checked)));
+            }
+        }
+    }
+
+    private static Operation operation(CheckedTemplate checked) {
+        Template template = checked.template();
+        Operation operation = OASFactory.createOperation()
+                .operationId(template.name().replaceAll("[^A-Za-z0-9]", "_"))
+                .summary(template.summary())
+                .description(template.description())
+                .addTag(template.name().contains("/") ? template.name().substring(0, template.name().indexOf('/')) : "queries");
+        template.parameters().values().forEach(parameter -> operation.addParameter(parameter(parameter)));
+        List<String> sortable = template.grouped() ? groupColumns(template) : template.sortable();
+        if (!sortable.isEmpty()) {
+            List<Object> keys = new ArrayList<>();
+            sortable.forEach(column -> {
+                keys.add(column);
+                keys.add("-" + column);
+            });
+            operation.addParameter(query("_sort", "Columns to sort on, comma-separated; '-' sorts descending",
+                    OASFactory.createSchema().type(List.of(Schema.SchemaType.ARRAY))
+                            .items(OASFactory.createSchema().type(List.of(Schema.SchemaType.STRING)).enumeration(keys))));
+        }
+        operation.addParameter(query("_limit", "The most rows to return: JSON pages default to 100; streams are unlimited",
+                OASFactory.createSchema().type(List.of(Schema.SchemaType.INTEGER)).minimum(BigDecimal.ONE)
+                        .maximum(BigDecimal.valueOf(RequestParser.MAX_LIMIT))));
+        if (template.grouped()) {
+            operation.addParameter(query("_group", "Dimensions to group by, comma-separated", names(template.dimensions())));
+            operation.addParameter(query("_measures", "Measures to compute, comma-separated (all by default)",
+                    names(template.measures())));
+        }
+        Schema row = rowSchema(checked.columns());
+        Schema page = OASFactory.createSchema().type(List.of(Schema.SchemaType.OBJECT))
+                .addProperty("query", string())
+                .addProperty("columns", OASFactory.createSchema().type(List.of(Schema.SchemaType.ARRAY)))
+                .addProperty("rows", OASFactory.createSchema().type(List.of(Schema.SchemaType.ARRAY)).items(row))
+                .addProperty("page", OASFactory.createSchema().type(List.of(Schema.SchemaType.OBJECT)));
+        Content ok = OASFactory.createContent()
+                .addMediaType("application/json", OASFactory.createMediaType().schema(page))
+                .addMediaType("text/event-stream", OASFactory.createMediaType().schema(string()
+                        .description("Events: meta (columns), row (one per row, id = ordinal), end (rows, elapsedMs), error (a problem)")))
+                .addMediaType(QueryResource.NDJSON, OASFactory.createMediaType().schema(row))
+                .addMediaType(QueryResource.CSV, OASFactory.createMediaType().schema(string().description("RFC 4180, with a header line")));
+        APIResponses responses = OASFactory.createAPIResponses()
+                .addAPIResponse("200", OASFactory.createAPIResponse().description("The rows").content(ok));
+        Map.of("400", "A parameter is missing, malformed or not allowed", "404", "No such query",
+                "503", "The database is unavailable", "504", "The query ran past its statement timeout")
+                .forEach((status, description) -> responses.addAPIResponse(status, OASFactory.createAPIResponse()
+                        .description(description)
+                        .content(OASFactory.createContent().addMediaType(Problem.MEDIA_TYPE,
+                                OASFactory.createMediaType().schema(OASFactory.createSchema().ref("Problem"))))));
+        return operation.responses(responses);
+    }
+
+    private static Parameter parameter(ParameterSpec spec) {
+        Schema scalar = scalar(spec.type().keyword());
+        if (!spec.allowed().isEmpty()) {
+            scalar.enumeration(spec.allowed().stream().map(TemplateOperations::json).toList());
+        }
+        spec.min().ifPresent(min -> bound(scalar, min, true));
+        spec.max().ifPresent(max -> bound(scalar, max, false));
+        Schema schema = spec.list() ? OASFactory.createSchema().type(List.of(Schema.SchemaType.ARRAY)).items(scalar) : scalar;
+        spec.defaultValue().ifPresent(value -> schema.defaultValue(json(value)));
+        Parameter parameter = query(spec.name(), spec.description(), schema).required(spec.required());
+        if (spec.list()) {
+            parameter.style(Parameter.Style.FORM).explode(false);
+        }
+        return parameter;
+    }
+
+    private static void bound(Schema schema, Object value, boolean minimum) {
+        if (value instanceof Number number) {
+            BigDecimal bound = new BigDecimal(number.toString());
+            if (minimum) {
+                schema.minimum(bound);
+            } else {
+                schema.maximum(bound);
+            }
+        } else {
+            String text = schema.getDescription() == null ? "" : schema.getDescription() + " ";
+            schema.description(text + (minimum ? "from " : "to ") + value);
+        }
+    }
+
+    private static Object json(Object value) {
+        if (value instanceof Object[] array) {
+            return java.util.Arrays.stream(array).map(TemplateOperations::json).toList();
+        }
+        return value instanceof Temporal ? value.toString() : value;
+    }
+
+    private static Schema scalar(String type) {
+        return switch (type) {
+            case "int" -> OASFactory.createSchema().type(List.of(Schema.SchemaType.INTEGER)).format("int32");
+            case "bigint" -> OASFactory.createSchema().type(List.of(Schema.SchemaType.INTEGER)).format("int64");
+            case "numeric" -> OASFactory.createSchema().type(List.of(Schema.SchemaType.NUMBER));
+            case "date" -> string().format("date");
+            case "timestamp" -> string().format("date-time");
+            case "boolean" -> OASFactory.createSchema().type(List.of(Schema.SchemaType.BOOLEAN));
+            default -> string();
+        };
+    }
+
+    /** The JSON shape of a row, from PostgreSQL's types of the output columns. */
+    private static Schema rowSchema(List<ResultColumn> columns) {
+        Schema row = OASFactory.createSchema().type(List.of(Schema.SchemaType.OBJECT));
+        for (ResultColumn column : columns) {
+            Schema.SchemaType type = switch (column.type()) {
+                case "integer", "bigint", "smallint" -> Schema.SchemaType.INTEGER;
+                case "numeric", "real", "double precision" -> Schema.SchemaType.NUMBER;
+                case "boolean" -> Schema.SchemaType.BOOLEAN;
+                default -> Schema.SchemaType.STRING;
+            };
+            Schema schema = OASFactory.createSchema().type(List.of(type, Schema.SchemaType.NULL)).description(column.type());
+            if (column.type().equals("date")) {
+                schema.format("date");
+            } else if (column.type().startsWith("timestamp")) {
+                schema.format("date-time");
+            }
+            row.addProperty(column.name(), schema);
+        }
+        return row;
+    }
+
+    private static Schema problemSchema() {
+        return OASFactory.createSchema().type(List.of(Schema.SchemaType.OBJECT)).description("RFC 9457 problem details")
+                .addProperty("type", string()).addProperty("title", string())
+                .addProperty("status", OASFactory.createSchema().type(List.of(Schema.SchemaType.INTEGER)))
+                .addProperty("detail", string()).addProperty("instance", string())
+                .addProperty("parameter", string().description("the request parameter the problem is about"))
+                .addProperty("allowed", OASFactory.createSchema().type(List.of(Schema.SchemaType.ARRAY)).items(string()));
+    }
+
+    private static List<String> groupColumns(Template template) {
+        List<String> columns = new ArrayList<>(template.dimensions().keySet());
+        columns.addAll(template.measures().keySet());
+        return columns;
+    }
+
+    private static Schema names(Map<String, String> declared) {
+        return OASFactory.createSchema().type(List.of(Schema.SchemaType.ARRAY))
+                .items(string().enumeration(new ArrayList<>(declared.keySet())));
+    }
+
+    private static Schema string() {
+        return OASFactory.createSchema().type(List.of(Schema.SchemaType.STRING));
+    }
+
+    private static Parameter query(String name, String description, Schema schema) {
+        return OASFactory.createParameter().name(name).in(Parameter.In.QUERY).description(description).schema(schema);
+    }
+}
