@@ -79,6 +79,9 @@ public class DatasetLoader {
             }
             try {
                 return loadLocked(coordinator, target, scale, progress);
+            } catch (SQLException | RuntimeException e) {
+                execute(coordinator, "DROP SCHEMA IF EXISTS quarry_load CASCADE");
+                throw e;
             } finally {
                 execute(coordinator, "SELECT pg_advisory_unlock(" + LOAD_LOCK + ")");
             }

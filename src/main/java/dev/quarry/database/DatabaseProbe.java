@@ -1,0 +1,53 @@
+package dev.quarry.database;
+
+import java.time.Duration;
+import java.util.concurrent.TimeoutException;
+
+import jakarta.annotation.Priority;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Singleton;
+import jakarta.interceptor.Interceptor;
+
+import org.eclipse.microprofile.config.Config;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.jboss.logging.Logger;
+
+import io.quarkus.runtime.StartupEvent;
+import io.quarkus.runtime.configuration.ConfigurationException;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.pgclient.PgConnectOptions;
+
+/**
+ * Asks the configured PostgreSQL for its version before anything else uses it, so that a wrong URL
+ * or a server that is down stops startup with one line naming host, port and reason.
+ */
+@Singleton
+public class DatabaseProbe {
+
+    private static final Logger LOG = Logger.getLogger(DatabaseProbe.class);
+
+    void probe(@Observes @Priority(Interceptor.Priority.PLATFORM_BEFORE + 5) StartupEvent event, Pool pool, Config config,
+            @ConfigProperty(name = "quarry.database.connect-timeout", defaultValue = "10s") Duration timeout) {
+        String url = config.getValue("quarkus.datasource.reactive.url", String.class).replaceFirst("^vertx-reactive:", "");
+        PgConnectOptions target = PgConnectOptions.fromUri(url);
+        String where = target.getHost() + ":" + target.getPort() + "/" + target.getDatabase();
+        try {
+            String version = pool.query("SHOW server_version").execute().await().atMost(timeout).iterator().next().getString(0);
+            LOG.infof("Connected to PostgreSQL %s at %s", version, where);
+        } catch (RuntimeException e) {
+            Throwable cause = e.getCause() instanceof TimeoutException || e instanceof io.smallrye.mutiny.TimeoutException
+                    ? new TimeoutException("no answer within " + timeout.toSeconds() + " s") : rootCause(e);
+            // a ConfigurationException without a cause is printed by Quarkus as its message alone
+            throw new ConfigurationException("Cannot reach PostgreSQL at " + where + ": " + cause.getMessage()
+                    + " (set QUARKUS_DATASOURCE_REACTIVE_URL, QUARKUS_DATASOURCE_USERNAME and QUARKUS_DATASOURCE_PASSWORD)");
+        }
+    }
+
+    private static Throwable rootCause(Throwable failure) {
+        Throwable cause = failure;
+        while (cause.getCause() != null && cause.getCause() != cause) {
+            cause = cause.getCause();
+        }
+        return cause;
+    }
+}

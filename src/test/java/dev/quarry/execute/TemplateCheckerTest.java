@@ -1,0 +1,126 @@
+package dev.quarry.execute;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.List;
+import java.util.Map;
+
+import jakarta.inject.Inject;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import dev.quarry.template.Template;
+import dev.quarry.template.TemplateException;
+import dev.quarry.template.TemplateLibrary;
+import dev.quarry.template.TemplateParser;
+import io.quarkus.test.junit.QuarkusTest;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.SqlConnection;
+
+/** PostgreSQL itself confirms each template: these are the answers it gives for broken ones. */
+@QuarkusTest
+class TemplateCheckerTest {
+
+    @Inject
+    Pool pool;
+
+    private SqlConnection connection;
+
+    @BeforeEach
+    void connect() {
+        connection = pool.getConnection().await().indefinitely();
+    }
+
+    @AfterEach
+    void close() {
+        connection.closeAndAwait();
+    }
+
+    @Test
+    void describesTheOutputColumnsWithPostgresTypes() {
+        List<ResultColumn> columns = check("t/ok", """
+                -- Orders of a customer
+                -- @param customer int = 1
+                SELECT o_orderkey, o_orderdate, o_totalprice, o_orderstatus, o_comment
+                FROM orders WHERE o_custkey = :customer
+                """);
+        assertThat(columns).containsExactly(new ResultColumn("o_orderkey", "bigint"), new ResultColumn("o_orderdate", "date"),
+                new ResultColumn("o_totalprice", "numeric"), new ResultColumn("o_orderstatus", "character"),
+                new ResultColumn("o_comment", "character varying"));
+    }
+
+    @Test
+    void aSyntaxErrorIsReportedAtItsFileAndLine() {
+        assertThatThrownBy(() -> check("t/typo", """
+                -- A typo on line 4
+                SELECT o_orderkey
+                FROM orders
+                WHERE o_custkey = = 1
+                """)).isInstanceOf(TemplateException.class)
+                .hasMessage("t/typo.sql:4: PostgreSQL: syntax error at or near \"=\"");
+    }
+
+    @Test
+    void anUnknownColumnInsideALayerIsReportedInTheLayersFile() {
+        Map<String, Template> library = TemplateLibrary.resolve(Map.of(
+                "t/child", TemplateParser.parse("t/child", "t/child.sql", """
+                        -- A child with a wrong column on line 3
+                        SELECT o_orderkey,
+                               o_no_such_column
+                        FROM orders
+                        """),
+                "t/parent", TemplateParser.parse("t/parent", "t/parent.sql", """
+                        -- A parent
+                        SELECT * FROM {{t/child}} AS c
+                        """)));
+        assertThatThrownBy(() -> new TemplateChecker(connection).check(library.get("t/parent")))
+                .hasMessage("t/child.sql:3: PostgreSQL: column \"o_no_such_column\" does not exist");
+    }
+
+    @Test
+    void aParameterPostgresReadsAsAnotherTypeIsRejectedWithTheCastToWrite() {
+        assertThatThrownBy(() -> check("t/types", """
+                -- Declared text, used as a date
+                -- @param since text = 1995-01-01
+                SELECT o_orderkey FROM orders
+                WHERE o_orderdate >= :since
+                """)).hasMessage("t/types.sql:4: parameter :since is declared text but PostgreSQL reads it as date; "
+                + "cast it in the SQL, as :since::text");
+    }
+
+    @Test
+    void aTemplateThatWritesIsRejected() {
+        assertThatThrownBy(() -> check("t/writes", """
+                -- Writes, which no template may
+                WITH gone AS (DELETE FROM region RETURNING r_regionkey)
+                SELECT r_regionkey FROM gone
+                """)).hasMessage("t/writes.sql:1: the statement writes; templates only read");
+    }
+
+    @Test
+    void sqlThatIsOnlyValidWithItsOptionalBlocksIsRejected() {
+        assertThatThrownBy(() -> check("t/blocks", """
+                -- Invalid once the block is dropped
+                -- @param segment text optional
+                SELECT c_custkey FROM customer WHERE
+                /*[ c_mktsegment = :segment ]*/
+                """)).isInstanceOf(TemplateException.class).hasMessageContaining("PostgreSQL: syntax error at end of input");
+    }
+
+    @Test
+    void sortAndKeyColumnsMustBeOutputColumns() {
+        assertThatThrownBy(() -> check("t/sort", """
+                -- Sorts on a column it does not return
+                -- @sort o_orderdate
+                SELECT o_orderkey FROM orders
+                """)).hasMessage("t/sort.sql:1: 'o_orderdate' in @sort or @key is not an output column; the columns are o_orderkey");
+    }
+
+    private List<ResultColumn> check(String name, String text) {
+        Template template = TemplateLibrary.resolve(Map.of(name, TemplateParser.parse(name, name + ".sql", text))).get(name);
+        return new TemplateChecker(connection).check(template);
+    }
+}
