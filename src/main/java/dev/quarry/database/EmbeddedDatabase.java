@@ -5,12 +5,12 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.List;
 import java.util.Optional;
+import java.util.Properties;
 
 import jakarta.annotation.Priority;
 import jakarta.enterprise.event.Observes;
@@ -128,7 +128,11 @@ public class EmbeddedDatabase {
 
     private static void createDatabase(int port, String database) {
         String url = "jdbc:postgresql://localhost:" + port + "/postgres";
-        try (Connection connection = DriverManager.getConnection(url, EmbeddedDatabaseDefaults.SUPERUSER, null);
+        Properties user = new Properties();
+        user.setProperty("user", EmbeddedDatabaseDefaults.SUPERUSER);
+        // the driver itself, not DriverManager: a second application in the same JVM (a test with
+        // another profile) has its own class loader, whose driver DriverManager would not offer it
+        try (Connection connection = new org.postgresql.Driver().connect(url, user);
                 PreparedStatement exists = connection.prepareStatement("SELECT 1 FROM pg_database WHERE datname = ?")) {
             exists.setString(1, database);
             try (ResultSet rs = exists.executeQuery()) {

@@ -1,7 +1,6 @@
 package dev.quarry.dataset;
 
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.util.Properties;
 
@@ -34,7 +33,9 @@ record JdbcTarget(String url, String user, String password) {
             properties.setProperty("password", password);
         }
         properties.setProperty("ApplicationName", "quarry-load");
-        return DriverManager.getConnection(url, properties);
+        // the driver itself, not DriverManager: a second application in the same JVM (a test with
+        // another profile) has its own class loader, whose driver DriverManager would not offer it
+        return new org.postgresql.Driver().connect(url, properties);
     }
 
     @Override
