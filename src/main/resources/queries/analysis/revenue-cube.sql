@@ -1,0 +1,46 @@
+-- Revenue cube: sales by any combination of dimensions
+--
+-- Line items of orders placed in a period, to be grouped by any of: the customer's region, nation and
+-- market segment; the order's year, quarter (1-4) and month (1-12); the part's top category (the first
+-- word of its type, found through part_leaf_category and the category tree); the ship mode. Ask
+-- ?_group=region,year&_measures=revenue,orders; without _group the answer is one row of totals.
+--
+-- @param since date = 1992-01-01 range 1992-01-01..1999-01-01 -- first order date counted
+-- @param until date = 1999-01-01 range 1992-01-01..1999-01-01 -- first order date no longer counted
+-- @dimension region: r_name
+-- @dimension nation: n_name
+-- @dimension segment: c_mktsegment
+-- @dimension year: extract(YEAR FROM o_orderdate)::int
+-- @dimension quarter: extract(QUARTER FROM o_orderdate)::int
+-- @dimension month: extract(MONTH FROM o_orderdate)::int
+-- @dimension category: category
+-- @dimension ship_mode: l_shipmode
+-- @measure revenue: sum(l_extendedprice * (1 - l_discount))
+-- @measure orders: count(DISTINCT o_orderkey)
+-- @measure customers: count(DISTINCT o_custkey)
+-- @measure quantity: sum(l_quantity)
+-- @measure avg_discount: round(avg(l_discount), 4)
+-- @timeout 60s
+SELECT
+    r_name,
+    n_name,
+    c_mktsegment,
+    o_orderdate,
+    top.name AS category,
+    l_shipmode,
+    o_orderkey,
+    o_custkey,
+    l_extendedprice,
+    l_discount,
+    l_quantity
+FROM lineitem
+JOIN orders                     ON o_orderkey = l_orderkey
+JOIN customer                   ON c_custkey = o_custkey
+JOIN nation                     ON n_nationkey = c_nationkey
+JOIN region                     ON r_regionkey = n_regionkey
+JOIN part_leaf_category AS leaf ON leaf.p_partkey = l_partkey
+JOIN part_category      AS kind ON kind.id = leaf.category_id
+JOIN part_category      AS mid  ON mid.id = kind.parent_id
+JOIN part_category      AS top  ON top.id = mid.parent_id
+WHERE o_orderdate >= :since::date
+  AND o_orderdate <  :until::date
