@@ -1,5 +1,7 @@
 package dev.quarry.analysis;
 
+import dev.quarry.TestDatabase;
+
 import static io.restassured.RestAssured.given;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -9,7 +11,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.ResultSetMetaData;
@@ -26,8 +27,6 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.Predicate;
 
-import org.eclipse.microprofile.config.Config;
-import org.eclipse.microprofile.config.ConfigProvider;
 import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.DeserializationFeature;
@@ -720,13 +719,8 @@ class AnalysisTemplatesTest {
 
     // ---------------------------------------------------------------- helpers: the database, directly
 
-    /** The test database the service uses, over JDBC: {@code jdbc:} before the reactive URL. */
     static Connection connect() throws SQLException {
-        Config config = ConfigProvider.getConfig();
-        String url = config.getValue("quarkus.datasource.reactive.url", String.class);
-        String user = config.getOptionalValue("quarkus.datasource.username", String.class).orElse("postgres");
-        String password = config.getOptionalValue("quarkus.datasource.password", String.class).orElse("");
-        return DriverManager.getConnection(url.startsWith("jdbc:") ? url : "jdbc:" + url, user, password);
+        return TestDatabase.connect();
     }
 
     private static List<Map<String, Object>> sql(String query, Object... parameters) throws SQLException {

@@ -8,7 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import java.io.IOException;
 import java.net.URL;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -17,7 +16,6 @@ import java.util.List;
 
 import jakarta.inject.Inject;
 
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -25,6 +23,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import dev.quarry.TestDatabase;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -39,9 +38,6 @@ class QueryStreamTest {
 
     @Inject
     MeterRegistry registry;
-
-    @ConfigProperty(name = "quarkus.datasource.reactive.url")
-    String databaseUrl;
 
     @Test
     void sseCarriesMetaEveryRowAndEndWithTheCountOfTheJsonPage() throws IOException {
@@ -210,8 +206,7 @@ class QueryStreamTest {
 
     /** Statements the service's sessions are running now. */
     private List<String> activeQueries() throws SQLException {
-        String jdbc = "jdbc:" + databaseUrl.replaceFirst("^vertx-reactive:", "");
-        try (Connection connection = DriverManager.getConnection(jdbc, "postgres", null);
+        try (Connection connection = TestDatabase.connect();
                 Statement statement = connection.createStatement();
                 ResultSet rs = statement.executeQuery("SELECT query FROM pg_stat_activity "
                         + "WHERE application_name = 'quarry' AND state = 'active'")) {
