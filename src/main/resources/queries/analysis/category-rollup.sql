@@ -11,6 +11,7 @@
 -- @param max_depth int = 3 range 1..3 -- deepest level shown: 1 for the top categories only
 -- @sort id, parent_id, path, depth, revenue, parts, quantity
 -- @key id
+-- @order path
 WITH RECURSIVE ancestry (leaf_id, ancestor_id) AS (
     -- every leaf is its own ancestor ...
     SELECT id, id

@@ -10,6 +10,7 @@
 -- @param region text optional in AFRICA|AMERICA|ASIA|EUROPE|'MIDDLE EAST' -- only the nations of this region
 -- @sort nation, region, revenue, orders, line_items, customers, suppliers
 -- @key nation
+-- @order -revenue
 SELECT
     n_name                                  AS nation,
     r_name                                  AS region,

@@ -9,6 +9,7 @@
 -- @param region text optional in AFRICA|AMERICA|ASIA|EUROPE|'MIDDLE EAST' -- only the nations of this region
 -- @sort region, nation, month, revenue, running_revenue, rank_in_region
 -- @key nation, month
+-- @order region, nation, month
 WITH monthly AS (
     SELECT
         r_name                                  AS region,

@@ -12,6 +12,7 @@
 -- @param region text optional in AFRICA|AMERICA|ASIA|EUROPE|'MIDDLE EAST' -- only the nations of this region
 -- @sort region, nation, customers, suppliers, coverage
 -- @key nation
+-- @order region, nation
 WITH customers AS (
     SELECT c_nationkey AS nationkey, count(*) AS customers
     FROM customer

@@ -10,6 +10,7 @@
 -- @param until date = 1996-01-01 range 1992-01-01..1999-01-01 -- first order date no longer counted
 -- @sort nation, region, orders, revenue, customers, suppliers
 -- @key nation
+-- @order nation
 WITH orders_per_nation AS (
     SELECT
         c_nationkey               AS nationkey,

@@ -11,6 +11,7 @@
 -- @param min_orders int = 2 range 1..100 -- customers with fewer orders in the period are left out
 -- @sort o_orderkey, o_custkey, c_name, o_orderdate, o_totalprice, customer_avg, customer_orders, ratio
 -- @key o_orderkey
+-- @order o_custkey, o_orderkey
 SELECT
     o_orderkey,
     o_custkey,

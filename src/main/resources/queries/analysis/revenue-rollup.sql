@@ -9,6 +9,7 @@
 -- @param until date = 1996-01-01 range 1992-01-01..1999-01-01 -- first order date no longer counted
 -- @sort region, nation, level, revenue, orders
 -- @key region, nation
+-- @order region, nation
 SELECT
     r_name                                  AS region,
     n_name                                  AS nation,

@@ -9,6 +9,7 @@
 -- @param top int = 10 range 1..1000 -- how many customers
 -- @sort c_custkey, c_name, nation, segment, revenue, orders
 -- @key c_custkey
+-- @order -revenue, c_custkey
 SELECT
     ranked.o_custkey AS c_custkey,
     c_name,

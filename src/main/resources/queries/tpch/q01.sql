@@ -6,6 +6,7 @@
 -- @param delta int = 90 range 60..120 -- days before 1998-12-01 that the report ends
 -- @sort l_returnflag, l_linestatus, sum_qty, sum_base_price, sum_disc_price, sum_charge, avg_qty, avg_price, avg_disc, count_order
 -- @key l_returnflag, l_linestatus
+-- @order l_returnflag, l_linestatus
 SELECT
     l_returnflag,
     l_linestatus,

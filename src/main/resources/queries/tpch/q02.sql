@@ -8,6 +8,7 @@
 -- @param region text = EUROPE in AFRICA|AMERICA|ASIA|EUROPE|'MIDDLE EAST' -- region of the suppliers
 -- @sort s_acctbal, s_name, n_name, p_partkey, p_mfgr
 -- @key p_partkey, s_name
+-- @order -s_acctbal, n_name, s_name, p_partkey
 SELECT
     s_acctbal,
     s_name,

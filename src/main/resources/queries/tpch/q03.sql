@@ -7,6 +7,7 @@
 -- @param date date = 1995-03-15 range 1995-03-01..1995-03-31 -- orders placed before, line items shipped after this day
 -- @sort l_orderkey, revenue, o_orderdate, o_shippriority
 -- @key l_orderkey
+-- @order -revenue, o_orderdate
 SELECT
     l_orderkey,
     sum(l_extendedprice * (1 - l_discount)) AS revenue,

@@ -6,6 +6,7 @@
 -- @param date date = 1993-07-01 range 1993-01-01..1997-10-01 -- first day of the quarter (first day of a month)
 -- @sort o_orderpriority, order_count
 -- @key o_orderpriority
+-- @order o_orderpriority
 SELECT
     o_orderpriority,
     count(*) AS order_count

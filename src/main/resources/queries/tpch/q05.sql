@@ -7,6 +7,7 @@
 -- @param date date = 1994-01-01 range 1993-01-01..1997-01-01 -- first day of the year (January 1)
 -- @sort n_name, revenue
 -- @key n_name
+-- @order -revenue
 SELECT
     n_name,
     sum(l_extendedprice * (1 - l_discount)) AS revenue

@@ -7,6 +7,7 @@
 -- @param nation2 text = GERMANY in ALGERIA|ARGENTINA|BRAZIL|CANADA|EGYPT|ETHIOPIA|FRANCE|GERMANY|INDIA|INDONESIA|IRAN|IRAQ|JAPAN|JORDAN|KENYA|MOROCCO|MOZAMBIQUE|PERU|CHINA|ROMANIA|'SAUDI ARABIA'|VIETNAM|RUSSIA|'UNITED KINGDOM'|'UNITED STATES' -- second nation (different from the first)
 -- @sort supp_nation, cust_nation, l_year, revenue
 -- @key supp_nation, cust_nation, l_year
+-- @order supp_nation, cust_nation, l_year
 SELECT
     supp_nation,
     cust_nation,

@@ -8,6 +8,7 @@
 -- @param type text = 'ECONOMY ANODIZED STEEL' -- part type, three words such as 'ECONOMY ANODIZED STEEL'
 -- @sort o_year, mkt_share
 -- @key o_year
+-- @order o_year
 SELECT
     o_year,
     sum(CASE WHEN nation = :nation THEN volume ELSE 0 END) / sum(volume) AS mkt_share

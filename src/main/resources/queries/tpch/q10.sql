@@ -6,6 +6,7 @@
 -- @param date date = 1993-10-01 range 1993-02-01..1995-01-01 -- first day of the quarter (first day of a month)
 -- @sort c_custkey, c_name, revenue, c_acctbal, n_name
 -- @key c_custkey
+-- @order -revenue
 SELECT
     c_custkey,
     c_name,

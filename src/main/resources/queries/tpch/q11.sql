@@ -7,6 +7,7 @@
 -- @param fraction numeric = 0.0001 -- share of the total stock value a part must exceed (0.0001 divided by the scale factor)
 -- @sort ps_partkey, value
 -- @key ps_partkey
+-- @order -value
 SELECT
     ps_partkey,
     sum(ps_supplycost * ps_availqty) AS value

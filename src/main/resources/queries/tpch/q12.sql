@@ -7,6 +7,7 @@
 -- @param date date = 1994-01-01 range 1993-01-01..1997-01-01 -- first day of the year (January 1)
 -- @sort l_shipmode, high_line_count, low_line_count
 -- @key l_shipmode
+-- @order l_shipmode
 SELECT
     l_shipmode,
     sum(CASE WHEN o_orderpriority = '1-URGENT' OR o_orderpriority = '2-HIGH'

@@ -7,6 +7,7 @@
 -- @param word2 text = requests in packages|requests|accounts|deposits -- later word of the excluded comments
 -- @sort c_count, custdist
 -- @key c_count
+-- @order -custdist, -c_count
 SELECT
     c_count,
     count(*) AS custdist

@@ -5,6 +5,7 @@
 -- @param date date = 1996-01-01 range 1993-01-01..1997-10-01 -- first day of the quarter (first day of a month)
 -- @sort s_suppkey, s_name, total_revenue
 -- @key s_suppkey
+-- @order s_suppkey
 WITH revenue AS {{tpch/revenue}}
 SELECT
     s_suppkey,

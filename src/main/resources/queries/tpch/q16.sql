@@ -8,6 +8,7 @@
 -- @param sizes int[] = 49,14,23,45,19,3,36,9 range 1..50 -- eight different part sizes
 -- @sort p_brand, p_type, p_size, supplier_cnt
 -- @key p_brand, p_type, p_size
+-- @order -supplier_cnt, p_brand, p_type, p_size
 SELECT
     p_brand,
     p_type,

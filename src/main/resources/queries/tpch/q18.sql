@@ -6,6 +6,7 @@
 -- @param quantity int = 300 range 300..315 -- total quantity an order must exceed
 -- @sort c_name, c_custkey, o_orderkey, o_orderdate, o_totalprice, sum_qty
 -- @key o_orderkey
+-- @order -o_totalprice, o_orderdate
 -- @timeout 60s
 SELECT
     c_name,

@@ -8,6 +8,7 @@
 -- @param nation text = CANADA in ALGERIA|ARGENTINA|BRAZIL|CANADA|EGYPT|ETHIOPIA|FRANCE|GERMANY|INDIA|INDONESIA|IRAN|IRAQ|JAPAN|JORDAN|KENYA|MOROCCO|MOZAMBIQUE|PERU|CHINA|ROMANIA|'SAUDI ARABIA'|VIETNAM|RUSSIA|'UNITED KINGDOM'|'UNITED STATES' -- nation of the suppliers
 -- @sort s_name, s_address
 -- @key s_name
+-- @order s_name
 SELECT
     s_name,
     s_address

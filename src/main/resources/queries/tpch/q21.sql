@@ -6,6 +6,7 @@
 -- @param nation text = 'SAUDI ARABIA' in ALGERIA|ARGENTINA|BRAZIL|CANADA|EGYPT|ETHIOPIA|FRANCE|GERMANY|INDIA|INDONESIA|IRAN|IRAQ|JAPAN|JORDAN|KENYA|MOROCCO|MOZAMBIQUE|PERU|CHINA|ROMANIA|'SAUDI ARABIA'|VIETNAM|RUSSIA|'UNITED KINGDOM'|'UNITED STATES' -- nation of the suppliers
 -- @sort s_name, numwait
 -- @key s_name
+-- @order -numwait, s_name
 -- @timeout 60s
 SELECT
     s_name,

@@ -6,6 +6,7 @@
 -- @param codes text[] = 13,31,23,29,30,18,17 in 10|11|12|13|14|15|16|17|18|19|20|21|22|23|24|25|26|27|28|29|30|31|32|33|34 -- seven different country codes (first two digits of the phone number)
 -- @sort cntrycode, numcust, totacctbal
 -- @key cntrycode
+-- @order cntrycode
 SELECT
     cntrycode,
     count(*)       AS numcust,

@@ -11,8 +11,13 @@ public final class ResultDocuments {
     private ResultDocuments() {
     }
 
-    /** {@code {"query", "columns": [{"name", "type"}], "rows": [{...}], "page": {"limit", "next"}}} */
-    public static byte[] page(String query, RowEncoder encoder, List<Row> rows, OptionalInt limit, String next) {
+    /**
+     * {@code {"query", "columns": [{"name", "type"}], "rows": [{...}], "page": {"limit", "next", "total"}}}
+     *
+     * @param next  the cursor to continue after this page, null on the last page
+     * @param total the exact or planned row count when asked for, else null
+     */
+    public static byte[] page(String query, RowEncoder encoder, List<Row> rows, OptionalInt limit, String next, Long total) {
         return RowEncoder.JsonWriting.bytes(out -> {
             out.writeStartObject();
             out.writeStringField("query", query);
@@ -30,7 +35,26 @@ public final class ResultDocuments {
                 out.writeNullField("limit");
             }
             out.writeStringField("next", next);
+            if (total != null) {
+                out.writeNumberField("total", total);
+            }
             out.writeEndObject();
+            out.writeEndObject();
+        });
+    }
+
+    /** {@code {"sql", "values": [...], "plan": [...]}}: what {@code _explain=true} shows instead of rows. */
+    public static byte[] explain(String sql, List<Object> values, Object plan) {
+        return RowEncoder.JsonWriting.bytes(out -> {
+            out.writeStartObject();
+            out.writeStringField("sql", sql);
+            out.writeArrayFieldStart("values");
+            for (Object value : values) {
+                JsonValues.write(out, value);
+            }
+            out.writeEndArray();
+            out.writeFieldName("plan");
+            JsonValues.write(out, plan);
             out.writeEndObject();
         });
     }

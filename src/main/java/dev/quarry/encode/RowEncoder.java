@@ -8,7 +8,7 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.util.ByteArrayBuilder;
 
-import dev.quarry.execute.ResultColumn;
+import dev.quarry.template.ResultColumn;
 import io.vertx.mutiny.sqlclient.Row;
 
 /**

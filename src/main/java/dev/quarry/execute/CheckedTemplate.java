@@ -1,5 +1,6 @@
 package dev.quarry.execute;
 
+import dev.quarry.template.ResultColumn;
 import java.util.List;
 import java.util.Optional;
 

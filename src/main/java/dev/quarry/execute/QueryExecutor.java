@@ -1,6 +1,8 @@
 package dev.quarry.execute;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 
 import jakarta.inject.Singleton;
 
@@ -38,12 +40,23 @@ public class QueryExecutor {
         return defaultTimeout;
     }
 
-    /** Every row of the query, in one round of the transaction. */
+    /** Every row of the query. */
     public Uni<RowSet<Row>> fetch(RenderedQuery query, Duration timeout) {
-        return pool.withConnection(connection -> connection.query(begin(timeout)).execute()
-                .chain(() -> connection.preparedQuery(query.sql()).execute(Tuple.from(query.values())))
-                .call(() -> connection.query("COMMIT").execute())
-                .onFailure().call(() -> rollback(connection)));
+        return fetch(List.of(query), timeout).map(results -> results.get(0));
+    }
+
+    /** Every row of each query, one after the other in one snapshot (a page and its count agree). */
+    public Uni<List<RowSet<Row>>> fetch(List<RenderedQuery> queries, Duration timeout) {
+        String begin = queries.size() == 1 ? begin(timeout) : begin(timeout).replace("READ ONLY", "ISOLATION LEVEL REPEATABLE READ READ ONLY");
+        return pool.withConnection(connection -> {
+            Uni<List<RowSet<Row>>> results = connection.query(begin).execute().replaceWith(new ArrayList<RowSet<Row>>());
+            for (RenderedQuery query : queries) {
+                results = results.call(list -> connection.preparedQuery(query.sql()).execute(Tuple.from(query.values()))
+                        .invoke(list::add));
+            }
+            return results.call(() -> connection.query("COMMIT").execute())
+                    .onFailure().call(() -> rollback(connection));
+        });
     }
 
     /**

@@ -1,5 +1,6 @@
 package dev.quarry.execute;
 
+import dev.quarry.template.ResultColumn;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -90,18 +91,10 @@ final class TemplateChecker {
             if (isArray != parameter.list() || !parameter.type().accepts(element)) {
                 throw new TemplateException(template.source(), firstUse(template.body(), parameter.name()),
                         "parameter :" + parameter.name() + " is declared " + parameter.typeName() + " but PostgreSQL reads it as "
-                                + postgresType + "; cast it in the SQL, as :" + parameter.name() + "::" + castFor(parameter));
+                                + postgresType + "; cast it in the SQL, as :" + parameter.name() + "::" + parameter.type().sqlType()
+                                + (parameter.list() ? "[]" : ""));
             }
         }
-    }
-
-    private static String castFor(ParameterSpec parameter) {
-        String cast = switch (parameter.type()) {
-            case INT -> "int";
-            case TIMESTAMP -> "timestamp";
-            default -> parameter.type().keyword();
-        };
-        return cast + (parameter.list() ? "[]" : "");
     }
 
     private void checkReadOnly(Template template, RenderedQuery query) {
@@ -137,6 +130,12 @@ final class TemplateChecker {
             if (!names.contains(declared)) {
                 throw new TemplateException(template.source(), 1, "'" + declared + "' in @sort or @key is not an output column; "
                         + "the columns are " + String.join(", ", names));
+            }
+        }
+        for (String item : template.order()) {
+            String column = item.startsWith("-") ? item.substring(1) : item;
+            if (!template.sortable().contains(column)) {
+                throw new TemplateException(template.source(), 1, "'" + column + "' in @order is not in @sort");
             }
         }
     }

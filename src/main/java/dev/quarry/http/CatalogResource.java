@@ -12,7 +12,7 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
 
 import dev.quarry.execute.Catalog;
 import dev.quarry.execute.CheckedTemplate;
-import dev.quarry.execute.ResultColumn;
+import dev.quarry.template.ResultColumn;
 import dev.quarry.template.ParameterSpec;
 
 /** {@code GET /queries}: what can be asked, and how. */

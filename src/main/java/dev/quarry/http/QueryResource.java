@@ -5,11 +5,13 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
@@ -24,12 +26,13 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 
 import dev.quarry.encode.ResultDocuments;
+import dev.quarry.encode.RowCursor;
 import dev.quarry.encode.RowEncoder;
 import dev.quarry.execute.Catalog;
 import dev.quarry.execute.CheckedTemplate;
 import dev.quarry.execute.QueryExecutor;
 import dev.quarry.execute.QueryMetrics;
-import dev.quarry.execute.ResultColumn;
+import dev.quarry.render.CursorCodec;
 import dev.quarry.render.QueryRenderer;
 import dev.quarry.render.QueryRequest;
 import dev.quarry.render.RenderedQuery;
@@ -55,12 +58,14 @@ public class QueryResource {
     private final QueryExecutor executor;
     private final QueryMetrics metrics;
     private final Duration heartbeat;
+    private final CursorCodec cursors;
 
-    QueryResource(Catalog catalog, QueryExecutor executor, QueryMetrics metrics,
+    QueryResource(Catalog catalog, QueryExecutor executor, QueryMetrics metrics, CursorCodec cursors,
             @ConfigProperty(name = "quarry.stream.heartbeat", defaultValue = "15s") Duration heartbeat) {
         this.catalog = catalog;
         this.executor = executor;
         this.metrics = metrics;
+        this.cursors = cursors;
         this.heartbeat = heartbeat;
     }
 
@@ -69,24 +74,56 @@ public class QueryResource {
     @Operation(hidden = true) // each template is documented as an operation of its own
     @Produces(MediaType.APPLICATION_JSON)
     public Uni<Response> page(@PathParam("name") String name, @Context UriInfo uri) {
-        Run run = prepare(name, uri, "json", OptionalInt.of(DEFAULT_PAGE_SIZE));
-        return executor.fetch(run.query(), run.timeout())
-                .map(rows -> {
-                    List<Row> list = new ArrayList<>(rows.size());
-                    rows.forEach(list::add);
-                    run.finished(list.size(), null);
-                    byte[] page = ResultDocuments.page(name, run.encoder(), list, run.request().limit(), null);
+        Run run = prepare(name, uri, "json", OptionalInt.of(DEFAULT_PAGE_SIZE), Optional.empty());
+        QueryRequest request = run.request();
+        if (request.explain()) {
+            return explain(run);
+        }
+        List<RenderedQuery> queries = new ArrayList<>(List.of(QueryRenderer.renderPage(run.template(), request)));
+        switch (request.count()) {
+            case EXACT -> queries.add(QueryRenderer.renderCount(run.template(), request));
+            case PLANNED -> queries.add(Explain.of(QueryRenderer.renderFiltered(run.template(), request)));
+            case NONE -> { }
+        }
+        return executor.fetch(queries, run.timeout())
+                .map(results -> {
+                    List<Row> rows = new ArrayList<>(results.get(0).size());
+                    results.get(0).forEach(rows::add);
+                    int limit = request.limit().orElse(Integer.MAX_VALUE);
+                    String next = null;
+                    if (rows.size() > limit) {
+                        rows = rows.subList(0, limit);
+                        next = request.keyed() ? new RowCursor(cursors, name, request).after(rows.get(limit - 1)) : null;
+                    }
+                    Long total = switch (request.count()) {
+                        case EXACT -> results.get(1).iterator().next().getLong(0);
+                        case PLANNED -> Explain.plannedRows(results.get(1));
+                        case NONE -> null;
+                    };
+                    run.finished(rows.size(), null);
+                    byte[] page = ResultDocuments.page(name, run.encoder(), rows, request.limit(), next, total);
                     return Response.ok(page, MediaType.APPLICATION_JSON).build();
                 })
                 .onFailure().invoke(failure -> run.finished(0, failure));
+    }
+
+    /** {@code _explain=true}: the final SQL, its bound values and PostgreSQL's plan, without running it. */
+    private Uni<Response> explain(Run run) {
+        RenderedQuery query = QueryRenderer.renderPage(run.template(), run.request());
+        return executor.fetch(Explain.of(query), run.timeout())
+                .map(plan -> Response.ok(ResultDocuments.explain(query.sql(), query.values(), plan.iterator().next().getValue(0)),
+                        MediaType.APPLICATION_JSON).build());
     }
 
     @GET
     @Path("{name: .+}")
     @Operation(hidden = true) // each template is documented as an operation of its own
     @Produces(MediaType.SERVER_SENT_EVENTS)
-    public Multi<OutboundSseEvent> events(@PathParam("name") String name, @Context UriInfo uri, @Context Sse sse) {
-        Run run = prepare(name, uri, "sse", OptionalInt.empty());
+    public Multi<OutboundSseEvent> events(@PathParam("name") String name, @Context UriInfo uri, @Context Sse sse,
+            @HeaderParam("Last-Event-ID") String lastEventId) {
+        Run run = prepare(name, uri, "sse", OptionalInt.empty(), Optional.ofNullable(lastEventId).filter(id -> !id.isBlank()));
+        // a keyed stream's row ids are cursors, so a reconnecting EventSource resumes after the last row it saw
+        Function<Row, String> rowId = run.request().keyed() ? new RowCursor(cursors, name, run.request())::after : null;
         AtomicLong lastSent = new AtomicLong(System.nanoTime());
         Function<OutboundSseEvent, OutboundSseEvent> sent = event -> {
             lastSent.set(System.nanoTime());
@@ -96,7 +133,8 @@ public class QueryResource {
         OutboundSseEvent endOfStream = sse.newEventBuilder().comment("end").build(); // a marker, never sent
         Multi<OutboundSseEvent> events = Multi.createBy().concatenating().streams(
                 Multi.createFrom().item(() -> event(sse, "meta", null, ResultDocuments.meta(name, run.encoder()))),
-                run.rows(executor).map(row -> event(sse, "row", Long.toString(ordinal.incrementAndGet()), run.encoder().json(row))),
+                run.rows(executor).map(row -> event(sse, "row",
+                        rowId != null ? rowId.apply(row) : Long.toString(ordinal.incrementAndGet()), run.encoder().json(row))),
                 Multi.createFrom().item(() -> event(sse, "end", null, ResultDocuments.end(run.rows(), run.elapsedMillis()))))
                 .onFailure().recoverWithItem(failure -> event(sse, "error", null,
                         Problems.json(Problems.forFailure(failure, uri.getPath())).getBytes(StandardCharsets.UTF_8)))
@@ -116,7 +154,7 @@ public class QueryResource {
     @Operation(hidden = true) // each template is documented as an operation of its own
     @Produces(NDJSON)
     public Multi<Buffer> ndjson(@PathParam("name") String name, @Context UriInfo uri) {
-        Run run = prepare(name, uri, "ndjson", OptionalInt.empty());
+        Run run = prepare(name, uri, "ndjson", OptionalInt.empty(), Optional.empty());
         // Quarkus ends each NDJSON item with a line feed
         return run.rows(executor).map(row -> Buffer.buffer(run.encoder().json(row)))
                 .onFailure().recoverWithItem(failure -> Buffer.buffer(
@@ -128,7 +166,7 @@ public class QueryResource {
     @Operation(hidden = true) // each template is documented as an operation of its own
     @Produces(CSV)
     public Multi<Buffer> csv(@PathParam("name") String name, @Context UriInfo uri) {
-        Run run = prepare(name, uri, "csv", OptionalInt.empty());
+        Run run = prepare(name, uri, "csv", OptionalInt.empty(), Optional.empty());
         // a failure after the header cannot be told in CSV: the response is cut short without its last chunk
         return Multi.createBy().concatenating().streams(
                 Multi.createFrom().item(() -> Buffer.buffer(run.encoder().csvHeader())),
@@ -143,28 +181,21 @@ public class QueryResource {
         return builder.build();
     }
 
-    private Run prepare(String name, UriInfo uri, String format, OptionalInt defaultLimit) {
+    private Run prepare(String name, UriInfo uri, String format, OptionalInt defaultLimit, Optional<String> lastEventId) {
         CheckedTemplate checked = catalog.find(name).orElseThrow(() -> new UnknownQueryException(name));
         if (checked.broken().isPresent()) {
             throw new BrokenQueryException(name, checked.broken().get());
         }
-        Map<String, List<String>> query = uri.getQueryParameters();
         QueryRequest request;
         try {
-            request = RequestParser.parse(checked.template(), query, defaultLimit);
+            request = RequestParser.parse(checked.template(), checked.columns(), uri.getQueryParameters(), defaultLimit,
+                    cursors, lastEventId);
         } catch (RuntimeException e) {
             metrics.query(name, format, QueryMetrics.CLIENT_ERROR, Duration.ZERO);
             throw e;
         }
-        RenderedQuery rendered = QueryRenderer.render(checked.template(), request);
-        List<ResultColumn> columns = request.grouping()
-                .map(grouping -> {
-                    List<String> names = new ArrayList<>(grouping.dimensions());
-                    names.addAll(grouping.measures());
-                    return names.stream().map(column -> checked.column(column).orElseThrow()).toList();
-                })
-                .orElse(checked.columns());
         Duration timeout = checked.template().timeout().orElse(executor.defaultTimeout());
-        return new Run(name, format, request, rendered, new RowEncoder(columns), timeout, metrics);
+        return new Run(checked.template(), format, request, QueryRenderer.render(checked.template(), request),
+                new RowEncoder(request.columns()), timeout, metrics);
     }
 }

@@ -9,13 +9,14 @@ import dev.quarry.execute.QueryExecutor;
 import dev.quarry.execute.QueryMetrics;
 import dev.quarry.render.QueryRequest;
 import dev.quarry.render.RenderedQuery;
+import dev.quarry.template.Template;
 import io.smallrye.mutiny.Multi;
 import io.vertx.mutiny.sqlclient.Row;
 
 /** One request's query from start to finish: what it runs, how it encodes, and what it measured. */
 final class Run {
 
-    private final String template;
+    private final Template template;
     private final String format;
     private final QueryRequest request;
     private final RenderedQuery query;
@@ -26,7 +27,7 @@ final class Run {
     private final AtomicLong rows = new AtomicLong();
     private final AtomicBoolean finished = new AtomicBoolean();
 
-    Run(String template, String format, QueryRequest request, RenderedQuery query, RowEncoder encoder, Duration timeout,
+    Run(Template template, String format, QueryRequest request, RenderedQuery query, RowEncoder encoder, Duration timeout,
             QueryMetrics metrics) {
         this.template = template;
         this.format = format;
@@ -35,6 +36,10 @@ final class Run {
         this.encoder = encoder;
         this.timeout = timeout;
         this.metrics = metrics;
+    }
+
+    Template template() {
+        return template;
     }
 
     QueryRequest request() {
@@ -66,7 +71,7 @@ final class Run {
         return executor.stream(query, timeout)
                 .invoke(row -> {
                     if (rows.incrementAndGet() == 1) {
-                        metrics.firstRow(template, format, Duration.ofNanos(System.nanoTime() - started));
+                        metrics.firstRow(template.name(), format, Duration.ofNanos(System.nanoTime() - started));
                     }
                 })
                 .onTermination().invoke((failure, cancelled) -> {
@@ -83,7 +88,7 @@ final class Run {
         if (failure == null) {
             rows.set(count);
             if (count > 0 && format.equals("json")) {
-                metrics.firstRow(template, format, Duration.ofNanos(System.nanoTime() - started));
+                metrics.firstRow(template.name(), format, Duration.ofNanos(System.nanoTime() - started));
             }
         }
         record(failure == null ? QueryMetrics.OK : QueryMetrics.outcome(failure));
@@ -91,8 +96,8 @@ final class Run {
 
     private void record(String outcome) {
         if (finished.compareAndSet(false, true)) {
-            metrics.query(template, format, outcome, Duration.ofNanos(System.nanoTime() - started));
-            metrics.rows(template, format, rows.get());
+            metrics.query(template.name(), format, outcome, Duration.ofNanos(System.nanoTime() - started));
+            metrics.rows(template.name(), format, rows.get());
         }
     }
 }

@@ -19,7 +19,7 @@ import org.eclipse.microprofile.openapi.models.responses.APIResponses;
 
 import dev.quarry.execute.Catalog;
 import dev.quarry.execute.CheckedTemplate;
-import dev.quarry.execute.ResultColumn;
+import dev.quarry.template.ResultColumn;
 import dev.quarry.render.RequestParser;
 import dev.quarry.template.ParameterSpec;
 import dev.quarry.template.Template;

@@ -6,6 +6,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 
+import dev.quarry.template.ParamType;
+import dev.quarry.template.ResultColumn;
 import dev.quarry.template.Template;
 
 /**
@@ -15,7 +17,9 @@ import dev.quarry.template.Template;
  * <pre>
  * SELECT * FROM (
  *     SELECT dimension AS "name", measure AS "name" FROM (body) AS fact GROUP BY 1   -- grouped templates
- * ) AS q ORDER BY "column" DESC LIMIT $n                                            -- when asked
+ * ) AS q
+ * WHERE "column" &gt;= $2::numeric AND (keyset after a cursor)                          -- filters, _after
+ * ORDER BY "column" DESC NULLS FIRST, "key" ASC NULLS LAST LIMIT $3 OFFSET $4         -- when asked
  * </pre>
  */
 public final class QueryRenderer {
@@ -23,19 +27,70 @@ public final class QueryRenderer {
     private QueryRenderer() {
     }
 
+    /** The rows the request asks for. */
     public static RenderedQuery render(Template template, QueryRequest request) {
-        SqlWriter out = new SqlWriter();
-        boolean wrapped = !request.sort().isEmpty() || request.limit().isPresent();
-        if (wrapped) {
-            out.append("SELECT * FROM (");
-        }
+        return select(template, request, request.limit());
+    }
+
+    /** The rows of a page and one more, which tells whether there is a next page. */
+    public static RenderedQuery renderPage(Template template, QueryRequest request) {
+        OptionalInt limit = request.limit();
+        return select(template, request, limit.isPresent() ? OptionalInt.of(limit.getAsInt() + 1) : limit);
+    }
+
+    /** The number of rows that pass the request's filters, all pages together. */
+    public static RenderedQuery renderCount(Template template, QueryRequest request) {
+        return filtered("SELECT count(*) FROM (", template, request);
+    }
+
+    /** The rows that pass the filters, unordered and unlimited: what the planner estimates for {@code _count=planned}. */
+    public static RenderedQuery renderFiltered(Template template, QueryRequest request) {
+        return filtered("SELECT * FROM (", template, request);
+    }
+
+    private static RenderedQuery filtered(String select, Template template, QueryRequest request) {
+        SqlWriter out = new SqlWriter().append(select);
         relation(template, request.arguments(), request.grouping(), out);
-        if (wrapped) {
-            out.append(") AS q");
-            orderBy(request.sort(), out);
-            limit(request.limit(), out);
+        out.append(") AS q");
+        where(request.filters(), List.of(), Optional.empty(), out);
+        return out.query();
+    }
+
+    private static RenderedQuery select(Template template, QueryRequest request, OptionalInt limit) {
+        SqlWriter out = new SqlWriter();
+        boolean wrapped = !request.filters().isEmpty() || !request.ordering().isEmpty() || limit.isPresent()
+                || request.offset().isPresent();
+        if (!wrapped) {
+            relation(template, request.arguments(), request.grouping(), out);
+            return out.query();
+        }
+        out.append("SELECT * FROM (");
+        relation(template, request.arguments(), request.grouping(), out);
+        out.append(") AS q");
+        where(request.filters(), request.ordering(), request.after().map(values -> typed(request, values)), out);
+        orderBy(request.ordering(), out);
+        if (limit.isPresent()) {
+            out.append(" LIMIT ").value((long) limit.getAsInt());
+        }
+        if (request.offset().isPresent()) {
+            out.append(" OFFSET ").value((long) request.offset().getAsInt());
         }
         return out.query();
+    }
+
+    /** Each cursor value with the SQL type of its ordering column. */
+    private static List<Typed> typed(QueryRequest request, List<Object> values) {
+        List<Typed> typed = new java.util.ArrayList<>();
+        for (int i = 0; i < values.size(); i++) {
+            String column = request.ordering().get(i).column();
+            ParamType type = request.columns().stream().filter(c -> c.name().equals(column)).findFirst()
+                    .flatMap(ResultColumn::valueType).orElseThrow();
+            typed.add(new Typed(values.get(i), type));
+        }
+        return typed;
+    }
+
+    private record Typed(Object value, ParamType type) {
     }
 
     /** Stands in a statement for a parameter's value, so a check can tell which {@code $n} is which parameter. */
@@ -96,16 +151,63 @@ public final class QueryRenderer {
         }
     }
 
-    private static void orderBy(List<SortKey> sort, SqlWriter out) {
-        for (int i = 0; i < sort.size(); i++) {
-            SortKey key = sort.get(i);
-            out.append(i == 0 ? " ORDER BY " : ", ").identifier(key.column()).append(key.descending() ? " DESC" : "");
+    private static void where(List<Filter> filters, List<SortKey> ordering, Optional<List<Typed>> after, SqlWriter out) {
+        String separator = " WHERE ";
+        for (Filter filter : filters) {
+            out.append(separator);
+            FilterWriter.write(filter, out);
+            separator = " AND ";
+        }
+        if (after.isPresent()) {
+            out.append(separator);
+            keyset(ordering, after.get(), out);
         }
     }
 
-    private static void limit(OptionalInt limit, SqlWriter out) {
-        if (limit.isPresent()) {
-            out.append(" LIMIT ").value((long) limit.getAsInt());
+    /**
+     * Rows after a cursor under an ordering with ASC NULLS LAST and DESC NULLS FIRST, written out
+     * column by column, since a row comparison cannot mix directions or see nulls.
+     */
+    private static void keyset(List<SortKey> ordering, List<Typed> after, SqlWriter out) {
+        out.append("(");
+        String or = "";
+        boolean any = false;
+        for (int i = 0; i < ordering.size(); i++) {
+            SortKey key = ordering.get(i);
+            Typed value = after.get(i);
+            if (value.value() == null && !key.descending()) {
+                continue; // nothing sorts after a null ascending
+            }
+            out.append(or).append("(");
+            for (int j = 0; j < i; j++) {
+                Typed equal = after.get(j);
+                out.identifier(ordering.get(j).column());
+                if (equal.value() == null) {
+                    out.append(" IS NULL AND ");
+                } else {
+                    out.append(" = ").value(equal.value()).append("::" + equal.type().sqlType() + " AND ");
+                }
+            }
+            if (value.value() == null) {
+                out.identifier(key.column()).append(" IS NOT NULL");
+            } else if (key.descending()) {
+                out.identifier(key.column()).append(" < ").value(value.value()).append("::" + value.type().sqlType());
+            } else {
+                out.append("(").identifier(key.column()).append(" > ").value(value.value())
+                        .append("::" + value.type().sqlType() + " OR ").identifier(key.column()).append(" IS NULL)");
+            }
+            out.append(")");
+            or = " OR ";
+            any = true;
+        }
+        out.append(any ? ")" : "FALSE)");
+    }
+
+    private static void orderBy(List<SortKey> ordering, SqlWriter out) {
+        for (int i = 0; i < ordering.size(); i++) {
+            SortKey key = ordering.get(i);
+            out.append(i == 0 ? " ORDER BY " : ", ").identifier(key.column())
+                    .append(key.descending() ? " DESC NULLS FIRST" : " ASC NULLS LAST");
         }
     }
 }

@@ -7,27 +7,78 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 
+import dev.quarry.template.ParamType;
 import dev.quarry.template.ParameterSpec;
+import dev.quarry.template.ResultColumn;
 import dev.quarry.template.Template;
 
 /**
- * Reads a request's query parameters against a template. Names starting with {@code _} are Quarry's
- * own ({@code _sort}, {@code _limit}, {@code _group}, {@code _measures}); the others are the template's
- * parameters. Every name a request may choose is looked up among declared ones; nothing it sends
- * becomes SQL text.
+ * Reads a request's query parameters against a template and its described columns. Names starting
+ * with {@code _} are Quarry's own; a template's parameter names are its parameters; any other name is
+ * a filter on an output column, {@code column} or {@code column__lookup}. Every name a request may
+ * choose is looked up among declared or described ones; nothing it sends becomes SQL text.
  */
 public final class RequestParser {
 
     /** The most rows one page or stream may be limited to. */
     public static final int MAX_LIMIT = 10_000;
+    /** The most filters one request may carry. */
+    public static final int MAX_FILTERS = 50;
 
-    private static final List<String> RESERVED = List.of("_sort", "_limit", "_group", "_measures");
+    private static final List<String> RESERVED = List.of("_sort", "_limit", "_offset", "_after", "_count", "_explain",
+            "_group", "_measures");
 
-    private RequestParser() {
+    private final Template template;
+    private final Map<String, List<String>> query;
+
+    private RequestParser(Template template, Map<String, List<String>> query) {
+        this.template = template;
+        this.query = query;
     }
 
-    /** @param defaultLimit the limit when the request gives none: a page's size, or none for a stream */
-    public static QueryRequest parse(Template template, Map<String, List<String>> query, OptionalInt defaultLimit) {
+    /**
+     * @param described    the template's output columns as the startup check described them
+     * @param defaultLimit the limit when the request gives none: a page's size, or none for a stream
+     * @param lastEventId  an SSE client's {@code Last-Event-ID}: a cursor to resume after
+     */
+    public static QueryRequest parse(Template template, List<ResultColumn> described, Map<String, List<String>> query,
+            OptionalInt defaultLimit, CursorCodec cursors, Optional<String> lastEventId) {
+        return new RequestParser(template, query).parse(described, defaultLimit, cursors, lastEventId);
+    }
+
+    private QueryRequest parse(List<ResultColumn> described, OptionalInt defaultLimit, CursorCodec cursors,
+            Optional<String> lastEventId) {
+        for (String name : query.keySet()) {
+            if (name.startsWith("_") && !RESERVED.contains(name)) {
+                throw new RequestException(name, "is not a parameter Quarry knows", RESERVED);
+            }
+        }
+        Map<String, Object> arguments = arguments();
+        Optional<Grouping> grouping = grouping();
+        List<ResultColumn> columns = grouping.map(group -> groupColumns(group, described)).orElse(described);
+        List<String> sortable = grouping.isPresent() ? names(columns) : template.sortable();
+        List<String> key = grouping.map(Grouping::dimensions).orElse(template.key());
+        List<SortKey> sort = query.containsKey("_sort") ? sort(sortable) : declaredOrder();
+        List<SortKey> ordering = new ArrayList<>(sort);
+        key.stream().filter(column -> sort.stream().noneMatch(k -> k.column().equals(column)))
+                .forEach(column -> ordering.add(new SortKey(column, false)));
+        boolean keyed = !key.isEmpty() && ordering.stream().allMatch(k -> column(columns, k.column()).valueType().isPresent());
+        QueryRequest shape = new QueryRequest(arguments, grouping, columns, filters(columns), List.copyOf(ordering), keyed,
+                Optional.empty(), limit(defaultLimit), number("_offset", 0, Integer.MAX_VALUE), count(), flag("_explain"));
+        Optional<String> token = single("_after").or(() -> lastEventId);
+        if (token.isEmpty()) {
+            return shape;
+        }
+        if (!keyed) {
+            throw new RequestException("_after", "needs an ordering that ends with the row key; " + template.name()
+                    + " declares no @key" + (grouping.isPresent() ? " (a grouped request is keyed by its _group)" : ""));
+        }
+        return new QueryRequest(shape.arguments(), grouping, columns, shape.filters(), shape.ordering(), true,
+                Optional.of(after(token.get(), shape, columns, cursors)), shape.limit(), shape.offset(), shape.count(),
+                shape.explain());
+    }
+
+    private Map<String, Object> arguments() {
         Map<String, Object> arguments = new LinkedHashMap<>();
         for (ParameterSpec parameter : template.parameters().values()) {
             List<String> values = query.get(parameter.name());
@@ -46,21 +97,10 @@ public final class RequestParser {
                         parameter.allowed().stream().map(String::valueOf).toList());
             }
         }
-        for (String name : query.keySet()) {
-            if (name.startsWith("_") && !RESERVED.contains(name)) {
-                throw new RequestException(name, "is not a parameter Quarry knows", RESERVED);
-            }
-            if (!name.startsWith("_") && !template.parameters().containsKey(name)) {
-                throw new RequestException(name, "is not a parameter of " + template.name(),
-                        List.copyOf(template.parameters().keySet()));
-            }
-        }
-        Optional<Grouping> grouping = grouping(template, query);
-        List<String> sortable = grouping.map(RequestParser::outputColumns).orElse(template.sortable());
-        return new QueryRequest(arguments, grouping, sort(query, sortable), limit(query, defaultLimit));
+        return arguments;
     }
 
-    private static Optional<Grouping> grouping(Template template, Map<String, List<String>> query) {
+    private Optional<Grouping> grouping() {
         if (!template.grouped()) {
             for (String reserved : List.of("_group", "_measures")) {
                 if (query.containsKey(reserved)) {
@@ -69,8 +109,8 @@ public final class RequestParser {
             }
             return Optional.empty();
         }
-        List<String> dimensions = names(query, "_group", List.copyOf(template.dimensions().keySet()), List.of());
-        List<String> measures = names(query, "_measures", List.copyOf(template.measures().keySet()),
+        List<String> dimensions = chosen("_group", List.copyOf(template.dimensions().keySet()), List.of());
+        List<String> measures = chosen("_measures", List.copyOf(template.measures().keySet()),
                 List.copyOf(template.measures().keySet()));
         if (measures.isEmpty()) {
             throw new RequestException("_measures", "names no measure", List.copyOf(template.measures().keySet()));
@@ -78,8 +118,14 @@ public final class RequestParser {
         return Optional.of(new Grouping(dimensions, measures));
     }
 
-    private static List<String> names(Map<String, List<String>> query, String parameter, List<String> declared,
-            List<String> otherwise) {
+    private static List<ResultColumn> groupColumns(Grouping grouping, List<ResultColumn> described) {
+        List<ResultColumn> columns = new ArrayList<>();
+        grouping.dimensions().forEach(name -> columns.add(column(described, name)));
+        grouping.measures().forEach(name -> columns.add(column(described, name)));
+        return columns;
+    }
+
+    private List<String> chosen(String parameter, List<String> declared, List<String> otherwise) {
         List<String> values = query.get(parameter);
         if (values == null) {
             return otherwise;
@@ -97,19 +143,9 @@ public final class RequestParser {
         return names;
     }
 
-    private static List<String> outputColumns(Grouping grouping) {
-        List<String> columns = new ArrayList<>(grouping.dimensions());
-        columns.addAll(grouping.measures());
-        return columns;
-    }
-
-    private static List<SortKey> sort(Map<String, List<String>> query, List<String> sortable) {
-        List<String> values = query.get("_sort");
-        if (values == null) {
-            return List.of();
-        }
+    private List<SortKey> sort(List<String> sortable) {
         List<SortKey> keys = new ArrayList<>();
-        for (String item : commaSeparated(values)) {
+        for (String item : commaSeparated(query.get("_sort"))) {
             boolean descending = item.startsWith("-");
             String column = descending ? item.substring(1) : item;
             if (!sortable.contains(column)) {
@@ -123,23 +159,160 @@ public final class RequestParser {
         return keys;
     }
 
-    private static OptionalInt limit(Map<String, List<String>> query, OptionalInt defaultLimit) {
-        List<String> values = query.get("_limit");
-        if (values == null) {
-            return defaultLimit;
+    /** The template's {@code @order}, which the startup check confirmed names output columns. */
+    private List<SortKey> declaredOrder() {
+        return template.order().stream()
+                .map(item -> item.startsWith("-") ? new SortKey(item.substring(1), true) : new SortKey(item, false))
+                .toList();
+    }
+
+    private List<Filter> filters(List<ResultColumn> columns) {
+        List<Filter> filters = new ArrayList<>();
+        for (Map.Entry<String, List<String>> entry : query.entrySet()) {
+            String name = entry.getKey();
+            if (name.startsWith("_") || template.parameters().containsKey(name)) {
+                continue;
+            }
+            int split = name.lastIndexOf("__");
+            String columnName = split < 0 ? name : name.substring(0, split);
+            Lookup lookup = split < 0 ? Lookup.EXACT : Lookup.of(name.substring(split + 2)).orElseThrow(() ->
+                    new RequestException(name, "has no lookup '" + name.substring(split + 2) + "'",
+                            java.util.Arrays.stream(Lookup.values()).map(Lookup::suffix).toList()));
+            ResultColumn column = columns.stream().filter(c -> c.name().equals(columnName)).findFirst()
+                    .orElseThrow(() -> new RequestException(name, "is neither a parameter of " + template.name()
+                            + " nor an output column to filter on", allNames(columns)));
+            ParamType type = column.valueType().orElseThrow(() ->
+                    new RequestException(name, "filters a column of type " + column.type() + ", which cannot be filtered"));
+            if (lookup.textOnly() && type != ParamType.TEXT) {
+                throw new RequestException(name, "'" + lookup.suffix() + "' applies to text columns; " + columnName
+                        + " is " + column.type());
+            }
+            filters.add(new Filter(columnName, lookup, type, filterValues(name, lookup, type, entry.getValue())));
+            if (filters.size() > MAX_FILTERS) {
+                throw new RequestException(name, "is one filter too many: a request takes at most " + MAX_FILTERS);
+            }
         }
-        if (values.size() != 1) {
-            throw new RequestException("_limit", "takes one value");
+        return filters;
+    }
+
+    private static List<Object> filterValues(String name, Lookup lookup, ParamType type, List<String> raw) {
+        if (raw.size() != 1) {
+            throw new RequestException(name, "takes one value; for several use " + name.replaceFirst("__[a-z]+$", "") + "__in=a,b");
+        }
+        String value = raw.get(0);
+        try {
+            return switch (lookup) {
+                case ISNULL -> List.of(ParamType.BOOLEAN.parse(value));
+                case IN -> {
+                    List<Object> values = new ArrayList<>();
+                    for (String item : value.split(",", -1)) {
+                        values.add(type.parse(item));
+                    }
+                    if (values.size() > ParameterSpec.MAX_LIST_LENGTH) {
+                        throw new IllegalArgumentException("takes at most " + ParameterSpec.MAX_LIST_LENGTH + " values");
+                    }
+                    yield values;
+                }
+                case RANGE -> {
+                    String[] bounds = value.split(",", -1);
+                    if (bounds.length != 2) {
+                        throw new IllegalArgumentException("takes two values, low,high; got '" + value + "'");
+                    }
+                    yield List.of(type.parse(bounds[0]), type.parse(bounds[1]));
+                }
+                default -> List.of(type.parse(value));
+            };
+        } catch (IllegalArgumentException e) {
+            throw new RequestException(name, e.getMessage());
+        }
+    }
+
+    private List<Object> after(String token, QueryRequest shape, List<ResultColumn> columns, CursorCodec cursors) {
+        List<String> values;
+        try {
+            values = cursors.decode(template.name(), shape.orderingSignature(), token);
+        } catch (IllegalArgumentException e) {
+            throw new RequestException("_after", e.getMessage());
+        }
+        if (values.size() != shape.ordering().size()) {
+            throw new RequestException("_after", "is not a cursor this service issued for this query and ordering");
+        }
+        List<Object> typed = new ArrayList<>();
+        for (int i = 0; i < values.size(); i++) {
+            String value = values.get(i);
+            ParamType type = column(columns, shape.ordering().get(i).column()).valueType().orElseThrow();
+            typed.add(value == null ? null : type.parse(value));
+        }
+        return typed;
+    }
+
+    private OptionalInt limit(OptionalInt defaultLimit) {
+        OptionalInt limit = number("_limit", 1, MAX_LIMIT);
+        return limit.isPresent() ? limit : defaultLimit;
+    }
+
+    private OptionalInt number(String parameter, int min, int max) {
+        Optional<String> value = single(parameter);
+        if (value.isEmpty()) {
+            return OptionalInt.empty();
         }
         try {
-            int limit = Integer.parseInt(values.get(0).trim());
-            if (limit < 1 || limit > MAX_LIMIT) {
+            int number = Integer.parseInt(value.get().trim());
+            if (number < min || number > max) {
                 throw new NumberFormatException();
             }
-            return OptionalInt.of(limit);
+            return OptionalInt.of(number);
         } catch (NumberFormatException e) {
-            throw new RequestException("_limit", "must be a whole number from 1 to " + MAX_LIMIT + ", got '" + values.get(0) + "'");
+            throw new RequestException(parameter, "must be a whole number from " + min + " to " + max + ", got '" + value.get() + "'");
         }
+    }
+
+    private CountMode count() {
+        Optional<String> value = single("_count");
+        if (value.isEmpty()) {
+            return CountMode.NONE;
+        }
+        return switch (value.get()) {
+            case "exact" -> CountMode.EXACT;
+            case "planned" -> CountMode.PLANNED;
+            default -> throw new RequestException("_count", "is exact or planned, not '" + value.get() + "'",
+                    List.of("exact", "planned"));
+        };
+    }
+
+    private boolean flag(String parameter) {
+        Optional<String> value = single(parameter);
+        try {
+            return value.isPresent() && (Boolean) ParamType.BOOLEAN.parse(value.get());
+        } catch (IllegalArgumentException e) {
+            throw new RequestException(parameter, e.getMessage());
+        }
+    }
+
+    private Optional<String> single(String parameter) {
+        List<String> values = query.get(parameter);
+        if (values == null || values.isEmpty()) {
+            return Optional.empty();
+        }
+        if (values.size() != 1) {
+            throw new RequestException(parameter, "takes one value");
+        }
+        return Optional.of(values.get(0));
+    }
+
+    private static ResultColumn column(List<ResultColumn> columns, String name) {
+        return columns.stream().filter(column -> column.name().equals(name)).findFirst()
+                .orElseThrow(() -> new IllegalStateException("no output column " + name));
+    }
+
+    private static List<String> names(List<ResultColumn> columns) {
+        return columns.stream().map(ResultColumn::name).toList();
+    }
+
+    private List<String> allNames(List<ResultColumn> columns) {
+        List<String> names = new ArrayList<>(template.parameters().keySet());
+        names.addAll(names(columns));
+        return names;
     }
 
     private static List<String> commaSeparated(List<String> values) {

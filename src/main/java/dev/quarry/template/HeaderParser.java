@@ -22,6 +22,7 @@ import java.util.regex.Pattern;
  * -- &#64;param nations text[] optional
  * -- &#64;sort revenue, o_orderdate
  * -- &#64;key o_orderkey
+ * -- &#64;order -revenue, o_orderdate
  * -- &#64;dimension year: extract(year from o_orderdate)
  * -- &#64;measure revenue: sum(l_extendedprice * (1 - l_discount))
  * -- &#64;timeout 60s
@@ -38,6 +39,7 @@ final class HeaderParser {
     private final Map<String, ParameterSpec> parameters = new LinkedHashMap<>();
     private final List<String> sortable = new ArrayList<>();
     private final List<String> key = new ArrayList<>();
+    private final List<String> order = new ArrayList<>();
     private final Map<String, String> dimensions = new LinkedHashMap<>();
     private final Map<String, String> measures = new LinkedHashMap<>();
     private final List<String> roles = new ArrayList<>();
@@ -57,7 +59,7 @@ final class HeaderParser {
             throw new TemplateException(source, 1, "a template starts with a comment line that says what it answers");
         }
         return new TemplateHeader(parser.summary, String.join(" ", parser.description).strip(), parser.parameters,
-                parser.sortable, parser.key, parser.dimensions, parser.measures, Optional.ofNullable(parser.timeout),
+                parser.sortable, parser.key, parser.order, parser.dimensions, parser.measures, Optional.ofNullable(parser.timeout),
                 parser.roles);
     }
 
@@ -83,12 +85,18 @@ final class HeaderParser {
                 }
                 case "@sort" -> sortable.addAll(names(rest));
                 case "@key" -> key.addAll(names(rest));
+                case "@order" -> {
+                    for (String item : rest.split(",")) {
+                        String column = item.strip();
+                        order.add((column.startsWith("-") ? "-" : "") + name(column.startsWith("-") ? column.substring(1) : column));
+                    }
+                }
                 case "@dimension" -> namedExpression(rest, dimensions);
                 case "@measure" -> namedExpression(rest, measures);
                 case "@roles" -> roles.addAll(names(rest));
                 case "@timeout" -> timeout = duration(rest);
                 default -> throw new IllegalArgumentException("unknown tag " + tag
-                        + "; the tags are @param, @sort, @key, @dimension, @measure, @roles, @timeout");
+                        + "; the tags are @param, @sort, @key, @order, @dimension, @measure, @roles, @timeout");
             }
         } catch (IllegalArgumentException e) {
             throw new TemplateException(source, line, e.getMessage());

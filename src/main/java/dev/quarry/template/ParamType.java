@@ -48,6 +48,15 @@ public enum ParamType {
         return keyword;
     }
 
+    /** The SQL type a placeholder of this type is cast to, so the client binds the value as it is. */
+    public String sqlType() {
+        return switch (this) {
+            case INT -> "int";
+            case TIMESTAMP -> "timestamp";
+            default -> keyword;
+        };
+    }
+
     /** The class of the bound value, and of a list's array elements. */
     public Class<?> javaType() {
         return javaType;

@@ -13,12 +13,13 @@ import java.util.Optional;
  * @param parameters  its own and those it takes from its layers, in the order declared
  * @param sortable    output columns a request may sort on
  * @param key         output columns unique per row, which complete an ordering for stable pages
+ * @param order       the default ordering of pages, as {@code _sort} writes it ({@code -revenue}), when a request gives none
  * @param dimensions  name to SQL expression over the body's columns, for grouped requests
  * @param measures    name to aggregate expression over the body's columns
  * @param roles       the roles allowed to run it; empty for everyone
  */
 public record Template(String name, String source, String summary, String description,
-        Map<String, ParameterSpec> parameters, List<String> sortable, List<String> key,
+        Map<String, ParameterSpec> parameters, List<String> sortable, List<String> key, List<String> order,
         Map<String, String> dimensions, Map<String, String> measures, Optional<Duration> timeout,
         List<String> roles, List<Fragment> body) {
 
@@ -27,7 +28,7 @@ public record Template(String name, String source, String summary, String descri
     }
 
     Template withBody(Map<String, ParameterSpec> expandedParameters, List<Fragment> expandedBody) {
-        return new Template(name, source, summary, description, expandedParameters, sortable, key, dimensions, measures,
+        return new Template(name, source, summary, description, expandedParameters, sortable, key, order, dimensions, measures,
                 timeout, roles, expandedBody);
     }
 }

@@ -7,6 +7,6 @@ import java.util.Optional;
 
 /** What a template's header declares. */
 record TemplateHeader(String summary, String description, Map<String, ParameterSpec> parameters, List<String> sortable,
-        List<String> key, Map<String, String> dimensions, Map<String, String> measures, Optional<Duration> timeout,
+        List<String> key, List<String> order, Map<String, String> dimensions, Map<String, String> measures, Optional<Duration> timeout,
         List<String> roles) {
 }

@@ -1,5 +1,6 @@
 package dev.quarry.execute;
 
+import dev.quarry.template.ResultColumn;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

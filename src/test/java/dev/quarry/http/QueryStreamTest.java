@@ -52,13 +52,36 @@ class QueryStreamTest {
             assertThat(meta.get("columns").get(0).get("name").asText()).isEqualTo("c_custkey");
             List<SseClient.Event> rows = events.stream().filter(event -> event.name().equals("row")).toList();
             assertThat(rows).hasSize(jsonRows);
-            for (int i = 0; i < rows.size(); i++) {
-                assertThat(rows.get(i).id()).isEqualTo(Integer.toString(i + 1));
-            }
+            // q10 is keyed by c_custkey: each row's id is the cursor to resume after it
+            assertThat(rows.stream().map(SseClient.Event::id).distinct()).hasSize(jsonRows).allMatch(id -> id.contains("."));
             SseClient.Event end = events.get(events.size() - 1);
             assertThat(end.name()).isEqualTo("end");
             assertThat(JSON.readTree(end.data()).get("rows").asInt()).isEqualTo(jsonRows);
         }
+    }
+
+    @Test
+    void anSseClientResumesAfterTheLastRowItSawWithLastEventId() throws IOException {
+        List<SseClient.Event> all;
+        try (SseClient client = new SseClient(base, "/queries/test/many-rows?rows=50")) {
+            all = client.rest().stream().filter(event -> event.name().equals("row")).toList();
+        }
+        assertThat(all).hasSize(50);
+        String seenUpTo = all.get(19).id();
+        try (SseClient resumed = new SseClient(base, "/queries/test/many-rows?rows=50", seenUpTo)) {
+            List<SseClient.Event> rest = resumed.rest().stream().filter(event -> event.name().equals("row")).toList();
+            assertThat(rest).hasSize(30);
+            assertThat(JSON.readTree(rest.get(0).data()).get("n").asInt()).isEqualTo(21);
+            assertThat(rest.stream().map(SseClient.Event::id)).isEqualTo(all.subList(20, 50).stream().map(SseClient.Event::id).toList());
+        }
+    }
+
+    @Test
+    void aTamperedLastEventIdIsA400() {
+        given().accept("text/event-stream").header("Last-Event-ID", "WzEwXQ.AAAA")
+                .when().get("/queries/test/many-rows?rows=50")
+                .then().statusCode(400).contentType("application/problem+json")
+                .body("parameter", equalTo("_after"));
     }
 
     @Test

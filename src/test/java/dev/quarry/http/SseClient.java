@@ -26,11 +26,16 @@ final class SseClient implements AutoCloseable {
     final String contentType;
 
     SseClient(URL base, String pathAndQuery) throws IOException {
+        this(base, pathAndQuery, null);
+    }
+
+    /** @param lastEventId sent as Last-Event-ID, as a reconnecting EventSource does */
+    SseClient(URL base, String pathAndQuery, String lastEventId) throws IOException {
         socket = new Socket(base.getHost(), base.getPort());
         socket.setSoTimeout(30_000);
         OutputStream out = socket.getOutputStream();
         out.write(("GET " + pathAndQuery + " HTTP/1.1\r\nHost: " + base.getHost() + "\r\nAccept: text/event-stream\r\n"
-                + "Connection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+                + (lastEventId == null ? "" : "Last-Event-ID: " + lastEventId + "\r\n") + "Connection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
         out.flush();
         in = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8));
         status = Integer.parseInt(in.readLine().split(" ")[1]);

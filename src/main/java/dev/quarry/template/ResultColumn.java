@@ -1,0 +1,21 @@
+package dev.quarry.template;
+
+import java.util.Optional;
+
+/** An output column as PostgreSQL describes it: its name and its type as {@code format_type} writes it. */
+public record ResultColumn(String name, String type) {
+
+    /** The type a request's text for this column is read as, for filters and cursors; empty when it has none. */
+    public Optional<ParamType> valueType() {
+        return switch (type) {
+            case "integer", "smallint" -> Optional.of(ParamType.INT);
+            case "bigint" -> Optional.of(ParamType.BIGINT);
+            case "numeric", "real", "double precision" -> Optional.of(ParamType.NUMERIC);
+            case "date" -> Optional.of(ParamType.DATE);
+            case "timestamp without time zone" -> Optional.of(ParamType.TIMESTAMP);
+            case "boolean" -> Optional.of(ParamType.BOOLEAN);
+            case "text", "character varying", "character", "name" -> Optional.of(ParamType.TEXT);
+            default -> Optional.empty();
+        };
+    }
+}
