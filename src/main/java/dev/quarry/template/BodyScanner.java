@@ -30,8 +30,7 @@ final class BodyScanner {
 
     static List<Fragment> scan(String source, String text, int firstLine) {
         BodyScanner scanner = new BodyScanner(source, text, firstLine);
-        List<Fragment> fragments = scanner.sequence(-1);
-        return withoutTrailingSemicolon(fragments);
+        return scanner.sequence(-1);
     }
 
     /** Reads fragments up to the end, or up to the {@code ]*}{@code /} that closes a block opened on {@code blockLine}. */
@@ -56,7 +55,9 @@ final class BodyScanner {
                 flush(sql, fragments);
                 fragments.add(include());
             } else if (text.startsWith("--", pos)) {
-                copyUntil(sql, "\n", false);
+                lineComment(sql);
+            } else if (c == ';' && blockLine < 0 && onlyCommentsFrom(pos + 1)) {
+                pos++; // psql wants a ';' and a colleague will paste one; PostgreSQL does not want it inside a subquery
             } else if (text.startsWith("/*", pos)) {
                 blockComment(sql);
             } else if (c == '\'') {
@@ -95,6 +96,10 @@ final class BodyScanner {
     }
 
     private void dollar(StringBuilder sql) {
+        if (!sql.isEmpty() && isIdentifierPart(sql.charAt(sql.length() - 1))) {
+            copy(sql, 1); // PostgreSQL reads a '$' after a letter or digit as part of the identifier: price$usd, a$1
+            return;
+        }
         int next = pos + 1;
         if (next < text.length() && Character.isDigit(text.charAt(next))) {
             throw error(line, "positional placeholders such as $" + text.charAt(next) + " are not used in templates; name it :name");
@@ -134,7 +139,7 @@ final class BodyScanner {
                 throw error(opened, "the arguments of {{" + name + "(...)}} are not closed with ')'");
             }
             String list = inside.substring(paren + 1, inside.length() - 1).trim();
-            for (String argument : list.isEmpty() ? new String[0] : list.split(",")) {
+            for (String argument : list.isEmpty() ? List.<String>of() : ParameterDeclaration.splitOutsideQuotes(list, ',')) {
                 int eq = argument.indexOf('=');
                 if (eq < 0) {
                     throw error(opened, "argument '" + argument.trim() + "' of " + name + " is not written as param = :name or param = value");
@@ -250,16 +255,47 @@ final class BodyScanner {
         }
     }
 
-    /** psql wants a ';' and a colleague will paste one; PostgreSQL does not want it inside a subquery. */
-    private static List<Fragment> withoutTrailingSemicolon(List<Fragment> fragments) {
-        if (!fragments.isEmpty() && fragments.get(fragments.size() - 1) instanceof Fragment.Sql last) {
-            String trimmed = last.text().stripTrailing();
-            if (trimmed.endsWith(";")) {
-                fragments.set(fragments.size() - 1,
-                        new Fragment.Sql(trimmed.substring(0, trimmed.length() - 1), last.source(), last.line()));
+    /**
+     * A comment on the body's last line gets its newline back: the renderer and the library write
+     * a closing parenthesis right after a body, which must not land in the comment.
+     */
+    private void lineComment(StringBuilder sql) {
+        copyUntil(sql, "\n", false);
+        if (pos == text.length()) {
+            sql.append('\n');
+        }
+    }
+
+    /** Whether only whitespace and comments follow {@code from}, so a ';' there ends the statement. */
+    private boolean onlyCommentsFrom(int from) {
+        int at = from;
+        while (at < text.length()) {
+            if (Character.isWhitespace(text.charAt(at))) {
+                at++;
+            } else if (text.startsWith("--", at)) {
+                int newline = text.indexOf('\n', at);
+                at = newline < 0 ? text.length() : newline + 1;
+            } else if (text.startsWith("/*", at) && !text.startsWith(BLOCK_OPEN, at)) {
+                int depth = 0;
+                do {
+                    if (at >= text.length()) {
+                        return false;
+                    }
+                    if (text.startsWith("/*", at)) {
+                        depth++;
+                        at += 2;
+                    } else if (text.startsWith("*/", at)) {
+                        depth--;
+                        at += 2;
+                    } else {
+                        at++;
+                    }
+                } while (depth > 0);
+            } else {
+                return false;
             }
         }
-        return fragments;
+        return true;
     }
 
     private TemplateException error(int at, String reason) {

@@ -47,6 +47,9 @@ final class ParameterDeclaration {
                     }
                     min = comparable(type, range.substring(0, dots));
                     max = comparable(type, range.substring(dots + 2));
+                    if (min.compareTo(max) > 0) {
+                        throw new IllegalArgumentException("range " + range + " is empty: its low end is above its high end");
+                    }
                 }
                 case "in" -> {
                     for (String value : splitOutsideQuotes(argument(tokens, ++i, "in"), '|')) {
@@ -118,7 +121,7 @@ final class ParameterDeclaration {
         return tokens;
     }
 
-    private static List<String> splitOutsideQuotes(String text, char separator) {
+    static List<String> splitOutsideQuotes(String text, char separator) {
         List<String> parts = new ArrayList<>();
         int start = 0;
         boolean quoted = false;

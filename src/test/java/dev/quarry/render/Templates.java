@@ -1,0 +1,59 @@
+package dev.quarry.render;
+
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalInt;
+
+import dev.quarry.template.Template;
+import dev.quarry.template.TemplateLibrary;
+import dev.quarry.template.TemplateParser;
+
+/** Templates and requests for the render tests. */
+final class Templates {
+
+    private Templates() {
+    }
+
+    static String file(String... lines) {
+        return String.join("\n", lines) + "\n";
+    }
+
+    /** The template {@code t} of {@code t.sql}, made of {@code lines}, resolved on its own. */
+    static Template template(String... lines) {
+        return library("t", file(lines)).get("t");
+    }
+
+    /** Parses and resolves templates given as name, then its text, then name, text... */
+    static Map<String, Template> library(String... namesAndTexts) {
+        Map<String, Template> parsed = new LinkedHashMap<>();
+        for (int i = 0; i < namesAndTexts.length; i += 2) {
+            String name = namesAndTexts[i];
+            parsed.put(name, TemplateParser.parse(name, name + ".sql", namesAndTexts[i + 1]));
+        }
+        return TemplateLibrary.resolve(parsed);
+    }
+
+    /** A query string as a map: name, value, name, value... a name may come back for more values. */
+    static Map<String, List<String>> query(String... namesAndValues) {
+        Map<String, List<String>> query = new LinkedHashMap<>();
+        for (int i = 0; i < namesAndValues.length; i += 2) {
+            query.computeIfAbsent(namesAndValues[i], name -> new java.util.ArrayList<>()).add(namesAndValues[i + 1]);
+        }
+        return query;
+    }
+
+    static QueryRequest request(Template template, String... namesAndValues) {
+        return RequestParser.parse(template, query(namesAndValues), OptionalInt.empty());
+    }
+
+    static RenderedQuery render(Template template, String... namesAndValues) {
+        return QueryRenderer.render(template, request(template, namesAndValues));
+    }
+
+    /** Bound values with arrays shown as lists, so that they compare by content. */
+    static List<Object> values(RenderedQuery query) {
+        return query.values().stream().map(value -> value instanceof Object[] array ? (Object) Arrays.asList(array) : value).toList();
+    }
+}
