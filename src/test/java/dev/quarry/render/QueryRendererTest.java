@@ -232,7 +232,7 @@ class QueryRendererTest {
         @Test
         void theDefaultLimitOfAPage() {
             RenderedQuery query = QueryRenderer.render(template,
-                    RequestParser.parse(template, Templates.query("x", "1"), OptionalInt.of(100)));
+                    Templates.parse(template, Templates.query("x", "1"), OptionalInt.of(100)));
             assertEquals("SELECT * FROM (SELECT a, b FROM t WHERE a > $1\n) AS q LIMIT $2", query.sql());
             assertEquals(List.of(1, 100L), query.values());
         }
@@ -281,7 +281,7 @@ class QueryRendererTest {
             Map<String, Template> templates = TemplateFiles.load(Optional.empty());
             assertTrue(templates.keySet().containsAll(List.of("tpch/q01", "tpch/q15", "tpch/q22", "tpch/revenue")), templates.keySet()::toString);
             for (Template template : templates.values()) {
-                RenderedQuery query = QueryRenderer.render(template, RequestParser.parse(template, Map.of(), OptionalInt.empty()));
+                RenderedQuery query = QueryRenderer.render(template, Templates.parse(template, Map.of(), OptionalInt.empty()));
                 assertEquals(template.parameters().size(), query.values().size(), template.name());
                 Set<Integer> used = new HashSet<>();
                 Matcher matcher = PLACEHOLDER.matcher(query.sql());
@@ -294,7 +294,7 @@ class QueryRendererTest {
                 assertFalse(query.sql().isBlank(), template.name());
             }
             RenderedQuery q15 = QueryRenderer.render(templates.get("tpch/q15"),
-                    RequestParser.parse(templates.get("tpch/q15"), Map.of("date", List.of("1997-01-01")), OptionalInt.of(10)));
+                    Templates.parse(templates.get("tpch/q15"), Map.of("date", List.of("1997-01-01")), OptionalInt.of(10)));
             assertTrue(q15.sql().startsWith("SELECT * FROM (WITH revenue AS (SELECT\n    l_suppkey "), q15.sql());
             assertTrue(q15.sql().endsWith(") AS q LIMIT $2"), q15.sql());
             assertEquals(List.of(LocalDate.of(1997, 1, 1), 10L), q15.values());

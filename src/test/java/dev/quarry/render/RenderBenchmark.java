@@ -145,7 +145,7 @@ public class RenderBenchmark {
     /** RequestParser, then QueryRenderer, for a request that keeps two of the three optional blocks. */
     @Benchmark
     public RenderedQuery render() {
-        return QueryRenderer.render(template, RequestParser.parse(template, query, OptionalInt.of(100)));
+        return QueryRenderer.render(template, Templates.parse(template, query, OptionalInt.of(100)));
     }
 
     public static void main(String[] args) throws RunnerException, CommandLineOptionException {

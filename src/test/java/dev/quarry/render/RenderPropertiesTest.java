@@ -183,7 +183,7 @@ class RenderPropertiesTest {
         Map<String, List<String>> query = new LinkedHashMap<>();
         present.forEach(name -> query.put(name, List.of(name + "-value")));
 
-        RenderedQuery rendered = QueryRenderer.render(template, RequestParser.parse(template, query, OptionalInt.empty()));
+        RenderedQuery rendered = QueryRenderer.render(template, Templates.parse(template, query, OptionalInt.empty()));
 
         Model model = new Model(body, present);
         assertEquals(model.sql.toString(), rendered.sql());
@@ -241,7 +241,7 @@ class RenderPropertiesTest {
             query.put("_limit", List.of("10"));
         }
 
-        RenderedQuery rendered = QueryRenderer.render(template, RequestParser.parse(template, query, OptionalInt.empty()));
+        RenderedQuery rendered = QueryRenderer.render(template, Templates.parse(template, query, OptionalInt.empty()));
 
         for (List<String> values : query.values()) {
             for (String value : values) {
@@ -270,7 +270,7 @@ class RenderPropertiesTest {
         Template template = Templates.template("-- t", "-- @sort a, b", "-- @dimension d: a", "-- @measure m: count(*)", "SELECT 1 AS a, 2 AS b");
         Map<String, List<String>> query = Map.of(reserved, List.of(text));
         try {
-            RenderedQuery rendered = QueryRenderer.render(template, RequestParser.parse(template, query, OptionalInt.empty()));
+            RenderedQuery rendered = QueryRenderer.render(template, Templates.parse(template, query, OptionalInt.empty()));
             assertFalse(rendered.sql().contains(text), rendered.sql());
         } catch (RequestException e) {
             assertEquals(reserved, e.parameter());
@@ -347,7 +347,7 @@ class RenderPropertiesTest {
         Map<String, List<String>> query = new HashMap<>();
         parameters.forEach(name -> query.put(name, List.of("value of " + name)));
 
-        RenderedQuery rendered = QueryRenderer.render(template, RequestParser.parse(template, query, OptionalInt.empty()));
+        RenderedQuery rendered = QueryRenderer.render(template, Templates.parse(template, query, OptionalInt.empty()));
 
         assertEquals(expected + "\n", rendered.sql());
         assertEquals(parameters.stream().sorted((a, b) -> positions.get(a) - positions.get(b)).map(name -> "value of " + name).toList(),

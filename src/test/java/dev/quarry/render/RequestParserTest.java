@@ -88,7 +88,7 @@ class RequestParserTest {
             assertEquals(90, request.arguments().get("days"));
             assertArrayEquals(new String[] {"MAIL", "SHIP"}, (String[]) request.arguments().get("modes"));
             assertEquals(Optional.empty(), request.grouping());
-            assertEquals(List.of(), request.sort());
+            assertEquals(List.of(), request.ordering());
             assertEquals(OptionalInt.empty(), request.limit());
         }
 
@@ -102,7 +102,7 @@ class RequestParserTest {
         void anEmptyListOfValuesIsNoValue() {
             Map<String, List<String>> query = query("since", "1995-01-01");
             query.put("big", List.of());
-            assertFalse(RequestParser.parse(ORDERS, query, OptionalInt.empty()).arguments().containsKey("big"));
+            assertFalse(Templates.parse(ORDERS, query, OptionalInt.empty()).arguments().containsKey("big"));
         }
 
         @Test
@@ -235,9 +235,9 @@ class RequestParserTest {
         @Test
         void columnsAscendingOrDescending() {
             assertEquals(List.of(new SortKey("revenue", true), new SortKey("o_orderkey", false)),
-                    request(ORDERS, "since", "1995-01-01", "_sort", "-revenue, o_orderkey").sort());
+                    request(ORDERS, "since", "1995-01-01", "_sort", "-revenue, o_orderkey").ordering());
             assertEquals(List.of(new SortKey("revenue", false), new SortKey("o_orderkey", true)),
-                    request(ORDERS, "since", "1995-01-01", "_sort", "revenue", "_sort", "-o_orderkey").sort());
+                    request(ORDERS, "since", "1995-01-01", "_sort", "revenue", "_sort", "-o_orderkey").ordering());
         }
 
         @Test
@@ -260,9 +260,9 @@ class RequestParserTest {
 
         @Test
         void theDefaultLimitAppliesWhenNoneIsGiven() {
-            assertEquals(OptionalInt.of(100), RequestParser.parse(ORDERS, query("since", "1995-01-01"), OptionalInt.of(100)).limit());
+            assertEquals(OptionalInt.of(100), Templates.parse(ORDERS, query("since", "1995-01-01"), OptionalInt.of(100)).limit());
             assertEquals(OptionalInt.of(5),
-                    RequestParser.parse(ORDERS, query("since", "1995-01-01", "_limit", "5"), OptionalInt.of(100)).limit());
+                    Templates.parse(ORDERS, query("since", "1995-01-01", "_limit", "5"), OptionalInt.of(100)).limit());
         }
 
         @Test
@@ -327,7 +327,7 @@ class RequestParserTest {
         @Test
         void sortingIsOnTheGroupedColumns() {
             assertEquals(List.of(new SortKey("orders", true), new SortKey("year", false)),
-                    request(GROUPED, "_group", "year", "_sort", "-orders,year").sort());
+                    request(GROUPED, "_group", "year", "_sort", "-orders,year").ordering());
             RequestException e = error(GROUPED, "_sort", "_group", "year", "_measures", "revenue", "_sort", "nation");
             assertEquals("cannot sort on 'nation'", e.getMessage());
             assertEquals(List.of("year", "revenue"), e.allowed());

@@ -45,7 +45,25 @@ final class Templates {
     }
 
     static QueryRequest request(Template template, String... namesAndValues) {
-        return RequestParser.parse(template, query(namesAndValues), OptionalInt.empty());
+        return parse(template, query(namesAndValues), OptionalInt.empty());
+    }
+
+    /** A cursor codec with a fixed key, as a configured service would have. */
+    static final CursorCodec CURSORS = new CursorCodec("test-secret".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+
+    /**
+     * Parses a request as the service does, with the template's declared column names standing in for
+     * the columns PostgreSQL would describe (as text: these tests render, they do not run).
+     */
+    static QueryRequest parse(Template template, Map<String, List<String>> query, OptionalInt defaultLimit) {
+        java.util.LinkedHashSet<String> names = new java.util.LinkedHashSet<>();
+        names.addAll(template.sortable());
+        names.addAll(template.key());
+        names.addAll(template.dimensions().keySet());
+        names.addAll(template.measures().keySet());
+        List<dev.quarry.template.ResultColumn> columns = names.stream()
+                .map(name -> new dev.quarry.template.ResultColumn(name, "text")).toList();
+        return RequestParser.parse(template, columns, query, defaultLimit, CURSORS, java.util.Optional.empty());
     }
 
     static RenderedQuery render(Template template, String... namesAndValues) {
