@@ -71,7 +71,9 @@ final class TemplateChecker {
         } catch (PgException e) {
             String where = template.source();
             if (e.getPosition() != null) {
-                where = query.locate(Integer.parseInt(e.getPosition()) - 1 - PREPARE.length());
+                // empty when the error is in text Quarry wrote, such as a dimension's expression
+                String located = query.locate(Integer.parseInt(e.getPosition()) - 1 - PREPARE.length());
+                where = located.isEmpty() ? where : located;
             }
             int colon = where.lastIndexOf(':');
             throw new TemplateException(colon < 0 ? where : where.substring(0, colon),

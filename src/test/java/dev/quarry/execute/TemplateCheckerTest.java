@@ -112,6 +112,16 @@ class TemplateCheckerTest {
     }
 
     @Test
+    void anErrorInAMeasureIsReportedInTheTemplatesFile() {
+        assertThatThrownBy(() -> check("t/measure", """
+                -- A measure over a column the fact rows do not have
+                -- @dimension segment: c_mktsegment
+                -- @measure balance: sum(c_no_such_balance)
+                SELECT c_mktsegment, c_acctbal FROM customer
+                """)).hasMessage("t/measure.sql:1: PostgreSQL: column \"c_no_such_balance\" does not exist");
+    }
+
+    @Test
     void sortAndKeyColumnsMustBeOutputColumns() {
         assertThatThrownBy(() -> check("t/sort", """
                 -- Sorts on a column it does not return
