@@ -132,6 +132,20 @@ class QueryStreamTest {
         given().when().get("/queries/test/sleep").then().statusCode(200).body("rows.size()", equalTo(3));
     }
 
+    @Test
+    void disconnectingWhileRowsFlowGivesEveryConnectionBack() throws Exception {
+        for (int client = 0; client < 5; client++) {
+            try (SseClient sse = new SseClient(base, "/queries/test/many-rows?rows=1000000")) {
+                assertThat(sse.next().name()).isEqualTo("meta");
+                for (int row = 0; row < 100 * (client + 1); row++) {
+                    assertThat(sse.next().name()).isEqualTo("row");
+                }
+            }
+        }
+        awaitNoQueryOfTheService(Duration.ofSeconds(5));
+        awaitPoolIdle(Duration.ofSeconds(5));
+    }
+
     @ParameterizedTest
     @ValueSource(strings = { "application/json", "text/event-stream", "application/x-ndjson", "text/csv" })
     void aBadParameterIsA400BeforeAnyByteOfTheStream(String accept) {
