@@ -195,7 +195,6 @@ public class QueryResource {
             throw e;
         }
         Duration timeout = checked.template().timeout().orElse(executor.defaultTimeout());
-        return new Run(checked.template(), format, request, QueryRenderer.render(checked.template(), request),
-                new RowEncoder(request.columns()), timeout, metrics);
+        return new Run(checked.template(), format, request, new RowEncoder(request.columns()), timeout, metrics);
     }
 }

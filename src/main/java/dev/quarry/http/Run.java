@@ -8,7 +8,7 @@ import dev.quarry.encode.RowEncoder;
 import dev.quarry.execute.QueryExecutor;
 import dev.quarry.execute.QueryMetrics;
 import dev.quarry.render.QueryRequest;
-import dev.quarry.render.RenderedQuery;
+import dev.quarry.render.QueryRenderer;
 import dev.quarry.template.Template;
 import io.smallrye.mutiny.Multi;
 import io.vertx.mutiny.sqlclient.Row;
@@ -19,7 +19,6 @@ final class Run {
     private final Template template;
     private final String format;
     private final QueryRequest request;
-    private final RenderedQuery query;
     private final RowEncoder encoder;
     private final Duration timeout;
     private final QueryMetrics metrics;
@@ -27,12 +26,10 @@ final class Run {
     private final AtomicLong rows = new AtomicLong();
     private final AtomicBoolean finished = new AtomicBoolean();
 
-    Run(Template template, String format, QueryRequest request, RenderedQuery query, RowEncoder encoder, Duration timeout,
-            QueryMetrics metrics) {
+    Run(Template template, String format, QueryRequest request, RowEncoder encoder, Duration timeout, QueryMetrics metrics) {
         this.template = template;
         this.format = format;
         this.request = request;
-        this.query = query;
         this.encoder = encoder;
         this.timeout = timeout;
         this.metrics = metrics;
@@ -44,10 +41,6 @@ final class Run {
 
     QueryRequest request() {
         return request;
-    }
-
-    RenderedQuery query() {
-        return query;
     }
 
     RowEncoder encoder() {
@@ -68,7 +61,7 @@ final class Run {
 
     /** The streamed rows, counted and timed, with the outcome recorded however the stream ends. */
     Multi<Row> rows(QueryExecutor executor) {
-        return executor.stream(query, timeout)
+        return executor.stream(QueryRenderer.render(template, request), timeout)
                 .invoke(row -> {
                     if (rows.incrementAndGet() == 1) {
                         metrics.firstRow(template.name(), format, Duration.ofNanos(System.nanoTime() - started));
