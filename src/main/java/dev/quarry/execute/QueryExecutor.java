@@ -9,6 +9,7 @@ import jakarta.inject.Singleton;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import dev.quarry.render.RenderedQuery;
+import io.smallrye.mutiny.CompositeException;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
@@ -45,18 +46,30 @@ public class QueryExecutor {
         return fetch(List.of(query), timeout).map(results -> results.get(0));
     }
 
-    /** Every row of each query, one after the other in one snapshot (a page and its count agree). */
+    /**
+     * Every row of each query, one after the other in one snapshot (a page and its count agree).
+     * BEGIN, the statements and COMMIT are pipelined: sent together, answered in one round trip. A
+     * failed statement aborts the transaction, and PostgreSQL answers the COMMIT with a rollback.
+     */
     public Uni<List<RowSet<Row>>> fetch(List<RenderedQuery> queries, Duration timeout) {
         String begin = queries.size() == 1 ? begin(timeout) : begin(timeout).replace("READ ONLY", "ISOLATION LEVEL REPEATABLE READ READ ONLY");
         return pool.withConnection(connection -> {
-            Uni<List<RowSet<Row>>> results = connection.query(begin).execute().replaceWith(new ArrayList<RowSet<Row>>());
+            List<Uni<RowSet<Row>>> steps = new ArrayList<>();
+            steps.add(connection.query(begin).execute());
             for (RenderedQuery query : queries) {
-                results = results.call(list -> connection.preparedQuery(query.sql()).execute(Tuple.from(query.values()))
-                        .invoke(list::add));
+                steps.add(connection.preparedQuery(query.sql()).execute(Tuple.from(query.values())));
             }
-            return results.call(() -> connection.query("COMMIT").execute())
-                    .onFailure().call(() -> rollback(connection));
+            steps.add(connection.query("COMMIT").execute());
+            return Uni.combine().all().unis(steps).collectFailures()
+                    .with(RowSet.class, results -> results.subList(1, results.size() - 1))
+                    .map(QueryExecutor::rowSets)
+                    .onFailure(CompositeException.class).transform(failure -> ((CompositeException) failure).getCauses().get(0));
         });
+    }
+
+    @SuppressWarnings({ "unchecked", "rawtypes" })
+    private static List<RowSet<Row>> rowSets(List<RowSet> results) {
+        return (List<RowSet<Row>>) (List) results;
     }
 
     /**
