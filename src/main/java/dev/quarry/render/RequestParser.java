@@ -58,7 +58,7 @@ public final class RequestParser {
         List<ResultColumn> columns = grouping.map(group -> groupColumns(group, described)).orElse(described);
         List<String> sortable = grouping.isPresent() ? names(columns) : template.sortable();
         List<String> key = grouping.map(Grouping::dimensions).orElse(template.key());
-        List<SortKey> sort = query.containsKey("_sort") ? sort(sortable) : declaredOrder();
+        List<SortKey> sort = query.containsKey("_sort") ? sort(sortable) : declaredOrder(sortable);
         List<SortKey> ordering = new ArrayList<>(sort);
         key.stream().filter(column -> sort.stream().noneMatch(k -> k.column().equals(column)))
                 .forEach(column -> ordering.add(new SortKey(column, false)));
@@ -159,10 +159,14 @@ public final class RequestParser {
         return keys;
     }
 
-    /** The template's {@code @order}, which the startup check confirmed names output columns. */
-    private List<SortKey> declaredOrder() {
+    /**
+     * The template's {@code @order}, which the startup check confirmed names sortable columns; a grouped
+     * request keeps only the columns it chose.
+     */
+    private List<SortKey> declaredOrder(List<String> sortable) {
         return template.order().stream()
                 .map(item -> item.startsWith("-") ? new SortKey(item.substring(1), true) : new SortKey(item, false))
+                .filter(key -> sortable.contains(key.column()))
                 .toList();
     }
 

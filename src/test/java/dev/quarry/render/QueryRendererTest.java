@@ -11,7 +11,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.math.BigDecimal;
 import java.time.LocalDate;
+import java.time.LocalDateTime;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -20,11 +22,14 @@ import java.util.OptionalInt;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 
 import dev.quarry.render.QueryRenderer.Placeholder;
+import dev.quarry.template.ParameterSpec;
+import dev.quarry.template.ResultColumn;
 import dev.quarry.template.Template;
 import dev.quarry.template.TemplateFiles;
 import dev.quarry.template.TemplateParser;
@@ -70,7 +75,7 @@ class QueryRendererTest {
                     "SELECT a FROM t WHERE name = :name AND tags && :tags");
             String evil = "x'; DROP TABLE t; --";
             RenderedQuery query = render(template, "name", evil, "tags", "*/ $1 :name", "_sort", "a", "_limit", "3");
-            assertEquals("SELECT * FROM (SELECT a FROM t WHERE name = $1 AND tags && $2\n) AS q ORDER BY \"a\" LIMIT $3", query.sql());
+            assertEquals("SELECT * FROM (SELECT a FROM t WHERE name = $1 AND tags && $2\n) AS q ORDER BY \"a\" ASC NULLS LAST LIMIT $3", query.sql());
             assertEquals(List.of(evil, List.of("*/ $1 :name"), 3L), values(query));
         }
     }
@@ -186,10 +191,12 @@ class QueryRendererTest {
             assertEquals(List.of(LocalDate.of(1995, 1, 1)), query.values());
         }
 
+        /** A grouped request is keyed by its dimensions: they order its rows, so its pages are stable. */
         @Test
-        void dimensionsThenMeasuresGroupedByPosition() {
-            assertEquals("SELECT n_name AS \"nation\", extract(year from o_orderdate) AS \"year\", count(*) AS \"orders\" "
-                    + "FROM (SELECT * FROM orders WHERE o_orderdate >= $1\n) AS fact GROUP BY 1, 2",
+        void dimensionsThenMeasuresGroupedByPositionAndOrderedByTheDimensions() {
+            assertEquals("SELECT * FROM (SELECT n_name AS \"nation\", extract(year from o_orderdate) AS \"year\", count(*) AS \"orders\" "
+                    + "FROM (SELECT * FROM orders WHERE o_orderdate >= $1\n) AS fact GROUP BY 1, 2) AS q "
+                    + "ORDER BY \"nation\" ASC NULLS LAST, \"year\" ASC NULLS LAST",
                     render(template, "_group", "nation,year", "_measures", "orders").sql());
         }
 
@@ -197,7 +204,7 @@ class QueryRendererTest {
         void sortedAndLimitedOutside() {
             RenderedQuery query = render(template, "_group", "year", "_sort", "-revenue,year", "_limit", "10", "since", "1996-01-01");
             assertEquals("SELECT * FROM (SELECT extract(year from o_orderdate) AS \"year\", sum(price) AS \"revenue\", count(*) AS \"orders\" "
-                    + "FROM (SELECT * FROM orders WHERE o_orderdate >= $1\n) AS fact GROUP BY 1) AS q ORDER BY \"revenue\" DESC, \"year\" LIMIT $2",
+                    + "FROM (SELECT * FROM orders WHERE o_orderdate >= $1\n) AS fact GROUP BY 1) AS q ORDER BY \"revenue\" DESC NULLS FIRST, \"year\" ASC NULLS LAST LIMIT $2",
                     query.sql());
             assertEquals(List.of(LocalDate.of(1996, 1, 1), 10L), query.values());
         }
@@ -223,9 +230,10 @@ class QueryRendererTest {
         @Test
         void wrappedToSortAndLimit() {
             RenderedQuery query = render(template, "x", "1", "_sort", "b,-a", "_limit", "5");
-            assertEquals("SELECT * FROM (SELECT a, b FROM t WHERE a > $1\n) AS q ORDER BY \"b\", \"a\" DESC LIMIT $2", query.sql());
+            assertEquals("SELECT * FROM (SELECT a, b FROM t WHERE a > $1\n) AS q ORDER BY \"b\" ASC NULLS LAST, \"a\" DESC NULLS FIRST LIMIT $2",
+                    query.sql());
             assertEquals(List.of(1, 5L), query.values());
-            assertEquals("SELECT * FROM (SELECT a, b FROM t WHERE a > $1\n) AS q ORDER BY \"a\"",
+            assertEquals("SELECT * FROM (SELECT a, b FROM t WHERE a > $1\n) AS q ORDER BY \"a\" ASC NULLS LAST",
                     render(template, "x", "1", "_sort", "a").sql());
         }
 
@@ -257,7 +265,7 @@ class QueryRendererTest {
         void anOffsetLeadsBackToTheFileAndLineItCameFrom() {
             RenderedQuery query = render(templates.get("top"), "_sort", "n");
             String sql = query.sql();
-            assertEquals("SELECT * FROM (SELECT *\nFROM (SELECT n\nFROM generate_series(1, $1) AS n\n) AS c\nWHERE n > 1\n) AS q ORDER BY \"n\"", sql);
+            assertEquals("SELECT * FROM (SELECT *\nFROM (SELECT n\nFROM generate_series(1, $1) AS n\n) AS c\nWHERE n > 1\n) AS q ORDER BY \"n\" ASC NULLS LAST", sql);
             assertEquals("", query.locate(0));
             assertEquals("top.sql:3", query.locate(sql.indexOf("SELECT *\n")));
             assertEquals("top.sql:4", query.locate(sql.indexOf("\nFROM (") + 1));
@@ -268,6 +276,327 @@ class QueryRendererTest {
             assertEquals("c.sql:4", query.locate(sql.indexOf(") AS n") + 1));
             assertEquals("top.sql:4", query.locate(sql.indexOf(") AS c")));
             assertEquals("top.sql:5", query.locate(sql.indexOf("WHERE")));
+        }
+
+        @Test
+        void filtersAndTheOrderingOutsideLeaveTheTemplatesOffsetsAlone() {
+            Template top = templates.get("top");
+            RenderedQuery query = QueryRenderer.render(top, Templates.request(top, Templates.columns("n", "integer"),
+                    "n__gt", "1", "_sort", "-n", "_limit", "5"));
+            String sql = query.sql();
+            assertEquals("SELECT * FROM (SELECT *\nFROM (SELECT n\nFROM generate_series(1, $1) AS n\n) AS c\nWHERE n > 1\n) AS q "
+                    + "WHERE \"n\" > $2::int ORDER BY \"n\" DESC NULLS FIRST LIMIT $3", sql);
+            assertEquals("top.sql:3", query.locate(sql.indexOf("SELECT *\n")));
+            assertEquals("c.sql:4", query.locate(sql.indexOf("$1")));
+            assertEquals("c.sql:4", query.locate(sql.indexOf(") AS n") + 1));
+            assertEquals("top.sql:4", query.locate(sql.indexOf(") AS c")));
+            assertEquals("top.sql:5", query.locate(sql.indexOf("WHERE n > 1")));
+            assertEquals("top.sql:5", query.locate(sql.indexOf("WHERE n > 1") + "WHERE n > 1".length()));
+        }
+
+        @Test
+        void aGroupedRequestsBodyLeadsBackToItsFile() {
+            Map<String, Template> grouped = library("g", file("-- G", "-- @dimension year: extract(year from day)",
+                    "-- @measure total: sum(v)", "SELECT day, v", "FROM t"));
+            RenderedQuery query = QueryRenderer.renderEverything(grouped.get("g"));
+            String sql = query.sql();
+            assertEquals("SELECT extract(year from day) AS \"year\", sum(v) AS \"total\" FROM (SELECT day, v\nFROM t\n) AS fact GROUP BY 1",
+                    sql);
+            assertEquals("", query.locate(sql.indexOf("extract")));
+            assertEquals("g.sql:4", query.locate(sql.indexOf("SELECT day")));
+            assertEquals("g.sql:5", query.locate(sql.indexOf("FROM t")));
+        }
+    }
+
+    @Nested
+    class Filters {
+
+        private final Template template = template("-- t", "-- @param since date = 1995-01-01", "SELECT * FROM t WHERE day >= :since");
+
+        private final List<ResultColumn> columns = Templates.columns("n", "integer", "small", "smallint", "big", "bigint",
+                "price", "numeric", "ratio", "double precision", "name", "text", "code", "character varying", "day", "date",
+                "at", "timestamp without time zone", "flag", "boolean");
+
+        private static final String RELATION = "SELECT * FROM (SELECT * FROM t WHERE day >= $1\n) AS q";
+
+        private RenderedQuery filtered(String... namesAndValues) {
+            return QueryRenderer.render(template, Templates.request(template, columns, namesAndValues));
+        }
+
+        /** The condition one filter writes after the template's own parameter, and the values bound for it. */
+        private void assertFilter(String condition, List<Object> bound, String name, String value) {
+            RenderedQuery query = filtered(name, value);
+            assertEquals(RELATION + " WHERE " + condition, query.sql(), name);
+            List<Object> expected = new java.util.ArrayList<>(List.of(LocalDate.of(1995, 1, 1)));
+            expected.addAll(bound);
+            assertEquals(expected, values(query), name);
+        }
+
+        @Test
+        void comparisonsCastTheirPlaceholderToTheColumnsType() {
+            assertFilter("\"n\" = $2::int", List.of(5), "n", "5");
+            assertFilter("\"n\" = $2::int", List.of(5), "n__exact", " 5 ");
+            assertFilter("\"small\" = $2::int", List.of(-3), "small", "-3");
+            assertFilter("\"n\" IS DISTINCT FROM $2::int", List.of(5), "n__ne", "5");
+            assertFilter("\"price\" < $2::numeric", List.of(new BigDecimal("1.50")), "price__lt", "1.50");
+            assertFilter("\"ratio\" <= $2::numeric", List.of(new BigDecimal("0.5")), "ratio__lte", "0.5");
+            assertFilter("\"day\" > $2::date", List.of(LocalDate.of(1995, 3, 1)), "day__gt", "1995-03-01");
+            assertFilter("\"at\" >= $2::timestamp", List.of(LocalDateTime.of(1995, 1, 1, 12, 0)), "at__gte", "1995-01-01T12:00");
+            assertFilter("\"big\" = $2::bigint", List.of(9_000_000_000L), "big", "9000000000");
+            assertFilter("\"name\" = $2::text", List.of("BUILDING"), "name", "BUILDING");
+            assertFilter("\"code\" = $2::text", List.of("x"), "code", "x");
+            assertFilter("\"flag\" = $2::boolean", List.of(true), "flag", "yes");
+        }
+
+        @Test
+        void inBindsOneArrayOfTheColumnsType() {
+            assertFilter("\"big\" = ANY($2::bigint[])", List.of(List.of(1L, 2L, 3L)), "big__in", "1,2,3");
+            assertInstanceOf(Long[].class, filtered("big__in", "1,2,3").values().get(1));
+            assertFilter("\"name\" = ANY($2::text[])", List.of(List.of("a", "", "b", "")), "name__in", "a,,b,");
+            assertFilter("\"day\" = ANY($2::date[])", List.of(List.of(LocalDate.of(1995, 1, 1))), "day__in", "1995-01-01");
+        }
+
+        @Test
+        void rangeIsInclusiveWithTwoPlaceholders() {
+            assertFilter("\"day\" BETWEEN $2::date AND $3::date", List.of(LocalDate.of(1995, 1, 1), LocalDate.of(1995, 12, 31)),
+                    "day__range", "1995-01-01,1995-12-31");
+            assertFilter("\"price\" BETWEEN $2::numeric AND $3::numeric", List.of(new BigDecimal("0"), new BigDecimal("9.99")),
+                    "price__range", "0,9.99");
+        }
+
+        @Test
+        void textLookupsMatchLiterallyNotAsPatterns() {
+            assertFilter("strpos(\"name\", $2::text) > 0", List.of("50%_off"), "name__contains", "50%_off");
+            assertFilter("strpos(lower(\"code\"), lower($2::text)) > 0", List.of("MiXeD"), "code__icontains", "MiXeD");
+            assertFilter("starts_with(\"name\", $2::text)", List.of("ab%"), "name__startswith", "ab%");
+        }
+
+        @Test
+        void isnullBindsNothing() {
+            assertFilter("\"flag\" IS NULL", List.of(), "flag__isnull", "true");
+            assertFilter("\"price\" IS NOT NULL", List.of(), "price__isnull", "no");
+        }
+
+        @Test
+        void filtersJoinWithAndInTheOrderAskedAndNumberAfterTheParameters() {
+            String evil = "x'; DROP TABLE t; --";
+            RenderedQuery query = filtered("n__gte", "1", "name__contains", evil, "since", "1996-01-01", "day__range", "1996-01-01,1996-02-01");
+            assertEquals(RELATION + " WHERE \"n\" >= $2::int AND strpos(\"name\", $3::text) > 0 AND \"day\" BETWEEN $4::date AND $5::date",
+                    query.sql());
+            assertEquals(List.of(LocalDate.of(1996, 1, 1), 1, evil, LocalDate.of(1996, 1, 1), LocalDate.of(1996, 2, 1)), values(query));
+        }
+
+        @Test
+        void aGroupedRequestIsFilteredOnItsGroupedRows() {
+            Template grouped = template("-- Revenue", "-- @param since date = 1995-01-01", "-- @dimension year: extract(year from o_orderdate)",
+                    "-- @measure revenue: sum(price)", "SELECT * FROM orders WHERE o_orderdate >= :since");
+            RenderedQuery query = QueryRenderer.render(grouped, Templates.request(grouped, Templates.columns("year", "integer", "revenue", "numeric"),
+                    "_group", "year", "revenue__gte", "1000", "year__in", "1995,1996"));
+            assertEquals("SELECT * FROM (SELECT extract(year from o_orderdate) AS \"year\", sum(price) AS \"revenue\" FROM "
+                    + "(SELECT * FROM orders WHERE o_orderdate >= $1\n) AS fact GROUP BY 1) AS q "
+                    + "WHERE \"revenue\" >= $2::numeric AND \"year\" = ANY($3::int[]) ORDER BY \"year\" ASC NULLS LAST", query.sql());
+            assertEquals(List.of(LocalDate.of(1995, 1, 1), new BigDecimal("1000"), List.of(1995, 1996)), values(query));
+        }
+    }
+
+    @Nested
+    class Ordering {
+
+        private final Template template = template("-- t", "-- @sort day, price, name, id", "-- @key id", "-- @order -price",
+                "SELECT id, day, price, name FROM t");
+
+        private static final String RELATION = "SELECT * FROM (SELECT id, day, price, name FROM t\n) AS q";
+
+        @Test
+        void theDeclaredOrderCompletedByTheKey() {
+            RenderedQuery query = render(template);
+            assertEquals(RELATION + " ORDER BY \"price\" DESC NULLS FIRST, \"id\" ASC NULLS LAST", query.sql());
+            assertEquals(List.of(), query.values());
+        }
+
+        @Test
+        void aRequestedSortReplacesTheDeclaredOrder() {
+            assertEquals(RELATION + " ORDER BY \"name\" ASC NULLS LAST, \"id\" ASC NULLS LAST", render(template, "_sort", "name").sql());
+            assertEquals(RELATION + " ORDER BY \"day\" DESC NULLS FIRST, \"price\" ASC NULLS LAST, \"id\" ASC NULLS LAST",
+                    render(template, "_sort", "-day,price").sql());
+        }
+
+        @Test
+        void theKeyIsNotRepeatedWhenTheSortNamesIt() {
+            assertEquals(RELATION + " ORDER BY \"id\" DESC NULLS FIRST, \"day\" ASC NULLS LAST", render(template, "_sort", "-id,day").sql());
+        }
+
+        @Test
+        void everyKeyColumnInItsDeclaredOrder() {
+            Template twoKeys = template("-- t", "-- @sort a, b, c", "-- @key c, a", "SELECT a, b, c FROM t");
+            assertEquals("SELECT * FROM (SELECT a, b, c FROM t\n) AS q ORDER BY \"b\" DESC NULLS FIRST, \"c\" ASC NULLS LAST, \"a\" ASC NULLS LAST",
+                    render(twoKeys, "_sort", "-b").sql());
+            assertEquals("SELECT * FROM (SELECT a, b, c FROM t\n) AS q ORDER BY \"c\" ASC NULLS LAST, \"a\" ASC NULLS LAST", render(twoKeys).sql());
+        }
+    }
+
+    /** Rows after a cursor, under ASC NULLS LAST and DESC NULLS FIRST: one disjunct per ordering column. */
+    @Nested
+    class Keyset {
+
+        private final Template template = template("-- t", "-- @param min int = 0", "-- @sort day, price, name, id", "-- @key id",
+                "-- @order -price", "SELECT id, day, price, name FROM t WHERE id > :min");
+
+        private final List<ResultColumn> columns = Templates.columns("id", "integer", "day", "date", "price", "numeric", "name", "text");
+
+        private static final String RELATION = "SELECT * FROM (SELECT id, day, price, name FROM t WHERE id > $1\n) AS q";
+
+        /** The query for a request, continued after a cursor with {@code values} for its ordering. */
+        private RenderedQuery after(List<String> values, String... namesAndValues) {
+            QueryRequest shape = Templates.request(template, columns, namesAndValues);
+            List<String> query = new java.util.ArrayList<>(List.of(namesAndValues));
+            query.addAll(List.of("_after", Templates.cursor(template, shape, values.toArray(String[]::new))));
+            return QueryRenderer.render(template, Templates.request(template, columns, query.toArray(String[]::new)));
+        }
+
+        @Test
+        void descendingThenAscendingKey() {
+            RenderedQuery query = after(List.of("10.50", "7"));
+            assertEquals(RELATION + " WHERE ((\"price\" < $2::numeric) OR (\"price\" = $3::numeric AND (\"id\" > $4::int OR \"id\" IS NULL)))"
+                    + " ORDER BY \"price\" DESC NULLS FIRST, \"id\" ASC NULLS LAST", query.sql());
+            assertEquals(List.of(0, new BigDecimal("10.50"), new BigDecimal("10.50"), 7), values(query));
+        }
+
+        @Test
+        void afterANullDescendingEveryNonNullFollows() {
+            RenderedQuery query = after(java.util.Arrays.asList(null, "7"));
+            assertEquals(RELATION + " WHERE ((\"price\" IS NOT NULL) OR (\"price\" IS NULL AND (\"id\" > $2::int OR \"id\" IS NULL)))"
+                    + " ORDER BY \"price\" DESC NULLS FIRST, \"id\" ASC NULLS LAST", query.sql());
+            assertEquals(List.of(0, 7), values(query));
+        }
+
+        @Test
+        void ascendingColumns() {
+            RenderedQuery query = after(List.of("1995-01-01", "7"), "_sort", "day");
+            assertEquals(RELATION + " WHERE (((\"day\" > $2::date OR \"day\" IS NULL)) OR (\"day\" = $3::date AND (\"id\" > $4::int OR \"id\" IS NULL)))"
+                    + " ORDER BY \"day\" ASC NULLS LAST, \"id\" ASC NULLS LAST", query.sql());
+            assertEquals(List.of(0, LocalDate.of(1995, 1, 1), LocalDate.of(1995, 1, 1), 7), values(query));
+        }
+
+        @Test
+        void afterANullAscendingOnlyTheLaterColumnsCanFollow() {
+            RenderedQuery query = after(java.util.Arrays.asList(null, "7"), "_sort", "day");
+            assertEquals(RELATION + " WHERE ((\"day\" IS NULL AND (\"id\" > $2::int OR \"id\" IS NULL)))"
+                    + " ORDER BY \"day\" ASC NULLS LAST, \"id\" ASC NULLS LAST", query.sql());
+            assertEquals(List.of(0, 7), values(query));
+        }
+
+        @Test
+        void afterTheLastRowOfAnAscendingOrderingNothingFollows() {
+            RenderedQuery query = after(java.util.Arrays.asList(null, null), "_sort", "day");
+            assertEquals(RELATION + " WHERE (FALSE) ORDER BY \"day\" ASC NULLS LAST, \"id\" ASC NULLS LAST", query.sql());
+            assertEquals(List.of(0), values(query));
+        }
+
+        @Test
+        void threeColumnsMixed() {
+            RenderedQuery query = after(java.util.Arrays.asList("x", null, "7"), "_sort", "-name,day");
+            assertEquals(RELATION + " WHERE ((\"name\" < $2::text)"
+                    + " OR (\"name\" = $3::text AND \"day\" IS NULL AND (\"id\" > $4::int OR \"id\" IS NULL)))"
+                    + " ORDER BY \"name\" DESC NULLS FIRST, \"day\" ASC NULLS LAST, \"id\" ASC NULLS LAST", query.sql());
+            assertEquals(List.of(0, "x", "x", 7), values(query));
+        }
+
+        @Test
+        void descendingKeyAlone() {
+            RenderedQuery query = after(List.of("7"), "_sort", "-id");
+            assertEquals(RELATION + " WHERE ((\"id\" < $2::int)) ORDER BY \"id\" DESC NULLS FIRST", query.sql());
+            assertEquals(List.of(0, 7), values(query));
+        }
+
+        @Test
+        void afterTheFiltersBeforeTheLimitAndOffset() {
+            RenderedQuery query = after(List.of("7"), "_sort", "-id", "name__startswith", "a", "min", "3", "_limit", "20", "_offset", "40");
+            assertEquals(RELATION + " WHERE starts_with(\"name\", $2::text) AND ((\"id\" < $3::int)) ORDER BY \"id\" DESC NULLS FIRST"
+                    + " LIMIT $4 OFFSET $5", query.sql());
+            assertEquals(List.of(3, "a", 7, 20L, 40L), values(query));
+        }
+
+        @Test
+        void resumedFromTheLastEventIdOfAStream() {
+            QueryRequest shape = Templates.request(template, columns);
+            QueryRequest resumed = Templates.parse(template, columns, Map.of(),
+                    Optional.of(Templates.cursor(template, shape, "10.50", "7")));
+            assertEquals(after(List.of("10.50", "7")).sql(), QueryRenderer.render(template, resumed).sql());
+        }
+    }
+
+    @Nested
+    class OffsetAndPages {
+
+        private final Template template = template("-- t", "-- @param x int", "SELECT a, b FROM t WHERE a > :x");
+
+        @Test
+        void anOffsetAloneWraps() {
+            RenderedQuery query = render(template, "x", "1", "_offset", "10");
+            assertEquals("SELECT * FROM (SELECT a, b FROM t WHERE a > $1\n) AS q OFFSET $2", query.sql());
+            assertEquals(List.of(1, 10L), query.values());
+        }
+
+        @Test
+        void theOffsetFollowsTheLimit() {
+            RenderedQuery query = render(template, "x", "1", "_limit", "5", "_offset", "0");
+            assertEquals("SELECT * FROM (SELECT a, b FROM t WHERE a > $1\n) AS q LIMIT $2 OFFSET $3", query.sql());
+            assertEquals(List.of(1, 5L, 0L), query.values());
+        }
+
+        @Test
+        void aPageAsksForOneRowMore() {
+            QueryRequest request = Templates.request(template, "x", "1", "_limit", "5", "_offset", "10");
+            RenderedQuery page = QueryRenderer.renderPage(template, request);
+            assertEquals("SELECT * FROM (SELECT a, b FROM t WHERE a > $1\n) AS q LIMIT $2 OFFSET $3", page.sql());
+            assertEquals(List.of(1, 6L, 10L), page.values());
+            assertEquals(List.of(1, 5L, 10L), QueryRenderer.render(template, request).values());
+            RenderedQuery unlimited = QueryRenderer.renderPage(template, Templates.request(template, "x", "1"));
+            assertEquals("SELECT a, b FROM t WHERE a > $1\n", unlimited.sql());
+        }
+    }
+
+    /** {@code _count}: the rows that pass the filters, every page together, whatever the ordering, cursor, limit and offset. */
+    @Nested
+    class Count {
+
+        private final Template template = template("-- t", "-- @param x int", "-- @sort a, b", "-- @key a", "SELECT a, b FROM t WHERE a > :x");
+
+        private final List<ResultColumn> columns = Templates.columns("a", "integer", "b", "text");
+
+        @Test
+        void countsTheFilteredRowsOnly() {
+            QueryRequest shape = Templates.request(template, columns, "x", "1", "b__icontains", "z", "_sort", "-b");
+            QueryRequest request = Templates.request(template, columns, "x", "1", "b__icontains", "z", "_sort", "-b", "_limit", "5",
+                    "_offset", "10", "_after", Templates.cursor(template, shape, "zz", "3"), "_count", "exact");
+            assertEquals(CountMode.EXACT, request.count());
+            RenderedQuery count = QueryRenderer.renderCount(template, request);
+            assertEquals("SELECT count(*) FROM (SELECT a, b FROM t WHERE a > $1\n) AS q WHERE strpos(lower(\"b\"), lower($2::text)) > 0",
+                    count.sql());
+            assertEquals(List.of(1, "z"), count.values());
+            RenderedQuery filtered = QueryRenderer.renderFiltered(template, request);
+            assertEquals("SELECT * FROM (SELECT a, b FROM t WHERE a > $1\n) AS q WHERE strpos(lower(\"b\"), lower($2::text)) > 0",
+                    filtered.sql());
+            assertEquals(List.of(1, "z"), filtered.values());
+        }
+
+        @Test
+        void withoutFiltersEveryRow() {
+            RenderedQuery count = QueryRenderer.renderCount(template, Templates.request(template, columns, "x", "1", "_limit", "5"));
+            assertEquals("SELECT count(*) FROM (SELECT a, b FROM t WHERE a > $1\n) AS q", count.sql());
+            assertEquals(List.of(1), count.values());
+        }
+
+        @Test
+        void theGroupsOfAGroupedRequest() {
+            Template grouped = template("-- Revenue", "-- @dimension year: extract(year from o_orderdate)", "-- @measure revenue: sum(price)",
+                    "SELECT * FROM orders");
+            RenderedQuery count = QueryRenderer.renderCount(grouped, Templates.request(grouped,
+                    Templates.columns("year", "integer", "revenue", "numeric"), "_group", "year", "revenue__gt", "0"));
+            assertEquals("SELECT count(*) FROM (SELECT extract(year from o_orderdate) AS \"year\", sum(price) AS \"revenue\" "
+                    + "FROM (SELECT * FROM orders\n) AS fact GROUP BY 1) AS q WHERE \"revenue\" > $1::numeric", count.sql());
+            assertEquals(List.of(new BigDecimal("0")), count.values());
         }
     }
 
@@ -281,8 +610,12 @@ class QueryRendererTest {
             Map<String, Template> templates = TemplateFiles.load(Optional.empty());
             assertTrue(templates.keySet().containsAll(List.of("tpch/q01", "tpch/q15", "tpch/q22", "tpch/revenue")), templates.keySet()::toString);
             for (Template template : templates.values()) {
-                RenderedQuery query = QueryRenderer.render(template, Templates.parse(template, Map.of(), OptionalInt.empty()));
-                assertEquals(template.parameters().size(), query.values().size(), template.name());
+                QueryRequest request = Templates.parse(template, Map.of(), OptionalInt.empty());
+                RenderedQuery query = QueryRenderer.render(template, request);
+                // every parameter has a value but the optional ones, which are absent
+                assertEquals(template.parameters().values().stream().filter(parameter -> !parameter.optional()).map(ParameterSpec::name)
+                        .toList(), List.copyOf(request.arguments().keySet()), template.name());
+                assertEquals(request.arguments().size(), query.values().size(), template.name());
                 Set<Integer> used = new HashSet<>();
                 Matcher matcher = PLACEHOLDER.matcher(query.sql());
                 while (matcher.find()) {
@@ -292,11 +625,18 @@ class QueryRendererTest {
                     assertTrue(used.contains(n), template.name() + " has no $" + n);
                 }
                 assertFalse(query.sql().isBlank(), template.name());
+                // the declared order, completed by the key, orders the rows outside
+                assertTrue(request.ordering().stream().map(SortKey::column).toList().containsAll(template.key()), template.name());
+                String orderBy = request.ordering().stream()
+                        .map(key -> "\"" + key.column() + "\"" + (key.descending() ? " DESC NULLS FIRST" : " ASC NULLS LAST"))
+                        .collect(Collectors.joining(", ", " ORDER BY ", ""));
+                assertTrue(request.ordering().isEmpty() ? !query.sql().contains(" ORDER BY \"") : query.sql().endsWith(") AS q" + orderBy),
+                        template.name() + ": " + query.sql());
             }
             RenderedQuery q15 = QueryRenderer.render(templates.get("tpch/q15"),
                     Templates.parse(templates.get("tpch/q15"), Map.of("date", List.of("1997-01-01")), OptionalInt.of(10)));
             assertTrue(q15.sql().startsWith("SELECT * FROM (WITH revenue AS (SELECT\n    l_suppkey "), q15.sql());
-            assertTrue(q15.sql().endsWith(") AS q LIMIT $2"), q15.sql());
+            assertTrue(q15.sql().endsWith(") AS q ORDER BY \"s_suppkey\" ASC NULLS LAST LIMIT $2"), q15.sql());
             assertEquals(List.of(LocalDate.of(1997, 1, 1), 10L), q15.values());
         }
     }

@@ -217,7 +217,7 @@ class RenderPropertiesTest {
     void requestTextNeverBecomesSql(@ForAll("bodies") Body body,
             @ForAll @Size(max = PARAMETERS) Set<@IntRange(min = 0, max = PARAMETERS - 1) Integer> given,
             @ForAll @Size(min = PARAMETERS * 2, max = PARAMETERS * 2) List<@From("adversarial") String> texts,
-            @ForAll boolean sorted, @ForAll boolean limited) {
+            @ForAll("adversarial") String filterText, @ForAll boolean filtered, @ForAll boolean sorted, @ForAll boolean limited) {
         Template template = body.template("-- @sort a, b");
         Set<String> present = new LinkedHashSet<>(body.required());
         given.stream().map(index -> "p" + index).filter(body.used()::contains).forEach(present::add);
@@ -233,6 +233,9 @@ class RenderPropertiesTest {
                 query.put(name, List.of(texts.get(2 * index)));
                 expectedValues.put(name, texts.get(2 * index));
             }
+        }
+        if (filtered) {
+            query.put("b__icontains", List.of(filterText));
         }
         if (sorted) {
             query.put("_sort", List.of("-b,a"));
@@ -252,26 +255,34 @@ class RenderPropertiesTest {
         }
         Model model = new Model(body, present);
         List<Object> expected = new ArrayList<>(model.bound.stream().map(expectedValues::get).toList());
+        if (filtered) {
+            expected.add(filterText);
+        }
         if (limited) {
             expected.add(10L);
         }
         assertEquals(expected, Templates.values(rendered));
         String relation = model.sql.toString();
-        String expectedSql = sorted || limited
-                ? "SELECT * FROM (" + relation + ") AS q" + (sorted ? " ORDER BY \"b\" DESC, \"a\"" : "")
+        String expectedSql = filtered || sorted || limited
+                ? "SELECT * FROM (" + relation + ") AS q"
+                        + (filtered ? " WHERE strpos(lower(\"b\"), lower($" + (model.bound.size() + 1) + "::text)) > 0" : "")
+                        + (sorted ? " ORDER BY \"b\" DESC NULLS FIRST, \"a\" ASC NULLS LAST" : "")
                         + (limited ? " LIMIT $" + expected.size() : "")
                 : relation;
         assertEquals(expectedSql, rendered.sql());
     }
 
     @Property
-    void reservedParametersOnlyTakeDeclaredNames(@ForAll("adversarial") String text,
+    void reservedParametersAndFiltersOnlyTakeDeclaredNames(@ForAll("adversarial") String text,
             @ForAll("reservedNames") String reserved) {
         Template template = Templates.template("-- t", "-- @sort a, b", "-- @dimension d: a", "-- @measure m: count(*)", "SELECT 1 AS a, 2 AS b");
         Map<String, List<String>> query = Map.of(reserved, List.of(text));
         try {
             RenderedQuery rendered = QueryRenderer.render(template, Templates.parse(template, query, OptionalInt.empty()));
             assertFalse(rendered.sql().contains(text), rendered.sql());
+            if (reserved.equals("m") || reserved.equals("m__startswith")) {
+                assertEquals(List.of(text), rendered.values());
+            }
         } catch (RequestException e) {
             assertEquals(reserved, e.parameter());
         }
@@ -279,7 +290,8 @@ class RenderPropertiesTest {
 
     @Provide
     Arbitrary<String> reservedNames() {
-        return Arbitraries.of("_sort", "_limit", "_group", "_measures", "_other", "a", "d");
+        return Arbitraries.of("_sort", "_limit", "_offset", "_after", "_count", "_explain", "_group", "_measures", "_other", "a", "d",
+                "m", "m__in", "m__startswith", "m__like");
     }
 
     // ---------------------------------------------------------------- (b) literals, comments and casts are left alone
@@ -353,5 +365,161 @@ class RenderPropertiesTest {
         assertEquals(parameters.stream().sorted((a, b) -> positions.get(a) - positions.get(b)).map(name -> "value of " + name).toList(),
                 rendered.values());
         assertTrue(rendered.values().size() <= 5);
+    }
+
+    // ---------------------------------------------------------------- (d) keyset pagination
+
+    private static final List<String> KEYSET_COLUMNS = List.of("a", "b", "k");
+
+    /** A {@code _sort} over some of the columns, each ascending or descending, in any order. */
+    @Provide
+    Arbitrary<List<String>> sorts() {
+        Arbitrary<String> item = Combinators.combine(Arbitraries.of(KEYSET_COLUMNS), Arbitraries.of(true, false))
+                .as((column, descending) -> (descending ? "-" : "") + column);
+        return item.list().ofMaxSize(3).filter(items -> items.stream().map(i -> i.replace("-", "")).distinct().count() == items.size());
+    }
+
+    @Provide
+    Arbitrary<List<Integer>> rows() {
+        return Arbitraries.integers().between(0, 2).injectNull(0.3).list().ofSize(3);
+    }
+
+    /**
+     * The condition written after a cursor holds for exactly the rows that come after the cursor's row
+     * under ORDER BY ... ASC NULLS LAST / DESC NULLS FIRST, evaluated with SQL's three-valued logic.
+     */
+    @Property
+    void theKeysetConditionSelectsExactlyTheRowsAfterTheCursor(@ForAll("sorts") List<String> sort, @ForAll("rows") List<Integer> cursorRow,
+            @ForAll("rows") List<Integer> row) {
+        Template template = Templates.template("-- t", "-- @sort a, b, k", "-- @key k", "SELECT a, b, k FROM t");
+        List<dev.quarry.template.ResultColumn> columns = Templates.columns("a", "integer", "b", "smallint", "k", "integer");
+        List<String> namesAndValues = sort.isEmpty() ? List.of() : List.of("_sort", String.join(",", sort));
+        QueryRequest shape = Templates.request(template, columns, namesAndValues.toArray(String[]::new));
+        List<SortKey> ordering = shape.ordering();
+        String[] cursor = ordering.stream().map(key -> cursorRow.get(KEYSET_COLUMNS.indexOf(key.column())))
+                .map(value -> value == null ? null : value.toString()).toArray(String[]::new);
+        List<String> query = new ArrayList<>(namesAndValues);
+        query.addAll(List.of("_after", Templates.cursor(template, shape, cursor)));
+
+        RenderedQuery rendered = QueryRenderer.render(template, Templates.request(template, columns, query.toArray(String[]::new)));
+
+        String prefix = "SELECT * FROM (SELECT a, b, k FROM t\n) AS q WHERE ";
+        assertTrue(rendered.sql().startsWith(prefix), rendered.sql());
+        int orderBy = rendered.sql().indexOf(" ORDER BY ");
+        String condition = rendered.sql().substring(prefix.length(), orderBy);
+        Map<String, Integer> values = new HashMap<>();
+        for (int i = 0; i < KEYSET_COLUMNS.size(); i++) {
+            values.put(KEYSET_COLUMNS.get(i), row.get(i));
+        }
+        Boolean selected = new Condition(condition, rendered.values(), values).evaluate();
+
+        int comparison = 0;
+        for (SortKey key : ordering) {
+            int column = KEYSET_COLUMNS.indexOf(key.column());
+            int ascending = ascendingNullsLast(row.get(column), cursorRow.get(column));
+            comparison = key.descending() ? -ascending : ascending;
+            if (comparison != 0) {
+                break;
+            }
+        }
+        assertEquals(comparison > 0, Boolean.TRUE.equals(selected), () -> condition + " for " + row + " after " + cursorRow);
+        assertEquals(rendered.values().size(), condition.chars().filter(c -> c == '$').count());
+    }
+
+    private static int ascendingNullsLast(Integer x, Integer y) {
+        if (x == null || y == null) {
+            return x == null ? (y == null ? 0 : 1) : -1;
+        }
+        return Integer.compare(x, y);
+    }
+
+    /**
+     * Evaluates the keyset condition the renderer writes, with SQL's three-valued logic (null is unknown):
+     * {@code ( )}, {@code OR}, {@code AND}, {@code FALSE}, {@code "c" IS [NOT] NULL}, {@code "c" =|<|> $n::int}.
+     */
+    static final class Condition {
+
+        private static final java.util.regex.Pattern TOKEN = java.util.regex.Pattern.compile(
+                "\\(|\\)|OR|AND|FALSE|IS NOT NULL|IS NULL|\"[a-z]+\"|[=<>]|\\$\\d+::int|\\s+");
+
+        private final List<String> tokens = new ArrayList<>();
+        private final List<Object> bound;
+        private final Map<String, Integer> row;
+        private int next;
+
+        Condition(String text, List<Object> bound, Map<String, Integer> row) {
+            java.util.regex.Matcher matcher = TOKEN.matcher(text);
+            int at = 0;
+            while (matcher.lookingAt()) {
+                if (!matcher.group().isBlank()) {
+                    tokens.add(matcher.group());
+                }
+                at = matcher.end();
+                matcher.region(at, text.length());
+            }
+            assertEquals(text.length(), at, () -> "cannot read the condition " + text);
+            this.bound = bound;
+            this.row = row;
+        }
+
+        Boolean evaluate() {
+            Boolean value = or();
+            assertEquals(tokens.size(), next, () -> "left over in " + tokens);
+            return value;
+        }
+
+        private Boolean or() {
+            Boolean value = and();
+            while (next < tokens.size() && tokens.get(next).equals("OR")) {
+                next++;
+                Boolean right = and();
+                value = Boolean.TRUE.equals(value) || Boolean.TRUE.equals(right) ? Boolean.TRUE
+                        : value == null || right == null ? null : Boolean.FALSE;
+            }
+            return value;
+        }
+
+        private Boolean and() {
+            Boolean value = primary();
+            while (next < tokens.size() && tokens.get(next).equals("AND")) {
+                next++;
+                Boolean right = primary();
+                value = Boolean.FALSE.equals(value) || Boolean.FALSE.equals(right) ? Boolean.FALSE
+                        : value == null || right == null ? null : Boolean.TRUE;
+            }
+            return value;
+        }
+
+        private Boolean primary() {
+            String token = tokens.get(next++);
+            if (token.equals("(")) {
+                Boolean value = or();
+                assertEquals(")", tokens.get(next++));
+                return value;
+            }
+            if (token.equals("FALSE")) {
+                return Boolean.FALSE;
+            }
+            assertTrue(token.startsWith("\""), token);
+            Integer column = row.get(token.substring(1, token.length() - 1));
+            String operator = tokens.get(next++);
+            if (operator.equals("IS NULL")) {
+                return column == null;
+            }
+            if (operator.equals("IS NOT NULL")) {
+                return column != null;
+            }
+            String placeholder = tokens.get(next++);
+            Integer value = (Integer) bound.get(Integer.parseInt(placeholder.substring(1, placeholder.indexOf(':'))) - 1);
+            if (column == null || value == null) {
+                return null;
+            }
+            return switch (operator) {
+                case "=" -> column.equals(value);
+                case "<" -> column < value;
+                case ">" -> column > value;
+                default -> throw new AssertionError(operator);
+            };
+        }
     }
 }

@@ -1,5 +1,6 @@
 package dev.quarry.render;
 
+import static dev.quarry.render.Templates.library;
 import static dev.quarry.render.Templates.query;
 import static dev.quarry.render.Templates.request;
 import static dev.quarry.render.Templates.template;
@@ -8,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.math.BigDecimal;
 import java.time.LocalDate;
@@ -22,6 +24,8 @@ import java.util.OptionalInt;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 
+import dev.quarry.template.ParamType;
+import dev.quarry.template.ResultColumn;
 import dev.quarry.template.Template;
 
 /** Query parameters read against a template's declarations by {@link RequestParser}. */
@@ -217,15 +221,17 @@ class RequestParserTest {
         @Test
         void unknownParameter() {
             RequestException e = error(ORDERS, "segmnt", "since", "1995-01-01", "segmnt", "BUILDING");
-            assertEquals("is not a parameter of t", e.getMessage());
-            assertEquals(List.of("segment", "since", "days", "big", "share", "at", "strict", "ids", "modes", "count"), e.allowed());
+            assertEquals("is neither a parameter of t nor an output column to filter on", e.getMessage());
+            assertEquals(List.of("segment", "since", "days", "big", "share", "at", "strict", "ids", "modes", "count", "o_orderkey", "revenue"),
+                    e.allowed());
         }
 
         @Test
         void unknownReservedName() {
-            RequestException e = error(ORDERS, "_offset", "since", "1995-01-01", "_offset", "10");
+            RequestException e = error(ORDERS, "_page", "since", "1995-01-01", "_page", "10");
             assertEquals("is not a parameter Quarry knows", e.getMessage());
-            assertEquals(List.of("_sort", "_limit", "_group", "_measures"), e.allowed());
+            assertEquals(List.of("_sort", "_limit", "_offset", "_after", "_count", "_explain", "_group", "_measures"), e.allowed());
+            assertEquals("is not a parameter Quarry knows", error(ORDERS, "_since", "_since", "1995-01-01").getMessage());
         }
     }
 
@@ -332,6 +338,359 @@ class RequestParserTest {
             assertEquals("cannot sort on 'nation'", e.getMessage());
             assertEquals(List.of("year", "revenue"), e.allowed());
             assertEquals("cannot sort on 'o_orderkey'", error(GROUPED, "_sort", "_sort", "o_orderkey").getMessage());
+        }
+    }
+
+    @Nested
+    class Reserved {
+
+        @Test
+        void offsetFromZero() {
+            assertEquals(OptionalInt.empty(), request(ORDERS, "since", "1995-01-01").offset());
+            assertEquals(OptionalInt.of(0), request(ORDERS, "since", "1995-01-01", "_offset", "0").offset());
+            assertEquals(OptionalInt.of(Integer.MAX_VALUE), request(ORDERS, "since", "1995-01-01", "_offset", "2147483647").offset());
+            for (String bad : List.of("-1", "ten", "", "2147483648")) {
+                assertEquals("must be a whole number from 0 to 2147483647, got '" + bad + "'",
+                        error(ORDERS, "_offset", "since", "1995-01-01", "_offset", bad).getMessage());
+            }
+            assertEquals("takes one value", error(ORDERS, "_offset", "since", "1995-01-01", "_offset", "1", "_offset", "2").getMessage());
+        }
+
+        @Test
+        void countExactOrPlanned() {
+            assertEquals(CountMode.NONE, request(ORDERS, "since", "1995-01-01").count());
+            assertEquals(CountMode.EXACT, request(ORDERS, "since", "1995-01-01", "_count", "exact").count());
+            assertEquals(CountMode.PLANNED, request(ORDERS, "since", "1995-01-01", "_count", "planned").count());
+            RequestException e = error(ORDERS, "_count", "since", "1995-01-01", "_count", "yes");
+            assertEquals("is exact or planned, not 'yes'", e.getMessage());
+            assertEquals(List.of("exact", "planned"), e.allowed());
+        }
+
+        @Test
+        void explainIsAFlag() {
+            assertFalse(request(ORDERS, "since", "1995-01-01").explain());
+            assertTrue(request(ORDERS, "since", "1995-01-01", "_explain", "true").explain());
+            assertFalse(request(ORDERS, "since", "1995-01-01", "_explain", "no").explain());
+            assertEquals("expected true or false, got 'plan'", error(ORDERS, "_explain", "since", "1995-01-01", "_explain", "plan").getMessage());
+        }
+    }
+
+    @Nested
+    class Filters {
+
+        private final Template template = template("-- t", "-- @param since date = 1995-01-01", "-- @param n int optional",
+                "SELECT * FROM t WHERE day >= :since /*[ AND n = :n ]*/");
+
+        private final List<ResultColumn> columns = Templates.columns("n", "integer", "price", "numeric", "name", "text",
+                "day", "date", "flag", "boolean", "doc", "jsonb");
+
+        private RequestException filterError(String parameter, String... namesAndValues) {
+            RequestException e = assertThrows(RequestException.class, () -> Templates.request(template, columns, namesAndValues));
+            assertEquals(parameter, e.parameter(), e.getMessage());
+            return e;
+        }
+
+        @Test
+        void aNameThatIsNoParameterFiltersAnOutputColumn() {
+            QueryRequest request = Templates.request(template, columns, "price__gte", "10.5", "name", "x", "day__range",
+                    "1995-01-01,1995-02-01", "flag__isnull", "false", "price__in", "1,2");
+            assertEquals(List.of(new Filter("price", Lookup.GTE, ParamType.NUMERIC, List.of(new BigDecimal("10.5"))),
+                    new Filter("name", Lookup.EXACT, ParamType.TEXT, List.of("x")),
+                    new Filter("day", Lookup.RANGE, ParamType.DATE, List.of(LocalDate.of(1995, 1, 1), LocalDate.of(1995, 2, 1))),
+                    new Filter("flag", Lookup.ISNULL, ParamType.BOOLEAN, List.of(false)),
+                    new Filter("price", Lookup.IN, ParamType.NUMERIC, List.of(new BigDecimal("1"), new BigDecimal("2")))),
+                    request.filters());
+            assertEquals(List.of("since"), List.copyOf(request.arguments().keySet()));
+        }
+
+        @Test
+        void aParameterIsNeverAFilter() {
+            QueryRequest request = Templates.request(template, columns, "n", "5");
+            assertEquals(5, request.arguments().get("n"));
+            assertEquals(List.of(), request.filters());
+            assertEquals(List.of(new Filter("n", Lookup.NE, ParamType.INT, List.of(5))),
+                    Templates.request(template, columns, "n__ne", "5").filters());
+        }
+
+        @Test
+        void unknownColumn() {
+            RequestException e = assertThrows(RequestException.class,
+                    () -> Templates.request(template, columns.subList(1, columns.size()), "nme__contains", "x"));
+            assertEquals("nme__contains", e.parameter());
+            assertEquals("is neither a parameter of t nor an output column to filter on", e.getMessage());
+            assertEquals(List.of("since", "n", "price", "name", "day", "flag", "doc"), e.allowed());
+        }
+
+        @Test
+        void unknownLookup() {
+            RequestException e = filterError("name__like", "name__like", "x%");
+            assertEquals("has no lookup 'like'", e.getMessage());
+            assertEquals(List.of("exact", "ne", "lt", "lte", "gt", "gte", "in", "range", "contains", "icontains", "startswith", "isnull"),
+                    e.allowed());
+        }
+
+        @Test
+        void textLookupsOnTextColumnsOnly() {
+            assertEquals("'contains' applies to text columns; n is integer", filterError("n__contains", "n__contains", "1").getMessage());
+            assertEquals("'startswith' applies to text columns; day is date",
+                    filterError("day__startswith", "day__startswith", "1995").getMessage());
+        }
+
+        @Test
+        void aColumnWithoutAValueTypeCannotBeFiltered() {
+            assertEquals("filters a column of type jsonb, which cannot be filtered", filterError("doc", "doc", "{}").getMessage());
+            assertEquals("filters a column of type jsonb, which cannot be filtered",
+                    filterError("doc__isnull", "doc__isnull", "true").getMessage());
+        }
+
+        @Test
+        void valuesAreReadAsTheColumnsType() {
+            assertEquals("expected an integer, got 'x'", filterError("n__gt", "n__gt", "x").getMessage());
+            assertEquals("expected a date as YYYY-MM-DD, got '1995-13-01'",
+                    filterError("day__in", "day__in", "1995-01-01,1995-13-01").getMessage());
+            assertEquals("expected true or false, got 'maybe'", filterError("name__isnull", "name__isnull", "maybe").getMessage());
+            assertEquals("expected a decimal number, got ''", filterError("price", "price", "").getMessage());
+        }
+
+        @Test
+        void oneValueEach() {
+            assertEquals("takes one value; for several use price__in=a,b",
+                    filterError("price", "price", "1", "price", "2").getMessage());
+            assertEquals("takes one value; for several use price__in=a,b",
+                    filterError("price__gte", "price__gte", "1", "price__gte", "2").getMessage());
+        }
+
+        @Test
+        void aRangeTakesTwoValues() {
+            assertEquals("takes two values, low,high; got '1'", filterError("price__range", "price__range", "1").getMessage());
+            assertEquals("takes two values, low,high; got '1,2,3'", filterError("price__range", "price__range", "1,2,3").getMessage());
+        }
+
+        @Test
+        void inTakesAtMostAThousandValues() {
+            assertEquals(1000, Templates.request(template, columns, "n__in", String.join(",", Collections.nCopies(1000, "7")))
+                    .filters().get(0).values().size());
+            assertEquals("takes at most 1000 values",
+                    filterError("n__in", "n__in", String.join(",", Collections.nCopies(1001, "7"))).getMessage());
+        }
+
+        @Test
+        void atMostFiftyFilters() {
+            List<ResultColumn> many = new ArrayList<>();
+            List<String> query = new ArrayList<>();
+            for (int column = 0; column < 6; column++) {
+                many.add(new ResultColumn("c" + column, "integer"));
+                for (String lookup : List.of("exact", "ne", "lt", "lte", "gt", "gte", "in", "range", "isnull")) {
+                    query.addAll(List.of("c" + column + "__" + lookup, lookup.equals("range") ? "1,2" : lookup.equals("isnull") ? "no" : "1"));
+                }
+            }
+            assertEquals(RequestParser.MAX_FILTERS,
+                    Templates.request(template, many, query.subList(0, 100).toArray(String[]::new)).filters().size());
+            RequestException e = assertThrows(RequestException.class,
+                    () -> Templates.request(template, many, query.subList(0, 102).toArray(String[]::new)));
+            assertEquals(query.get(100), e.parameter());
+            assertEquals("is one filter too many: a request takes at most 50", e.getMessage());
+        }
+
+        @Test
+        void aGroupedRequestFiltersItsChosenColumns() {
+            List<ResultColumn> described = Templates.columns("year", "integer", "nation", "text", "revenue", "numeric", "orders", "bigint");
+            QueryRequest request = Templates.request(GROUPED, described, "_group", "year", "revenue__gt", "5", "year", "1995");
+            assertEquals(List.of(new Filter("revenue", Lookup.GT, ParamType.NUMERIC, List.of(new BigDecimal("5"))),
+                    new Filter("year", Lookup.EXACT, ParamType.INT, List.of(1995))), request.filters());
+            assertEquals(Templates.columns("year", "integer", "revenue", "numeric", "orders", "bigint"), request.columns());
+            RequestException e = assertThrows(RequestException.class,
+                    () -> Templates.request(GROUPED, described, "_group", "year", "nation", "FRANCE"));
+            assertEquals("nation", e.parameter());
+            assertEquals("is neither a parameter of t nor an output column to filter on", e.getMessage());
+            assertEquals(List.of("since", "year", "revenue", "orders"), e.allowed());
+        }
+    }
+
+    @Nested
+    class Ordering {
+
+        private final Template template = template("-- t", "-- @sort day, price, name, id", "-- @key id", "-- @order -price, day",
+                "SELECT id, day, price, name, doc FROM t");
+
+        private final List<ResultColumn> columns = Templates.columns("id", "integer", "day", "date", "price", "numeric", "name", "text",
+                "doc", "jsonb");
+
+        @Test
+        void theDeclaredOrderCompletedByTheKey() {
+            QueryRequest request = Templates.request(template, columns);
+            assertEquals(List.of(new SortKey("price", true), new SortKey("day", false), new SortKey("id", false)), request.ordering());
+            assertTrue(request.keyed());
+        }
+
+        @Test
+        void aRequestedSortReplacesTheDeclaredOrder() {
+            assertEquals(List.of(new SortKey("name", false), new SortKey("id", false)),
+                    Templates.request(template, columns, "_sort", "name").ordering());
+            assertEquals(List.of(new SortKey("id", true), new SortKey("name", false)),
+                    Templates.request(template, columns, "_sort", "-id,name").ordering());
+        }
+
+        @Test
+        void withoutAKeyTheOrderingIsTheSortAloneAndNotKeyed() {
+            QueryRequest request = request(ORDERS, "since", "1995-01-01", "_sort", "revenue");
+            assertEquals(List.of(new SortKey("revenue", false)), request.ordering());
+            assertFalse(request.keyed());
+        }
+
+        @Test
+        void keyedOnlyWhenEveryOrderingColumnHasAValueType() {
+            Template untyped = template("-- t", "-- @sort doc", "-- @key id", "SELECT id, doc FROM t");
+            List<ResultColumn> described = Templates.columns("id", "integer", "doc", "jsonb");
+            assertTrue(Templates.request(untyped, described).keyed());
+            QueryRequest request = Templates.request(untyped, described, "_sort", "doc");
+            assertEquals(List.of(new SortKey("doc", false), new SortKey("id", false)), request.ordering());
+            assertFalse(request.keyed());
+        }
+
+        @Test
+        void aGroupedRequestIsKeyedByItsDimensions() {
+            QueryRequest request = request(GROUPED, "_group", "nation,year", "_sort", "-orders");
+            assertEquals(List.of(new SortKey("orders", true), new SortKey("nation", false), new SortKey("year", false)), request.ordering());
+            assertTrue(request.keyed());
+            assertEquals(List.of(), request(GROUPED).ordering());
+            assertFalse(request(GROUPED).keyed());
+        }
+
+        @Test
+        void aGroupedRequestKeepsTheDeclaredOrderOfTheColumnsItChose() {
+            Template grouped = template("-- Revenue", "-- @sort year, revenue, orders", "-- @order -revenue, year",
+                    "-- @dimension year: extract(year from o_orderdate)", "-- @measure revenue: sum(price)", "-- @measure orders: count(*)",
+                    "SELECT * FROM orders");
+            List<ResultColumn> described = Templates.columns("year", "integer", "revenue", "numeric", "orders", "bigint");
+            assertEquals(List.of(new SortKey("revenue", true), new SortKey("year", false)),
+                    Templates.request(grouped, described, "_group", "year").ordering());
+            assertEquals(List.of(new SortKey("year", false)),
+                    Templates.request(grouped, described, "_group", "year", "_measures", "orders").ordering());
+            assertEquals(List.of(new SortKey("revenue", true)), Templates.request(grouped, described, "_measures", "revenue").ordering());
+            assertEquals(List.of(), Templates.request(grouped, described, "_measures", "orders").ordering());
+        }
+
+        @Test
+        void theSignatureNamesTheGroupingAndTheOrdering() {
+            assertEquals("-price,+day,+id,", Templates.request(template, columns).orderingSignature());
+            assertEquals("+price,+id,", Templates.request(template, columns, "_sort", "price").orderingSignature());
+            assertEquals("", request(ORDERS, "since", "1995-01-01").orderingSignature());
+            assertEquals("[nation, year][orders]-orders,+nation,+year,",
+                    request(GROUPED, "_group", "nation,year", "_measures", "orders", "_sort", "-orders").orderingSignature());
+            assertEquals("[nation, year][revenue, orders]+nation,+year,", request(GROUPED, "_group", "nation,year").orderingSignature());
+            assertEquals("[][revenue, orders]", request(GROUPED).orderingSignature());
+        }
+    }
+
+    /** {@code _after} and an SSE client's {@code Last-Event-ID}: a signed cursor for this template and ordering. */
+    @Nested
+    class After {
+
+        private final Template template = template("-- t", "-- @sort day, price, name, id", "-- @key id", "-- @order -price",
+                "SELECT id, day, price, name FROM t");
+
+        private final List<ResultColumn> columns = Templates.columns("id", "integer", "day", "date", "price", "numeric", "name", "text");
+
+        private final QueryRequest shape = Templates.request(template, columns);
+
+        private RequestException afterError(String token, String... namesAndValues) {
+            List<String> query = new ArrayList<>(List.of(namesAndValues));
+            query.addAll(List.of("_after", token));
+            RequestException e = assertThrows(RequestException.class,
+                    () -> Templates.request(template, columns, query.toArray(String[]::new)));
+            assertEquals("_after", e.parameter(), e.getMessage());
+            return e;
+        }
+
+        @Test
+        void theCursorsValuesTypedByTheirColumns() {
+            QueryRequest request = Templates.request(template, columns, "_after", Templates.cursor(template, shape, "10.50", "7"));
+            assertEquals(Optional.of(List.of(new BigDecimal("10.50"), 7)), request.after());
+            assertEquals(shape.ordering(), request.ordering());
+            assertTrue(request.keyed());
+            assertEquals(Optional.empty(), shape.after());
+        }
+
+        @Test
+        void nullsStayNull() {
+            QueryRequest sorted = Templates.request(template, columns, "_sort", "-day,name");
+            QueryRequest request = Templates.request(template, columns, "_sort", "-day,name", "_after",
+                    Templates.cursor(template, sorted, null, "x", "7"));
+            assertEquals(Optional.of(java.util.Arrays.asList(null, "x", 7)), request.after());
+        }
+
+        @Test
+        void theLastEventIdOfAStreamIsACursorAndAfterWins() {
+            String first = Templates.cursor(template, shape, "10.50", "7");
+            String second = Templates.cursor(template, shape, "9", "8");
+            assertEquals(Optional.of(List.of(new BigDecimal("10.50"), 7)),
+                    Templates.parse(template, columns, Map.of(), Optional.of(first)).after());
+            assertEquals(Optional.of(List.of(new BigDecimal("9"), 8)),
+                    Templates.parse(template, columns, query("_after", second), Optional.of(first)).after());
+            RequestException e = assertThrows(RequestException.class,
+                    () -> Templates.parse(template, columns, Map.of(), Optional.of("garbage")));
+            assertEquals("_after", e.parameter());
+        }
+
+        @Test
+        void aCursorOfAnotherOrderingIsRefused() {
+            String token = Templates.cursor(template, shape, "10.50", "7");
+            assertEquals("is not a cursor this service issued for this query and ordering", afterError(token, "_sort", "price").getMessage());
+            assertEquals("is not a cursor this service issued for this query and ordering", afterError(token, "_sort", "-name").getMessage());
+        }
+
+        @Test
+        void aCursorOfAnotherTemplateIsRefused() {
+            Template other = template("-- t", "-- @sort day, price, name, id", "-- @key id", "-- @order -price", "SELECT id, day, price, name FROM u");
+            Template renamed = library("u", Templates.file("-- u", "-- @sort day, price, name, id", "-- @key id", "-- @order -price",
+                    "SELECT id, day, price, name FROM t")).get("u");
+            assertEquals(Optional.of(List.of(new BigDecimal("1"), 2)), Templates.request(template, columns, "_after",
+                    Templates.cursor(other, Templates.request(other, columns), "1", "2")).after(), "the same name and ordering");
+            assertEquals("is not a cursor this service issued for this query and ordering",
+                    afterError(Templates.cursor(renamed, Templates.request(renamed, columns), "1", "2")).getMessage());
+        }
+
+        @Test
+        void aTamperedCursorIsRefused() {
+            String token = Templates.cursor(template, shape, "10.50", "7");
+            String forged = java.util.Base64.getUrlEncoder().withoutPadding()
+                    .encodeToString("[\"99\",\"7\"]".getBytes(java.nio.charset.StandardCharsets.UTF_8)) + token.substring(token.indexOf('.'));
+            assertEquals("is not a cursor this service issued for this query and ordering", afterError(forged).getMessage());
+            assertEquals("is not a cursor this service issued", afterError("not a cursor").getMessage());
+            afterError("");
+            afterError(token.substring(0, token.indexOf('.')));
+            afterError(token + "A");
+        }
+
+        @Test
+        void aCursorWithTheWrongNumberOfValuesIsRefused() {
+            assertEquals("is not a cursor this service issued for this query and ordering",
+                    afterError(Templates.cursor(template, shape, "10.50")).getMessage());
+            assertEquals("is not a cursor this service issued for this query and ordering",
+                    afterError(Templates.cursor(template, shape, "10.50", "7", "8")).getMessage());
+        }
+
+        @Test
+        void onlyAKeyedOrderingContinues() {
+            RequestException e = assertThrows(RequestException.class,
+                    () -> request(ORDERS, "since", "1995-01-01", "_sort", "revenue", "_after", "x"));
+            assertEquals("_after", e.parameter());
+            assertEquals("needs an ordering that ends with the row key; t declares no @key", e.getMessage());
+            RequestException grouped = assertThrows(RequestException.class, () -> request(GROUPED, "_after", "x"));
+            assertEquals("needs an ordering that ends with the row key; t declares no @key (a grouped request is keyed by its _group)",
+                    grouped.getMessage());
+        }
+
+        @Test
+        void aGroupedRequestContinuesAfterItsDimensions() {
+            List<ResultColumn> described = Templates.columns("year", "integer", "nation", "text", "revenue", "numeric", "orders", "bigint");
+            QueryRequest grouped = Templates.request(GROUPED, described, "_group", "year");
+            String token = Templates.cursor(GROUPED, grouped, "1995");
+            assertEquals(Optional.of(List.of(1995)), Templates.request(GROUPED, described, "_group", "year", "_after", token).after());
+            RequestException e = assertThrows(RequestException.class,
+                    () -> Templates.request(GROUPED, described, "_group", "year", "_measures", "orders", "_after", token));
+            assertEquals("is not a cursor this service issued for this query and ordering", e.getMessage());
         }
     }
 }

@@ -1,11 +1,14 @@
 package dev.quarry.render;
 
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalInt;
 
+import dev.quarry.template.ResultColumn;
 import dev.quarry.template.Template;
 import dev.quarry.template.TemplateLibrary;
 import dev.quarry.template.TemplateParser;
@@ -39,7 +42,7 @@ final class Templates {
     static Map<String, List<String>> query(String... namesAndValues) {
         Map<String, List<String>> query = new LinkedHashMap<>();
         for (int i = 0; i < namesAndValues.length; i += 2) {
-            query.computeIfAbsent(namesAndValues[i], name -> new java.util.ArrayList<>()).add(namesAndValues[i + 1]);
+            query.computeIfAbsent(namesAndValues[i], name -> new ArrayList<>()).add(namesAndValues[i + 1]);
         }
         return query;
     }
@@ -61,9 +64,33 @@ final class Templates {
         names.addAll(template.key());
         names.addAll(template.dimensions().keySet());
         names.addAll(template.measures().keySet());
-        List<dev.quarry.template.ResultColumn> columns = names.stream()
-                .map(name -> new dev.quarry.template.ResultColumn(name, "text")).toList();
-        return RequestParser.parse(template, columns, query, defaultLimit, CURSORS, java.util.Optional.empty());
+        List<ResultColumn> columns = names.stream().map(name -> new ResultColumn(name, "text")).toList();
+        return RequestParser.parse(template, columns, query, defaultLimit, CURSORS, Optional.empty());
+    }
+
+    /** Output columns as PostgreSQL would describe them: name, type, name, type... */
+    static List<ResultColumn> columns(String... namesAndTypes) {
+        List<ResultColumn> columns = new ArrayList<>();
+        for (int i = 0; i < namesAndTypes.length; i += 2) {
+            columns.add(new ResultColumn(namesAndTypes[i], namesAndTypes[i + 1]));
+        }
+        return columns;
+    }
+
+    /** Parses a request against described {@code columns}, as the service does, with an SSE client's Last-Event-ID. */
+    static QueryRequest parse(Template template, List<ResultColumn> columns, Map<String, List<String>> query,
+            Optional<String> lastEventId) {
+        return RequestParser.parse(template, columns, query, OptionalInt.empty(), CURSORS, lastEventId);
+    }
+
+    /** Parses a request given as name, value, name, value... against described {@code columns}. */
+    static QueryRequest request(Template template, List<ResultColumn> columns, String... namesAndValues) {
+        return parse(template, columns, query(namesAndValues), Optional.empty());
+    }
+
+    /** A cursor for {@code values} that this request's template and ordering accept. */
+    static String cursor(Template template, QueryRequest request, String... values) {
+        return CURSORS.encode(template.name(), request.orderingSignature(), Arrays.asList(values));
     }
 
     static RenderedQuery render(Template template, String... namesAndValues) {

@@ -39,6 +39,7 @@ class HeaderParserTest {
                 "-- @param sizes int[] = 1,2,3 in 1|2|3|4",
                 "-- @sort nation, revenue",
                 "-- @key nation,year",
+                "-- @order -revenue, nation",
                 "-- @dimension nation: n_name",
                 "-- @dimension year: extract(year from o_orderdate)",
                 "-- @measure revenue: sum(l_extendedprice * (1 - l_discount))",
@@ -77,6 +78,7 @@ class HeaderParserTest {
 
         assertEquals(List.of("nation", "revenue"), template.sortable());
         assertEquals(List.of("nation", "year"), template.key());
+        assertEquals(List.of("-revenue", "nation"), template.order());
         assertEquals(Map.of("nation", "n_name", "year", "extract(year from o_orderdate)"), template.dimensions());
         assertEquals(List.of("nation", "year"), List.copyOf(template.dimensions().keySet()));
         assertEquals(Map.of("revenue", "sum(l_extendedprice * (1 - l_discount))"), template.measures());
@@ -98,6 +100,12 @@ class HeaderParserTest {
         assertEquals(Optional.of(Duration.ofMillis(500)), parse("-- t", "-- @timeout 500ms", "SELECT 1").timeout());
         assertEquals(Optional.of(Duration.ofMinutes(2)), parse("-- t", "-- @timeout 2m", "SELECT 1").timeout());
         assertEquals(Optional.empty(), parse("-- t", "SELECT 1").timeout());
+    }
+
+    @Test
+    void orderIsWrittenAsSortWritesIt() {
+        assertEquals(List.of("-revenue", "o_orderdate", "id"), parse("-- t", "-- @order -revenue,o_orderdate , id", "SELECT 1").order());
+        assertEquals(List.of(), parse("-- t", "SELECT 1").order());
     }
 
     @Test
@@ -124,7 +132,7 @@ class HeaderParserTest {
 
         @Test
         void unknownTag() {
-            assertEquals("unknown tag @params; the tags are @param, @sort, @key, @dimension, @measure, @roles, @timeout",
+            assertEquals("unknown tag @params; the tags are @param, @sort, @key, @order, @dimension, @measure, @roles, @timeout",
                     parseError(3, "-- t", "--", "-- @params x int", "SELECT :x"));
         }
 
@@ -148,6 +156,11 @@ class HeaderParserTest {
             parseError(3, "-- t", "--", "-- @sort a, b-c", "SELECT 1");
             parseError(2, "-- t", "-- @key", "SELECT 1");
             parseError(2, "-- t", "-- @roles admin;", "SELECT 1");
+            assertEquals("'revenue desc' is not a name (letters, digits and _, not starting with a digit)",
+                    parseError(2, "-- t", "-- @order revenue desc", "SELECT 1"));
+            assertEquals("'' is not a name (letters, digits and _, not starting with a digit)",
+                    parseError(2, "-- t", "-- @order -", "SELECT 1"));
+            parseError(2, "-- t", "-- @order --revenue", "SELECT 1");
         }
 
         @Test
