@@ -245,7 +245,11 @@ public final class RequestParser {
         for (int i = 0; i < values.size(); i++) {
             String value = values.get(i);
             ParamType type = column(columns, shape.ordering().get(i).column()).valueType().orElseThrow();
-            typed.add(value == null ? null : type.parse(value));
+            try {
+                typed.add(value == null ? null : type.parse(value));
+            } catch (IllegalArgumentException e) {
+                throw new RequestException("_after", "no longer fits this query's columns; start again without it");
+            }
         }
         return typed;
     }
@@ -314,9 +318,9 @@ public final class RequestParser {
     }
 
     private List<String> allNames(List<ResultColumn> columns) {
-        List<String> names = new ArrayList<>(template.parameters().keySet());
+        java.util.Set<String> names = new java.util.LinkedHashSet<>(template.parameters().keySet());
         names.addAll(names(columns));
-        return names;
+        return List.copyOf(names);
     }
 
     private static List<String> commaSeparated(List<String> values) {
