@@ -1,5 +1,7 @@
 package dev.quarry.render;
 
+import dev.quarry.template.TemplateText;
+
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -20,7 +22,7 @@ final class Templates {
     }
 
     static String file(String... lines) {
-        return String.join("\n", lines) + "\n";
+        return TemplateText.file(lines);
     }
 
     /** The template {@code t} of {@code t.sql}, made of {@code lines}, resolved on its own. */
@@ -28,14 +30,8 @@ final class Templates {
         return library("t", file(lines)).get("t");
     }
 
-    /** Parses and resolves templates given as name, then its text, then name, text... */
     static Map<String, Template> library(String... namesAndTexts) {
-        Map<String, Template> parsed = new LinkedHashMap<>();
-        for (int i = 0; i < namesAndTexts.length; i += 2) {
-            String name = namesAndTexts[i];
-            parsed.put(name, TemplateParser.parse(name, name + ".sql", namesAndTexts[i + 1]));
-        }
-        return TemplateLibrary.resolve(parsed);
+        return TemplateText.library(namesAndTexts);
     }
 
     /** A query string as a map: name, value, name, value... a name may come back for more values. */

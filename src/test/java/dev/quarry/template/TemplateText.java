@@ -9,12 +9,12 @@ import java.util.Map;
 import java.util.stream.Collectors;
 
 /** Builds templates from lines (line i of the file is argument i) and shows fragments compactly. */
-final class TemplateText {
+public final class TemplateText {
 
     private TemplateText() {
     }
 
-    static String file(String... lines) {
+    public static String file(String... lines) {
         return String.join("\n", lines) + "\n";
     }
 
@@ -24,7 +24,7 @@ final class TemplateText {
     }
 
     /** Parses and resolves templates given as name, then its text, then name, text... */
-    static Map<String, Template> library(String... namesAndTexts) {
+    public static Map<String, Template> library(String... namesAndTexts) {
         Map<String, Template> parsed = new LinkedHashMap<>();
         for (int i = 0; i < namesAndTexts.length; i += 2) {
             String name = namesAndTexts[i];
