@@ -12,8 +12,6 @@ import java.util.OptionalInt;
 
 import dev.quarry.template.ResultColumn;
 import dev.quarry.template.Template;
-import dev.quarry.template.TemplateLibrary;
-import dev.quarry.template.TemplateParser;
 
 /** Templates and requests for the render tests. */
 final class Templates {
