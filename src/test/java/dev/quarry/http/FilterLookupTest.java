@@ -258,6 +258,18 @@ class FilterLookupTest {
     }
 
     @Test
+    void fixedWidthTextIsFilteredWithoutItsPadding() {
+        // test/fixed-width: code char(4) is 1 'ab', 2 'ab', 3 'b', 4 'abc', 5 null, 6 'b', 7 'a b'
+        for (Object[] filter : new Object[][] { { "code", "ab", List.of(1, 2) }, { "code__gt", "ab", List.of(3, 4, 6) },
+                { "code__in", "b,abc", List.of(3, 4, 6) }, { "code__startswith", "a", List.of(1, 2, 4, 7) },
+                { "code__contains", " ", List.of(7) }, { "code__ne", "b", List.of(1, 2, 4, 5, 7) } }) {
+            List<Integer> ids = given().queryParam((String) filter[0], filter[1]).when().get("/queries/test/fixed-width")
+                    .then().statusCode(200).extract().path("rows.id");
+            assertThat(ids).as("%s=%s", filter[0], filter[1]).isEqualTo(filter[2]);
+        }
+    }
+
+    @Test
     void filtersCombineWithAnd() {
         List<Integer> expected = ROWS.stream().filter(r -> gte(r.n(), 0) && eq(r.flag(), true) && r.label() != null
                 && r.label().startsWith("a")).map(Row::id).toList();
