@@ -82,7 +82,7 @@ public enum ParamType {
 
     private static Object parseText(String text) {
         if (text.indexOf('\u0000') >= 0) {
-            // PostgreSQL refuses the value of the whole statement otherwise: a client's mistake, not the server's
+            // PostgreSQL would refuse the whole statement, a 500 for what is the client's mistake
             throw new IllegalArgumentException("expected text without NUL characters (\\u0000), which PostgreSQL text cannot hold");
         }
         return text;
