@@ -16,6 +16,8 @@ public final class RowCursor {
     private final String template;
     private final String ordering;
     private final int[] indexes;
+    /** Which ordering columns are char(n): PostgreSQL pads their values, and compares them as text without the padding. */
+    private final boolean[] padded;
 
     public RowCursor(CursorCodec codec, String template, QueryRequest request) {
         this.codec = codec;
@@ -23,13 +25,19 @@ public final class RowCursor {
         this.ordering = request.orderingSignature();
         List<String> names = request.columns().stream().map(ResultColumn::name).toList();
         this.indexes = request.ordering().stream().map(SortKey::column).mapToInt(names::indexOf).toArray();
+        this.padded = new boolean[indexes.length];
+        for (int i = 0; i < indexes.length; i++) {
+            padded[i] = request.columns().get(indexes[i]).type().equals("character");
+        }
     }
 
     public String after(Row row) {
         List<String> values = new ArrayList<>(indexes.length);
-        for (int index : indexes) {
-            Object value = row.getValue(index);
-            values.add(value == null ? null : CsvText.text(value));
+        for (int i = 0; i < indexes.length; i++) {
+            Object value = row.getValue(indexes[i]);
+            String text = value == null ? null : CsvText.text(value);
+            // "ab  " > 'ab'::text, so the padded value would skip the row's ties ascending and repeat it descending
+            values.add(text != null && padded[i] ? text.replaceFirst(" +$", "") : text);
         }
         return codec.encode(template, ordering, values);
     }

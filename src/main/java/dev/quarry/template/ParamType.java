@@ -14,13 +14,20 @@ import java.util.function.Function;
  */
 public enum ParamType {
 
-    TEXT("text", String.class, Set.of("text", "character varying", "character", "name"), text -> text),
+    TEXT("text", String.class, Set.of("text", "character varying", "character", "name"), ParamType::parseText),
     INT("int", Integer.class, Set.of("integer", "smallint"), ParamType::parseInt),
     BIGINT("bigint", Long.class, Set.of("bigint"), ParamType::parseLong),
     NUMERIC("numeric", BigDecimal.class, Set.of("numeric"), ParamType::parseNumeric),
     DATE("date", LocalDate.class, Set.of("date"), ParamType::parseDate),
     TIMESTAMP("timestamp", LocalDateTime.class, Set.of("timestamp without time zone"), ParamType::parseTimestamp),
-    BOOLEAN("boolean", Boolean.class, Set.of("boolean"), ParamType::parseBoolean);
+    BOOLEAN("boolean", Boolean.class, Set.of("boolean"), ParamType::parseBoolean),
+    /**
+     * A real output column's values, for filters and cursors, never a parameter's type: bound as a real, since
+     * a real compared with a numeric is compared as a double precision, and the real 0.1 is above 0.1.
+     */
+    REAL("real", Float.class, Set.of("real"), text -> (float) parseFloating(text, true)),
+    /** A double precision output column's values, for filters and cursors (with NaN and the infinities), never a parameter's type. */
+    DOUBLE("double precision", Double.class, Set.of("double precision"), text -> parseFloating(text, false));
 
     private final String keyword;
     private final Class<?> javaType;
@@ -36,7 +43,7 @@ public enum ParamType {
 
     public static ParamType of(String keyword) {
         for (ParamType type : values()) {
-            if (type.keyword.equals(keyword)) {
+            if (type.keyword.equals(keyword) && type != REAL && type != DOUBLE) {
                 return type;
             }
         }
@@ -53,6 +60,7 @@ public enum ParamType {
         return switch (this) {
             case INT -> "int";
             case TIMESTAMP -> "timestamp";
+            case DOUBLE -> "float8";
             default -> keyword;
         };
     }
@@ -70,6 +78,14 @@ public enum ParamType {
     /** The bound value for a request's text; the message of the exception says what was expected. */
     public Object parse(String text) {
         return parser.apply(text);
+    }
+
+    private static Object parseText(String text) {
+        if (text.indexOf('\u0000') >= 0) {
+            // PostgreSQL would refuse the whole statement, a 500 for what is the client's mistake
+            throw new IllegalArgumentException("expected text without NUL characters (\\u0000), which PostgreSQL text cannot hold");
+        }
+        return text;
     }
 
     private static Object parseInt(String text) {
@@ -94,6 +110,32 @@ public enum ParamType {
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException("expected a decimal number, got '" + text + "'");
         }
+    }
+
+    /** A decimal number, NaN or an infinity, as PostgreSQL reads a float; not Java's hexadecimal or d and f suffixes. */
+    private static double parseFloating(String text, boolean real) {
+        String trimmed = text.trim();
+        switch (trimmed.toLowerCase(Locale.ROOT)) {
+            case "nan":
+                return Double.NaN;
+            case "infinity", "+infinity", "inf", "+inf":
+                return Double.POSITIVE_INFINITY;
+            case "-infinity", "-inf":
+                return Double.NEGATIVE_INFINITY;
+            default:
+                break;
+        }
+        try {
+            new BigDecimal(trimmed);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("expected a number (or NaN, Infinity, -Infinity), got '" + text + "'");
+        }
+        double value = real ? Float.parseFloat(trimmed) : Double.parseDouble(trimmed);
+        if (Double.isInfinite(value)) {
+            throw new IllegalArgumentException("expected a number within the range of " + (real ? "real" : "double precision")
+                    + ", got '" + text + "'");
+        }
+        return value;
     }
 
     private static Object parseDate(String text) {

@@ -10,7 +10,9 @@ public record ResultColumn(String name, String type) {
         return switch (type) {
             case "integer", "smallint" -> Optional.of(ParamType.INT);
             case "bigint" -> Optional.of(ParamType.BIGINT);
-            case "numeric", "real", "double precision" -> Optional.of(ParamType.NUMERIC);
+            case "numeric" -> Optional.of(ParamType.NUMERIC);
+            case "real" -> Optional.of(ParamType.REAL);
+            case "double precision" -> Optional.of(ParamType.DOUBLE);
             case "date" -> Optional.of(ParamType.DATE);
             case "timestamp without time zone" -> Optional.of(ParamType.TIMESTAMP);
             case "boolean" -> Optional.of(ParamType.BOOLEAN);
