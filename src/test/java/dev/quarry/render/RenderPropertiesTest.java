@@ -195,19 +195,22 @@ class RenderPropertiesTest {
 
     // ---------------------------------------------------------------- (a) request text never becomes SQL
 
-    /** Characters that no generated template, and nothing the renderer adds, ever holds. */
-    private static final List<String> MARKERS = List.of("'", ";", "\\", "é", "💥", "\u0000", "%", "#", "\u2028", "ß", "\t");
+    /**
+     * Characters that no generated template, and nothing the renderer adds, ever holds. NUL is not
+     * among them: PostgreSQL text cannot hold it, so the request parser refuses it before rendering.
+     */
+    private static final List<String> MARKERS = List.of("'", ";", "\\", "é", "💥", "%", "#", "\u2028", "ß", "\t");
 
     private static final List<String> NASTY = List.of("'; DROP TABLE x; --", "' OR '1'='1", "Robert'); DROP TABLE students;--",
             "$1'", "':p0", ":p1;", "*/ ; /*", "]*/;", "/*[ ' ]*/", "\\'", "$$;$$", "$q$'$q$", "é:p2", "💥$2", "'||pg_sleep(10)||'",
-            "1; SELECT 1", "\"; --", "{{x}};", "E'\\''", "%' --", "\u0000", "'::text");
+            "1; SELECT 1", "\"; --", "{{x}};", "E'\\''", "%' --", "'::text");
 
     @Provide
     Arbitrary<String> adversarial() {
         Arbitrary<String> chunk = Arbitraries.oneOf(
                 Arbitraries.of("$1", "$", ":", ":p0", "::", "*/", "/*", "/*[", "]*/", "--", "'", "''", "\"", ",", "{{", "}}", " ", "\n",
                         "a", "1", "-", "É", "漢字", "\uD83D\uDE00"),
-                Arbitraries.strings().ofMaxLength(4));
+                Arbitraries.strings().excludeChars('\u0000').ofMaxLength(4));
         Arbitrary<String> composed = Combinators.combine(chunk.list().ofMaxSize(5), Arbitraries.of(MARKERS),
                 chunk.list().ofMaxSize(5)).as((before, marker, after) -> String.join("", before) + marker + String.join("", after));
         return Arbitraries.oneOf(Arbitraries.of(NASTY), composed);
