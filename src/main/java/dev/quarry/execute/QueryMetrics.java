@@ -1,6 +1,8 @@
 package dev.quarry.execute;
 
 import java.time.Duration;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
 
 import jakarta.inject.Singleton;
 
@@ -22,34 +24,42 @@ public class QueryMetrics {
     public static final String ERROR = "error";
 
     private final MeterRegistry registry;
+    // Registering looks the meter up by an Id built, sorted and hashed anew each time: a few percent
+    // of a point lookup's CPU. The meters are kept here by their tags instead, looked up once.
+    private final ConcurrentMap<Tags, Timer> queryTimers = new ConcurrentHashMap<>();
+    private final ConcurrentMap<Tags, Counter> rowCounters = new ConcurrentHashMap<>();
+    private final ConcurrentMap<Tags, Timer> firstRowTimers = new ConcurrentHashMap<>();
+
+    private record Tags(String template, String format, String outcome) {
+    }
 
     QueryMetrics(MeterRegistry registry) {
         this.registry = registry;
     }
 
     public void query(String template, String format, String outcome, Duration elapsed) {
-        Timer.builder("quarry.query")
+        queryTimers.computeIfAbsent(new Tags(template, format, outcome), tags -> Timer.builder("quarry.query")
                 .description("Time from request to last row of a template's query")
                 .tags("template", template, "format", format, "outcome", outcome)
                 .publishPercentileHistogram()
-                .register(registry)
+                .register(registry))
                 .record(elapsed);
     }
 
     public void rows(String template, String format, long rows) {
-        Counter.builder("quarry.query.rows")
+        rowCounters.computeIfAbsent(new Tags(template, format, null), tags -> Counter.builder("quarry.query.rows")
                 .description("Rows returned by a template's queries")
                 .tags("template", template, "format", format)
-                .register(registry)
+                .register(registry))
                 .increment(rows);
     }
 
     public void firstRow(String template, String format, Duration elapsed) {
-        Timer.builder("quarry.query.first.row")
+        firstRowTimers.computeIfAbsent(new Tags(template, format, null), tags -> Timer.builder("quarry.query.first.row")
                 .description("Time from request to the first row of a template's query")
                 .tags("template", template, "format", format)
                 .publishPercentileHistogram()
-                .register(registry)
+                .register(registry))
                 .record(elapsed);
     }
 

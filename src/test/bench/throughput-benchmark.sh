@@ -1,0 +1,335 @@
+#!/usr/bin/env bash
+# Throughput benchmark (GitHub issue 9). A benchmark, not a timed test: run it by hand, on a machine
+# that is otherwise quiet, from anywhere:
+#
+#   src/test/bench/throughput-benchmark.sh            # scale 0.01 and scale 1
+#   src/test/bench/throughput-benchmark.sh --quick    # scale 0.01 only
+#
+# It installs wrk and pgbench (postgresql-contrib) with apt-get when they are missing, builds the jar
+# when it is missing, and keeps its own embedded PostgreSQL under target/bench-throughput/postgres
+# (one database per scale, loaded once with `load --scale S`: a rerun finds them there). For each
+# scale it starts Quarry with its defaults on loopback and, for two templates,
+#   - tpch/q06 (a single-row aggregate over lineitem, default parameters),
+#   - tpch/order (a point lookup by a RANDOM existing o_orderkey),
+# measures at 1, 16 and 64 clients, back to back in the same run against the same server:
+#   - Quarry's JSON page with wrk (-t2 -cN -d15s --latency; -t1 for 1 client): requests/s, p50, p99;
+#   - pgbench (-n -M prepared -c N -j 2 -T 15) running the exact SQL Quarry sends (taken from
+#     _explain=true, with the same values; random keys with the same mapping): tps, average, p50, p99
+#     (from its per-transaction log), alone, and as Quarry sends it (BEGIN READ ONLY; SET LOCAL
+#     statement_timeout; the statement; COMMIT, pipelined in one round trip: column "pgb tx").
+# It also reports Quarry's startup time (java -jar to /q/health/ready = 200, data already loaded) and
+# its RSS after startup and after the runs. Unless BENCH_JFR=0, the last scale's worst case (lowest
+# Quarry/pgbench ratio) is then run again for 30 s under JFR and its hottest frames are printed.
+#
+# TPC-H order keys are sparse, as dbgen makes them: 1..7, 32..39, 64..71, ..., up to 6,000,000 * SF
+# (k % 32 < 8, k > 0); the i-th order, i = 1 .. 1,500,000 * SF, has key (i / 8) * 32 + i % 8.
+#
+# Settings (environment): BENCH_SCALES ("0.01 1"), BENCH_CLIENTS ("1 16 64"), BENCH_DURATION (15),
+# BENCH_PG_PORT (54381), BENCH_HTTP_PORT (18082), BENCH_JFR (1), BENCH_PGBENCH_TX (1: the column
+# "pgb tx"), BENCH_NO_WAIT=1 (do not wait for a running stream-benchmark.sh: smoke tests only).
+# Everything it writes is under target/bench-throughput (results.txt is the table).
+set -euo pipefail
+
+cd "$(dirname "$0")/../../.."
+ROOT=$(pwd)
+OUT=$ROOT/target/bench-throughput
+JAR=$ROOT/target/quarkus-app/quarkus-run.jar
+PG_PORT=${BENCH_PG_PORT:-54381}
+HTTP_PORT=${BENCH_HTTP_PORT:-18082}
+SCALES=${BENCH_SCALES:-0.01 1}
+CLIENTS=${BENCH_CLIENTS:-1 16 64}
+DURATION=${BENCH_DURATION:-15}
+JFR=${BENCH_JFR:-1}
+PGBENCH_TX=${BENCH_PGBENCH_TX:-1}
+for arg in "$@"; do
+    case $arg in
+        --quick) SCALES=0.01 ;;
+        -h | --help) sed -n '2,30p' "$0"; exit 0 ;;
+        *) echo "unknown argument: $arg (--quick runs scale 0.01 only)" >&2; exit 2 ;;
+    esac
+done
+BASE=http://127.0.0.1:$HTTP_PORT
+mkdir -p "$OUT"
+RESULTS=$OUT/results.txt
+
+log() { printf '%s %s\n' "$(date +%T)" "$*" >&2; }
+die() { log "error: $*"; exit 1; }
+
+# ---- tools -------------------------------------------------------------------------------------
+
+missing=()
+command -v wrk > /dev/null || missing+=(wrk)
+command -v pgbench > /dev/null || missing+=(postgresql-contrib)
+command -v psql > /dev/null || missing+=(postgresql-client)
+if ((${#missing[@]})); then
+    SUDO=
+    ((EUID == 0)) || SUDO=sudo
+    log "installing ${missing[*]} with apt-get"
+    $SUDO apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${missing[@]}" > /dev/null
+fi
+for tool in java jcmd jfr curl jq awk wrk pgbench psql; do
+    command -v "$tool" > /dev/null || die "$tool is needed"
+done
+
+# ---- every process this script starts is ended by this trap ------------------------------------
+
+QPID=
+BACKGROUND=()
+stop_quarry() {
+    if [[ -n $QPID ]] && kill -0 "$QPID" 2> /dev/null; then
+        log "stopping Quarry ($QPID)"
+        kill "$QPID" 2> /dev/null || true
+        for _ in $(seq 60); do kill -0 "$QPID" 2> /dev/null || break; sleep 0.5; done
+        kill -9 "$QPID" 2> /dev/null || true
+    fi
+    QPID=
+}
+cleanup() {
+    local pid pidfile=$OUT/postgres/postmaster.pid pm
+    for pid in "${BACKGROUND[@]}"; do
+        kill "$pid" 2> /dev/null || true
+    done
+    stop_quarry
+    # Quarry stops the embedded server it started; if it could not, stop that postmaster here
+    if [[ -f $pidfile ]]; then
+        pm=$(head -1 "$pidfile")
+        if [[ -n $pm ]] && kill -0 "$pm" 2> /dev/null; then
+            log "stopping the embedded PostgreSQL ($pm)"
+            kill -INT "$pm" 2> /dev/null || true
+        fi
+    fi
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+# ---- build, load, start ------------------------------------------------------------------------
+
+if [[ ! -f $JAR ]]; then
+    log "building the jar"
+    ./mvnw -q -B -DskipTests package
+fi
+if [[ -f $OUT/postgres/postmaster.pid ]] && kill -0 "$(head -1 "$OUT/postgres/postmaster.pid")" 2> /dev/null; then
+    die "an embedded PostgreSQL already runs on $OUT/postgres (another run of this script?)"
+fi
+
+props() { # the -D settings of a scale: its own database on the benchmark's server
+    echo "-Dquarry.embedded.port=$PG_PORT -Dquarry.embedded.data-directory=$OUT/postgres"
+    echo "-Dquarry.embedded.database=tpch_sf${1//./_} -Dquarkus.http.host=127.0.0.1 -Dquarkus.http.port=$HTTP_PORT"
+}
+
+start_quarry() { # scale: java -jar (its defaults) until /q/health/ready answers 200
+    local scale=$1 t0 t1
+    # shellcheck disable=SC2046
+    t0=$(date +%s%N)
+    java $(props "$scale") -jar "$JAR" > "$OUT/quarry-sf$scale.log" 2>&1 &
+    QPID=$!
+    for _ in $(seq 1200); do
+        curl -sf -o /dev/null "$BASE/q/health/ready" && break
+        kill -0 "$QPID" 2> /dev/null || { tail -20 "$OUT/quarry-sf$scale.log" >&2; die "Quarry did not start"; }
+        sleep 0.05
+    done
+    t1=$(date +%s%N)
+    curl -sf -o /dev/null "$BASE/q/health/ready" || die "Quarry was not ready within 60 s"
+    STARTUP_MS=$(((t1 - t0) / 1000000))
+    STARTUP_RSS=$(rss_mb)
+}
+rss_mb() { awk '/^VmRSS/ {printf "%.0f", $2 / 1024}' "/proc/$QPID/status"; }
+
+# ---- one measurement ---------------------------------------------------------------------------
+
+to_ms() { # wrk's 1.23ms / 456.00us / 1.02s
+    awk -v v="$1" 'BEGIN { n = v + 0; if (v ~ /us$/) n /= 1000; else if (v ~ /ms$/) n += 0; else if (v ~ /s$/) n *= 1000; printf "%.2f", n }'
+}
+
+run_wrk() { # lua-script clients out-prefix: sets W_RPS W_P50 W_P99 W_ERR
+    local file=$3.wrk.txt threads=2
+    ((${2} >= threads)) || threads=$2 # wrk needs a connection per thread: -t1 for one client
+    wrk -t"$threads" -c"$2" -d"${DURATION}s" --latency -s "$1" "$BASE" > "$file" 2>&1 || { cat "$file" >&2; die "wrk failed"; }
+    W_RPS=$(awk '/^Requests\/sec/ {printf "%.0f", $2}' "$file")
+    W_P50=$(to_ms "$(awk '$1 == "50%" {print $2}' "$file")")
+    W_P99=$(to_ms "$(awk '$1 == "99%" {print $2}' "$file")")
+    W_ERR=$(awk '/Non-2xx|Socket errors/ {print}' "$file" | tr '\n' ' ')
+    [[ -z $W_ERR ]] || log "wrk: $W_ERR"
+}
+
+run_pgbench() { # script clients out-prefix [-D ...]: sets P_TPS P_AVG P_P50 P_P99
+    local script=$1 clients=$2 prefix=$3 file=$3.pgbench.txt jobs=2
+    shift 3
+    ((clients >= jobs)) || jobs=$clients
+    rm -f "$prefix".pgbench_log.*
+    pgbench -n -M prepared -c "$clients" -j "$jobs" -T "$DURATION" -f "$script" "$@" \
+        --log --log-prefix="$prefix.pgbench_log" -h 127.0.0.1 -p "$PG_PORT" -U postgres "$DB" > "$file" 2>&1 \
+        || { cat "$file" >&2; die "pgbench failed"; }
+    grep -Eq 'number of failed transactions: [1-9]' "$file" && log "pgbench: $(grep 'number of failed' "$file")"
+    P_TPS=$(awk '/^tps = / {printf "%.0f", $3}' "$file")
+    P_AVG=$(awk '/^latency average = / {printf "%.2f", $4}' "$file")
+    read -r P_P50 P_P99 < <(cat "$prefix".pgbench_log.* | awk '{print $3}' | sort -n \
+        | awk '{v[NR] = $1} END {a = int(NR * 0.5); if (a < 1) a = 1; b = int(NR * 0.99); if (b < 1) b = 1; printf "%.2f %.2f\n", v[a] / 1000, v[b] / 1000}')
+    rm -f "$prefix".pgbench_log.*
+}
+
+wait_alone() { # the other engineer's benchmark shares the 2 cores: measure only without it
+    local waited=0
+    [[ ${BENCH_NO_WAIT:-0} == 0 ]] || return 0
+    while pgrep -f stream-benchmark.sh > /dev/null; do
+        ((waited == 0)) && log "stream-benchmark.sh is running: waiting for it to end (polling every 20 s)"
+        sleep 20
+        waited=$((waited + 20))
+    done
+}
+
+# ---- the scales --------------------------------------------------------------------------------
+
+{
+    printf 'Throughput benchmark, %s, %s, %s cores, wrk -t2 -d%ss, pgbench -M prepared -j 2 -T %s\n' \
+        "$(date -u +%FT%TZ)" "$(git rev-parse --short HEAD 2> /dev/null || echo '?')" "$(nproc)" "$DURATION" "$DURATION"
+    echo "Quarry: default settings (pool max-size 20); pgbench: one connection per client"
+    echo "pgb tx = pgbench sending what Quarry sends: BEGIN READ ONLY; SET LOCAL statement_timeout; the statement; COMMIT, pipelined"
+    echo
+} > "$RESULTS"
+HEADER=$(printf '%-6s %-11s %4s | %8s %8s %6s | %8s %6s | %8s %8s %6s | %8s %8s %8s' \
+    scale template c 'Q req/s' 'pgb tps' ratio 'pgb tx' ratio 'Q p50' 'Q p99' p99/p50 'pgb avg' 'pgb p50' 'pgb p99')
+echo "$HEADER" >> "$RESULTS"
+ROWS=()
+
+for SCALE in $SCALES; do
+    DB=tpch_sf${SCALE//./_}
+    log "scale $SCALE: loading TPC-H into database $DB (skipped when it is already loaded)"
+    # shellcheck disable=SC2046
+    java $(props "$SCALE") -jar "$JAR" load --scale "$SCALE" > "$OUT/load-sf$SCALE.log" 2>&1 \
+        || { tail -20 "$OUT/load-sf$SCALE.log" >&2; die "load failed"; }
+    wait_alone
+    log "scale $SCALE: starting Quarry on $BASE"
+    start_quarry "$SCALE"
+    log "scale $SCALE: ready after $STARTUP_MS ms, RSS $STARTUP_RSS MB"
+    STARTUPS+=("sf$SCALE: startup to ready ${STARTUP_MS} ms, RSS after startup ${STARTUP_RSS} MB")
+
+    ORDERS=$(psql -X -At -h 127.0.0.1 -p "$PG_PORT" -U postgres -d "$DB" -c 'SELECT count(*) FROM orders')
+    # the i-th key exists, for i = 1 .. the count: checked on the first ones, the last one and past it
+    [[ $(psql -X -At -h 127.0.0.1 -p "$PG_PORT" -U postgres -d "$DB" -c 'SELECT count(*) FROM orders WHERE o_orderkey % 32 >= 8 OR o_orderkey < 1') == 0 ]] \
+        || die "order keys are not all k % 32 < 8"
+    for i in 1 7 8 9 "$ORDERS"; do
+        key=$(((i / 8) * 32 + i % 8))
+        n=$(curl -sf "$BASE/queries/tpch/order?orderkey=$key" | jq '.rows | length')
+        [[ $n == 1 ]] || die "order key $key (i = $i) did not answer one row"
+    done
+    key=$((((ORDERS + 1) / 8) * 32 + (ORDERS + 1) % 8))
+    n=$(curl -sf "$BASE/queries/tpch/order?orderkey=$key" | jq '.rows | length')
+    [[ $n == 0 ]] || die "order key $key past the last one answered a row"
+
+    # the exact SQL Quarry sends, and its values, from _explain=true
+    curl -sf "$BASE/queries/tpch/q06?_explain=true" -o "$OUT/explain-q06.json" || die "no _explain for tpch/q06"
+    curl -sf "$BASE/queries/tpch/order?orderkey=1&_explain=true" -o "$OUT/explain-order.json" || die "no _explain for tpch/order"
+    jq -e '.sql' "$OUT/explain-q06.json" > /dev/null || die "no SQL in $OUT/explain-q06.json: $(head -c 300 "$OUT/explain-q06.json")"
+
+    # pgbench scripts: $n becomes :pn (a -D value for q06; the random key for the lookup)
+    q06_sql=$(jq -r '.sql' "$OUT/explain-q06.json" | sed -E 's/\$([0-9]+)/:p\1/g' | tr '\n' ' ')
+    mapfile -t q06_values < <(jq -r '.values[] | tostring' "$OUT/explain-q06.json")
+    Q06_DEFS=()
+    for i in "${!q06_values[@]}"; do Q06_DEFS+=(-D "p$((i + 1))=${q06_values[$i]}"); done
+    order_sql=$(jq -r '.sql' "$OUT/explain-order.json" | sed -E 's/\$([0-9]+)/:p\1/g' | tr '\n' ' ')
+    mapfile -t order_values < <(jq -r '.values[] | tostring' "$OUT/explain-order.json")
+    ORDER_DEFS=()
+    for i in "${!order_values[@]}"; do
+        ((i == 0)) || ORDER_DEFS+=(-D "p$((i + 1))=${order_values[$i]}")
+    done
+    [[ ${order_values[0]} == 1 ]] || die "tpch/order's first value is not the key: ${order_values[*]}"
+    # neither template has an @timeout: Quarry sets the default, quarry.query.timeout = 30s
+    begin="BEGIN READ ONLY;
+SET LOCAL statement_timeout = 30000;"
+    printf '%s;\n' "$q06_sql" > "$OUT/q06.sql"
+    printf '\\set i random(1, %d)\n\\set p1 (:i / 8) * 32 + mod(:i, 8)\n%s;\n' "$ORDERS" "$order_sql" > "$OUT/order.sql"
+    for name in q06 order; do
+        { grep '^\\set' "$OUT/$name.sql" || true
+          printf '\\startpipeline\n%s\n' "$begin"
+          grep -v '^\\set' "$OUT/$name.sql"
+          printf 'COMMIT;\n\\endpipeline\n'; } > "$OUT/$name-tx.sql"
+    done
+
+    # wrk scripts: every request a fresh random key for the lookup
+    cat > "$OUT/q06.lua" <<'LUA'
+request = function() return wrk.format("GET", "/queries/tpch/q06") end
+LUA
+    cat > "$OUT/order.lua" <<LUA
+local orders = $ORDERS
+local counter = 0
+setup = function(thread) counter = counter + 1; thread:set("seed", counter) end
+init = function(args) math.randomseed(os.time() * 1000 + seed) end
+request = function()
+    local i = math.random(1, orders)
+    local key = math.floor(i / 8) * 32 + i % 8
+    return wrk.format("GET", string.format("/queries/tpch/order?orderkey=%d", key))
+end
+LUA
+
+    log "scale $SCALE: warming up (Quarry and PostgreSQL, 10 s each template)"
+    wrk -t2 -c16 -d10s -s "$OUT/q06.lua" "$BASE" > /dev/null
+    wrk -t2 -c16 -d10s -s "$OUT/order.lua" "$BASE" > /dev/null
+
+    for name in q06 order; do
+        for c in $CLIENTS; do
+            wait_alone
+            prefix=$OUT/sf$SCALE-$name-c$c
+            defs=("${Q06_DEFS[@]}")
+            [[ $name == order ]] && defs=("${ORDER_DEFS[@]}")
+            log "scale $SCALE, tpch/$name, $c clients: wrk"
+            run_wrk "$OUT/$name.lua" "$c" "$prefix"
+            log "  Quarry $W_RPS req/s, p50 $W_P50 ms, p99 $W_P99 ms; pgbench"
+            run_pgbench "$OUT/$name.sql" "$c" "$prefix" "${defs[@]}"
+            log "  pgbench $P_TPS tps, average $P_AVG ms, p50 $P_P50 ms, p99 $P_P99 ms"
+            TX_TPS=-
+            if [[ $PGBENCH_TX == 1 ]]; then
+                P_TPS_STMT=$P_TPS P_AVG_STMT=$P_AVG P_P50_STMT=$P_P50 P_P99_STMT=$P_P99
+                run_pgbench "$OUT/$name-tx.sql" "$c" "$prefix-tx" "${defs[@]}"
+                TX_TPS=$P_TPS
+                log "  pgbench as Quarry sends it: $TX_TPS tps, average $P_AVG ms"
+                P_TPS=$P_TPS_STMT P_AVG=$P_AVG_STMT P_P50=$P_P50_STMT P_P99=$P_P99_STMT
+            fi
+            ratio=$(awk -v a="$W_RPS" -v b="$P_TPS" 'BEGIN {printf "%.2f", (b > 0 ? a / b : 0)}')
+            txratio=-
+            [[ $TX_TPS == - ]] || txratio=$(awk -v a="$W_RPS" -v b="$TX_TPS" 'BEGIN {printf "%.2f", (b > 0 ? a / b : 0)}')
+            spread=$(awk -v a="$W_P99" -v b="$W_P50" 'BEGIN {printf "%.1f", (b > 0 ? a / b : 0)}')
+            row=$(printf '%-6s %-11s %4s | %8s %8s %6s | %8s %6s | %8s %8s %6s | %8s %8s %8s' \
+                "$SCALE" "tpch/$name" "$c" "$W_RPS" "$P_TPS" "$ratio" "$TX_TPS" "$txratio" "$W_P50" "$W_P99" "$spread" "$P_AVG" "$P_P50" "$P_P99")
+            echo "$row" >> "$RESULTS"
+            ROWS+=("$ratio $SCALE $name $c")
+            [[ -z $W_ERR ]] || echo "       ^ wrk: $W_ERR" >> "$RESULTS"
+        done
+    done
+    RSS_AFTER=$(rss_mb)
+    STARTUPS[-1]="${STARTUPS[-1]}, RSS after the runs ${RSS_AFTER} MB"
+
+    if [[ $JFR == 1 && $SCALE == "${SCALES##* }" ]]; then
+        read -r _ _ name c < <(printf '%s\n' "${ROWS[@]}" | grep " $SCALE " | sort -g | head -1)
+        wait_alone
+        log "scale $SCALE: the worst case (tpch/$name, $c clients) for 30 s under JFR"
+        rec=$OUT/sf$SCALE-$name-c$c.jfr
+        rm -f "$rec"
+        jcmd "$QPID" JFR.start name=bench duration=30s settings=profile filename="$rec" > /dev/null
+        wrk -t"$((c < 2 ? 1 : 2))" -c"$c" -d30s --latency -s "$OUT/$name.lua" "$BASE" > "$OUT/sf$SCALE-$name-c$c.jfr-wrk.txt"
+        for _ in $(seq 60); do jfr summary "$rec" > /dev/null 2>&1 && break; sleep 0.5; done
+        # this JDK's jfr prints frames as "method(args) line: N" (no "at "): counted per method
+        frames() { jfr print --events jdk.ExecutionSample --stack-depth "$1" "$rec" | grep -E '^ +[[:alnum:]_$.]+\(.*\) line: ' \
+            | sed -E 's/ line: [0-9]+$//; s/^ +//' | sort | uniq -c | sort -rn | head -"$2"; }
+        {
+            echo "JFR, scale $SCALE, tpch/$name, $c clients, 30 s ($rec), $(jfr summary "$rec" | awk '/jdk.ExecutionSample/ {print $2}') samples"
+            echo "self (top frame):"
+            frames 1 25
+            echo
+            echo "inclusive (any frame, 64 deep):"
+            frames 64 40
+        } > "$OUT/jfr-top.txt"
+    fi
+    stop_quarry
+    sleep 2
+done
+
+{
+    echo
+    printf '%s\n' "${STARTUPS[@]}"
+    echo "(startup: java -jar with the defaults, embedded PostgreSQL started by Quarry, data already loaded)"
+} >> "$RESULTS"
+echo
+cat "$RESULTS"
+[[ ! -f $OUT/jfr-top.txt ]] || { echo; cat "$OUT/jfr-top.txt"; }
