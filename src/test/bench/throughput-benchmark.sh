@@ -25,7 +25,8 @@
 # (k % 32 < 8, k > 0); the i-th order, i = 1 .. 1,500,000 * SF, has key (i / 8) * 32 + i % 8.
 #
 # Settings (environment): BENCH_SCALES ("0.01 1"), BENCH_CLIENTS ("1 16 64"), BENCH_DURATION (15),
-# BENCH_PG_PORT (54381), BENCH_HTTP_PORT (18082), BENCH_JFR (1), BENCH_PGBENCH_TX (1: the column
+# BENCH_PG_PORT (54381), BENCH_HTTP_PORT (18082), BENCH_JAR (target/quarkus-app/quarkus-run.jar),
+# BENCH_JFR (1), BENCH_PGBENCH_TX (1: the column
 # "pgb tx"), BENCH_NO_WAIT=1 (do not wait for a running stream-benchmark.sh: smoke tests only).
 # Everything it writes is under target/bench-throughput (results.txt is the table).
 set -euo pipefail
@@ -33,7 +34,7 @@ set -euo pipefail
 cd "$(dirname "$0")/../../.."
 ROOT=$(pwd)
 OUT=$ROOT/target/bench-throughput
-JAR=$ROOT/target/quarkus-app/quarkus-run.jar
+JAR=${BENCH_JAR:-$ROOT/target/quarkus-app/quarkus-run.jar}
 PG_PORT=${BENCH_PG_PORT:-54381}
 HTTP_PORT=${BENCH_HTTP_PORT:-18082}
 SCALES=${BENCH_SCALES:-0.01 1}
