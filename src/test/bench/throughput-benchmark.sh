@@ -196,6 +196,7 @@ ROWS=()
 
 for SCALE in $SCALES; do
     DB=tpch_sf${SCALE//./_}
+    wait_alone
     log "scale $SCALE: loading TPC-H into database $DB (skipped when it is already loaded)"
     # shellcheck disable=SC2046
     java $(props "$SCALE") -jar "$JAR" load --scale "$SCALE" > "$OUT/load-sf$SCALE.log" 2>&1 \
