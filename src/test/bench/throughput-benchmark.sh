@@ -146,7 +146,9 @@ to_ms() { # wrk's 1.23ms / 456.00us / 1.02s
 run_wrk() { # lua-script clients out-prefix: sets W_RPS W_P50 W_P99 W_ERR
     local file=$3.wrk.txt threads=2
     ((${2} >= threads)) || threads=$2 # wrk needs a connection per thread: -t1 for one client
-    wrk -t"$threads" -c"$2" -d"${DURATION}s" --latency -s "$1" "$BASE" > "$file" 2>&1 || { cat "$file" >&2; die "wrk failed"; }
+    # --timeout: a q06 at scale 1 queues for seconds at 16 and 64 clients; wrk's default (2 s) would
+    # drop those requests from the figures
+    wrk -t"$threads" -c"$2" -d"${DURATION}s" --timeout 60s --latency -s "$1" "$BASE" > "$file" 2>&1 || { cat "$file" >&2; die "wrk failed"; }
     W_RPS=$(awk '/^Requests\/sec/ {printf "%.0f", $2}' "$file")
     W_P50=$(to_ms "$(awk '$1 == "50%" {print $2}' "$file")")
     W_P99=$(to_ms "$(awk '$1 == "99%" {print $2}' "$file")")
@@ -313,7 +315,7 @@ LUA
         for _ in $(seq 60); do jfr summary "$rec" > /dev/null 2>&1 && break; sleep 0.5; done
         # this JDK's jfr prints frames as "method(args) line: N" (no "at "): counted per method
         frames() { jfr print --events jdk.ExecutionSample --stack-depth "$1" "$rec" | grep -E '^ +[[:alnum:]_$.]+\(.*\) line: ' \
-            | sed -E 's/ line: [0-9]+$//; s/^ +//' | sort | uniq -c | sort -rn | head -"$2"; }
+            | sed -E 's/ line: [0-9]+$//; s/^ +//' | sort | uniq -c | sort -rn | head -"$2" || true; } # head closes the pipe early
         {
             echo "JFR, scale $SCALE, tpch/$name, $c clients, 30 s ($rec), $(jfr summary "$rec" | awk '/jdk.ExecutionSample/ {print $2}') samples"
             echo "self (top frame):"
