@@ -6,6 +6,7 @@ import java.util.List;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.io.SerializedString;
 import com.fasterxml.jackson.core.util.ByteArrayBuilder;
 
 import dev.quarry.template.ResultColumn;
@@ -18,6 +19,7 @@ import io.vertx.mutiny.sqlclient.Row;
 public final class RowEncoder {
 
     static final JsonFactory JSON = new JsonFactory();
+    private static final SerializedString LINE_FEED = new SerializedString("\n");
 
     private final List<ResultColumn> columns;
 
@@ -32,6 +34,16 @@ public final class RowEncoder {
     /** {@code {"column": value, ...}} */
     public byte[] json(Row row) {
         return JsonWriting.bytes(out -> writeObject(out, row));
+    }
+
+    /** {@code {"column": value, ...}} per row, separated by line feeds, without a line feed after the last. */
+    public byte[] jsonLines(Iterable<Row> rows) {
+        return JsonWriting.bytes(out -> {
+            out.setRootValueSeparator(LINE_FEED);
+            for (Row row : rows) {
+                writeObject(out, row);
+            }
+        });
     }
 
     void writeObject(JsonGenerator out, Row row) throws IOException {
@@ -63,13 +75,21 @@ public final class RowEncoder {
         return line.append("\r\n").toString();
     }
 
-    public String csv(Row row) {
-        StringBuilder line = new StringBuilder();
+    /** One RFC 4180 line per row, each ending with CR LF. */
+    public String csv(Iterable<Row> rows) {
+        StringBuilder lines = new StringBuilder(8192);
+        for (Row row : rows) {
+            appendCsv(lines, row);
+        }
+        return lines.toString();
+    }
+
+    private void appendCsv(StringBuilder line, Row row) {
         for (int i = 0; i < columns.size(); i++) {
             Object value = row.getValue(i);
             CsvText.append(line, i, value == null ? null : CsvText.text(value));
         }
-        return line.append("\r\n").toString();
+        line.append("\r\n");
     }
 
     /** Writes one JSON document to bytes. */
