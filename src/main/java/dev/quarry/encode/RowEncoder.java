@@ -22,9 +22,12 @@ public final class RowEncoder {
     private static final SerializedString LINE_FEED = new SerializedString("\n");
 
     private final List<ResultColumn> columns;
+    /** The column names, quoted and encoded once rather than once per row. */
+    private final SerializedString[] names;
 
     public RowEncoder(List<ResultColumn> columns) {
         this.columns = List.copyOf(columns);
+        this.names = columns.stream().map(column -> new SerializedString(column.name())).toArray(SerializedString[]::new);
     }
 
     public List<ResultColumn> columns() {
@@ -49,7 +52,7 @@ public final class RowEncoder {
     void writeObject(JsonGenerator out, Row row) throws IOException {
         out.writeStartObject();
         for (int i = 0; i < columns.size(); i++) {
-            out.writeFieldName(columns.get(i).name());
+            out.writeFieldName(names[i]);
             JsonValues.write(out, row.getValue(i));
         }
         out.writeEndObject();
