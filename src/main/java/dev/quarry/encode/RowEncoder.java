@@ -6,6 +6,7 @@ import java.util.List;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.io.SerializedString;
 import com.fasterxml.jackson.core.util.ByteArrayBuilder;
 
 import dev.quarry.template.ResultColumn;
@@ -18,11 +19,15 @@ import io.vertx.mutiny.sqlclient.Row;
 public final class RowEncoder {
 
     static final JsonFactory JSON = new JsonFactory();
+    private static final SerializedString LINE_FEED = new SerializedString("\n");
 
     private final List<ResultColumn> columns;
+    /** The column names, quoted and encoded once rather than once per row. */
+    private final SerializedString[] names;
 
     public RowEncoder(List<ResultColumn> columns) {
         this.columns = List.copyOf(columns);
+        this.names = columns.stream().map(column -> new SerializedString(column.name())).toArray(SerializedString[]::new);
     }
 
     public List<ResultColumn> columns() {
@@ -34,10 +39,20 @@ public final class RowEncoder {
         return JsonWriting.bytes(out -> writeObject(out, row));
     }
 
+    /** {@code {"column": value, ...}} per row, separated by line feeds, without a line feed after the last. */
+    public byte[] jsonLines(Iterable<Row> rows) {
+        return JsonWriting.bytes(out -> {
+            out.setRootValueSeparator(LINE_FEED);
+            for (Row row : rows) {
+                writeObject(out, row);
+            }
+        });
+    }
+
     void writeObject(JsonGenerator out, Row row) throws IOException {
         out.writeStartObject();
         for (int i = 0; i < columns.size(); i++) {
-            out.writeFieldName(columns.get(i).name());
+            out.writeFieldName(names[i]);
             JsonValues.write(out, row.getValue(i));
         }
         out.writeEndObject();
@@ -63,13 +78,21 @@ public final class RowEncoder {
         return line.append("\r\n").toString();
     }
 
-    public String csv(Row row) {
-        StringBuilder line = new StringBuilder();
+    /** One RFC 4180 line per row, each ending with CR LF. */
+    public String csv(Iterable<Row> rows) {
+        StringBuilder lines = new StringBuilder(8192);
+        for (Row row : rows) {
+            appendCsv(lines, row);
+        }
+        return lines.toString();
+    }
+
+    private void appendCsv(StringBuilder line, Row row) {
         for (int i = 0; i < columns.size(); i++) {
             Object value = row.getValue(i);
             CsvText.append(line, i, value == null ? null : CsvText.text(value));
         }
-        return line.append("\r\n").toString();
+        line.append("\r\n");
     }
 
     /** Writes one JSON document to bytes. */

@@ -4,10 +4,11 @@ import dev.quarry.render.RenderedQuery;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.pgclient.PgConnection;
+import io.vertx.mutiny.sqlclient.Cursor;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.PreparedStatement;
 import io.vertx.mutiny.sqlclient.Row;
-import io.vertx.mutiny.sqlclient.RowStream;
+import io.vertx.mutiny.sqlclient.RowSet;
 import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.mutiny.sqlclient.Tuple;
 
@@ -19,7 +20,7 @@ final class CursorSession {
 
     private final SqlConnection connection;
     private final PreparedStatement statement;
-    private RowStream<Row> cursor;
+    private Cursor cursor;
 
     private CursorSession(SqlConnection connection, PreparedStatement statement) {
         this.connection = connection;
@@ -33,9 +34,13 @@ final class CursorSession {
                 .onFailure().call(() -> QueryExecutor.rollback(connection).chain(connection::close)));
     }
 
-    Multi<Row> rows(int fetchSize, Tuple arguments) {
-        cursor = statement.createStream(fetchSize, arguments);
-        return cursor.toMulti();
+    /**
+     * The rows in the batches PostgreSQL sends, {@code fetchSize} at a time; the next batch is read
+     * only when the subscriber asks for it. The last batch may be empty.
+     */
+    Multi<RowSet<Row>> batches(int fetchSize, Tuple arguments) {
+        cursor = statement.cursor(arguments);
+        return Multi.createBy().repeating().uni(() -> cursor.read(fetchSize)).whilst(batch -> cursor.hasMore());
     }
 
     Uni<Void> complete() {

@@ -73,14 +73,15 @@ public class QueryExecutor {
     }
 
     /**
-     * The rows through a cursor, {@code fetch-size} at a time as the subscriber asks for them. The
-     * connection is held for the stream and given back on every path; a cancelled stream also
-     * cancels the statement in PostgreSQL, which closing the cursor alone would not stop.
+     * The rows through a cursor, in batches of {@code fetch-size} as the subscriber asks for them (the
+     * last batch may be empty). The connection is held for the stream and given back on every path; a
+     * cancelled stream also cancels the statement in PostgreSQL, which closing the cursor alone would
+     * not stop.
      */
-    public Multi<Row> stream(RenderedQuery query, Duration timeout) {
+    public Multi<RowSet<Row>> stream(RenderedQuery query, Duration timeout) {
         return Multi.createFrom().resourceFromUni(
                 () -> CursorSession.open(pool, begin(timeout), query),
-                session -> session.rows(fetchSize, Tuple.from(query.values())))
+                session -> session.batches(fetchSize, Tuple.from(query.values())))
                 .withFinalizer(CursorSession::complete, (session, failure) -> session.abort(), CursorSession::cancel);
     }
 

@@ -12,6 +12,7 @@ import dev.quarry.render.QueryRenderer;
 import dev.quarry.template.Template;
 import io.smallrye.mutiny.Multi;
 import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.RowSet;
 
 /** One request's query from start to finish: what it runs, how it encodes, and what it measured. */
 final class Run {
@@ -59,21 +60,32 @@ final class Run {
         return Duration.ofNanos(System.nanoTime() - started).toMillis();
     }
 
-    /** The streamed rows, counted and timed, with the outcome recorded however the stream ends. */
+    /** The streamed rows one by one, counted and timed, with the outcome recorded however the stream ends. */
     Multi<Row> rows(QueryExecutor executor) {
-        return executor.stream(QueryRenderer.render(template, request), timeout)
-                .invoke(row -> {
-                    if (rows.incrementAndGet() == 1) {
-                        metrics.firstRow(template.name(), format, Duration.ofNanos(System.nanoTime() - started));
-                    }
-                })
-                .onTermination().invoke((failure, cancelled) -> {
-                    if (cancelled) {
-                        record(QueryMetrics.CANCELLED);
-                    } else {
-                        finished(rows.get(), failure);
-                    }
-                });
+        return measured(executor.stream(QueryRenderer.render(template, request), timeout).onItem().<Row>transformToIterable(batch -> batch)
+                .invoke(row -> counted(1)));
+    }
+
+    /** The streamed rows in the cursor's batches, none empty, counted and timed like {@link #rows}. */
+    Multi<RowSet<Row>> batches(QueryExecutor executor) {
+        return measured(executor.stream(QueryRenderer.render(template, request), timeout).select().where(batch -> batch.size() > 0)
+                .invoke(batch -> counted(batch.size())));
+    }
+
+    private void counted(int count) {
+        if (rows.getAndAdd(count) == 0) {
+            metrics.firstRow(template.name(), format, Duration.ofNanos(System.nanoTime() - started));
+        }
+    }
+
+    private <T> Multi<T> measured(Multi<T> items) {
+        return items.onTermination().invoke((failure, cancelled) -> {
+            if (cancelled) {
+                record(QueryMetrics.CANCELLED);
+            } else {
+                finished(rows.get(), failure);
+            }
+        });
     }
 
     /** Records a page's or a stream's end: its rows, and its outcome from the failure if there was one. */

@@ -106,6 +106,25 @@ class QueryStreamTest {
     }
 
     @Test
+    void ndjsonAndCsvWriteOneLinePerRowAcrossTheCursorsBatches() {
+        // 1,000 rows are two full batches of the default fetch size (500) and an empty last one
+        String ndjson = given().accept("application/x-ndjson").when().get("/queries/test/many-rows?rows=1000")
+                .then().statusCode(200).extract().asString();
+        assertThat(ndjson).startsWith("{\"n\":1,\"label\":\"row 1\",\"amount\":1.25}\n{\"n\":2,")
+                .endsWith("\n{\"n\":1000,\"label\":\"row 1000\",\"amount\":1250.00}\n")
+                .doesNotContain("\n\n").doesNotContain("\n ");
+        assertThat(ndjson.split("\n", -1)).hasSize(1001);
+        String csv = given().accept("text/csv").when().get("/queries/test/many-rows?rows=1000")
+                .then().statusCode(200).extract().asString();
+        assertThat(csv.split("\r\n", -1)).hasSize(1002);
+        assertThat(csv).endsWith("\r\n999,row 999,1248.75\r\n1000,row 1000,1250.00\r\n");
+        assertThat(given().accept("application/x-ndjson").when().get("/queries/test/many-rows?rows=0")
+                .then().statusCode(200).extract().asString()).isEmpty();
+        assertThat(given().accept("text/csv").when().get("/queries/test/many-rows?rows=0")
+                .then().statusCode(200).extract().asString()).isEqualTo("n,label,amount\r\n");
+    }
+
+    @Test
     void numbersKeepTheirExactDecimals() {
         String body = given().when().get("/queries/test/many-rows?rows=3").then().statusCode(200).extract().asString();
         assertThat(body).contains("\"amount\":1.25}").contains("\"amount\":2.50}").contains("\"amount\":3.75}");
