@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Makes a JVM base image without any container registry: a jlink runtime of the local JDK 17 and
-# the shared libraries it links, as a `docker save` tarball that Jib takes as
-#   -Dquarkus.jib.base-jvm-image=tar://$PWD/target/image/jre17-base.tar
+# the shared libraries it links, as a `docker save` tarball, the form Jib reads as a tar:// base.
+# The oci-image Maven profile runs it (./mvnw package -DskipTests -Poci-image); Quarkus' Jib
+# extension takes it too: -Dquarkus.jib.base-jvm-image=tar://$PWD/target/image/jre17-base.tar
 # For machines that reach no registry (as the one this was written on); elsewhere keep Quarkus'
 # default base image (UBI 9 OpenJDK 17 runtime), which is maintained.
 # Usage: deploy/image/jlink-base.sh [output.tar]   (JAVA_HOME picks the JDK; Linux x86_64 or arm64)
@@ -33,7 +34,7 @@ printf 'hosts: files dns\n' >"$ROOT/etc/nsswitch.conf"
 
 mkdir -p "$WORK/image"
 tar --numeric-owner --owner=0 --group=0 --mtime=@0 --sort=name -C "$ROOT" -cf "$WORK/image/layer.tar" .
-# the home of uid 185, as Quarkus' Jib layout expects (/home/jboss is the working directory)
+# the home of uid 185, its own (Java's user.home; Quarkus' Jib extension also works in it)
 chown 185:0 "$ROOT/home/jboss"
 tar --numeric-owner --mtime=@0 -C "$ROOT" -rf "$WORK/image/layer.tar" ./home/jboss
 DIFF_ID=$(sha256sum "$WORK/image/layer.tar" | cut -d' ' -f1)
