@@ -1,6 +1,7 @@
 package dev.quarry.http;
 
 import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.event.ObservesAsync;
 import jakarta.inject.Singleton;
 
 import org.eclipse.microprofile.config.Config;
@@ -9,6 +10,8 @@ import org.jboss.logging.Logger;
 
 import io.quarkus.runtime.StartupEvent;
 import io.quarkus.runtime.configuration.ConfigurationException;
+import io.quarkus.value.registry.ValueRegistry;
+import io.quarkus.vertx.http.HttpServer;
 import io.quarkus.vertx.http.HttpServerStart;
 
 /**
@@ -48,11 +51,11 @@ public class AuthenticationSettings {
                 + "against the token's groups", issuer);
     }
 
-    void announce(@Observes HttpServerStart server) {
+    void announce(@ObservesAsync HttpServerStart started, ValueRegistry values) {
         if (!enabled) {
             LOG.warnf("authentication is off: every query is open to anyone who can reach port %d "
                     + "(set QUARRY_AUTH_ENABLED=true, MP_JWT_VERIFY_PUBLICKEY and MP_JWT_VERIFY_ISSUER to require tokens)",
-                    server.options().getPort());
+                    values.get(HttpServer.HTTP_SERVER).getPort());
         }
     }
 }
