@@ -22,7 +22,7 @@ public class CatalogResource {
     /** One template as the catalog shows it. */
     public record Entry(String name, String summary, String description, List<Parameter> parameters,
             List<ResultColumn> columns, List<String> sortable, List<String> key, List<String> dimensions,
-            List<String> measures, Optional<String> broken) {
+            List<String> measures, List<String> roles, Optional<String> broken) {
     }
 
     /** One parameter: its type as the header writes it, and what it accepts. */
@@ -31,16 +31,18 @@ public class CatalogResource {
     }
 
     private final Catalog catalog;
+    private final QueryAccess access;
 
-    CatalogResource(Catalog catalog) {
+    CatalogResource(Catalog catalog, QueryAccess access) {
         this.catalog = catalog;
+        this.access = access;
     }
 
     @GET
     @Produces(MediaType.APPLICATION_JSON)
-    @Operation(summary = "Every query template, with its parameters and result columns")
+    @Operation(summary = "Every query template the caller may run, with its parameters, result columns and the roles it needs")
     public List<Entry> list() {
-        return catalog.all().stream().map(CatalogResource::entry).toList();
+        return catalog.all().stream().filter(checked -> access.mayRun(checked.template())).map(CatalogResource::entry).toList();
     }
 
     static Entry entry(CheckedTemplate checked) {
@@ -48,7 +50,7 @@ public class CatalogResource {
         return new Entry(template.name(), template.summary(), template.description(),
                 template.parameters().values().stream().map(CatalogResource::parameter).toList(),
                 checked.columns(), template.sortable(), template.key(), List.copyOf(template.dimensions().keySet()),
-                List.copyOf(template.measures().keySet()), checked.broken());
+                List.copyOf(template.measures().keySet()), template.roles(), checked.broken());
     }
 
     private static Parameter parameter(ParameterSpec spec) {

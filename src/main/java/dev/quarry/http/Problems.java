@@ -2,6 +2,7 @@ package dev.quarry.http;
 
 import jakarta.ws.rs.NotFoundException;
 import jakarta.ws.rs.WebApplicationException;
+import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
 
@@ -70,6 +71,16 @@ public class Problems {
                 yield Problem.of(500, "Internal error", "the server failed unexpectedly; the log has the details", instance);
             }
         };
+    }
+
+    /** 401 with the RFC 6750 challenge; {@code error="invalid_token"} when a token was sent and rejected. */
+    static Response unauthorized(String detail, String instance, boolean tokenRejected) {
+        return Response.status(401).type(Problem.MEDIA_TYPE).entity(json(Problem.of(401, "Unauthorized", detail, instance)))
+                .header(HttpHeaders.WWW_AUTHENTICATE, tokenRejected ? "Bearer error=\"invalid_token\"" : "Bearer").build();
+    }
+
+    static Response forbidden(String detail, String instance) {
+        return response(Problem.of(403, "Forbidden", detail, instance));
     }
 
     static String json(Problem problem) {

@@ -16,6 +16,7 @@ import org.eclipse.microprofile.openapi.models.media.Content;
 import org.eclipse.microprofile.openapi.models.media.Schema;
 import org.eclipse.microprofile.openapi.models.parameters.Parameter;
 import org.eclipse.microprofile.openapi.models.responses.APIResponses;
+import org.eclipse.microprofile.openapi.models.security.SecurityScheme;
 
 import dev.quarry.execute.Catalog;
 import dev.quarry.execute.CheckedTemplate;
@@ -36,6 +37,8 @@ public class TemplateOperations implements OASFilter {
     @Override
     public void filterOpenAPI(OpenAPI openAPI) {
         Catalog catalog = CDI.current().select(Catalog.class).get();
+        QueryAccess access = CDI.current().select(QueryAccess.class).get();
+        boolean authentication = CDI.current().select(AuthenticationSettings.class).get().enabled();
         if (openAPI.getComponents() == null) {
             openAPI.components(OASFactory.createComponents());
         }
@@ -43,20 +46,29 @@ public class TemplateOperations implements OASFilter {
         if (openAPI.getPaths() == null) {
             openAPI.paths(OASFactory.createPaths());
         }
+        if (authentication) {
+            openAPI.getComponents().addSecurityScheme("bearer", OASFactory.createSecurityScheme()
+                    .type(SecurityScheme.Type.HTTP).scheme("bearer").bearerFormat("JWT")
+                    .description("A JWT from the configured issuer; a template's roles are matched against its groups claim"));
+            openAPI.addSecurityRequirement(OASFactory.createSecurityRequirement().addScheme("bearer"));
+        }
+        // the same templates as the catalog: with authentication on, those the caller may run
         for (CheckedTemplate checked : catalog.all()) {
-            if (checked.broken().isEmpty()) {
+            if (checked.broken().isEmpty() && access.mayRun(checked.template())) {
                 openAPI.getPaths().addPathItem("/queries/" + checked.name(),
-                        OASFactory.createPathItem().GET(operation(checked)));
+                        OASFactory.createPathItem().GET(operation(checked, authentication)));
             }
         }
     }
 
-    private static Operation operation(CheckedTemplate checked) {
+    private static Operation operation(CheckedTemplate checked, boolean authentication) {
         Template template = checked.template();
+        String roles = template.roles().isEmpty() ? "" : "\n\nNeeds one of the roles " + String.join(", ", template.roles())
+                + " in the token's groups claim.";
         Operation operation = OASFactory.createOperation()
                 .operationId(template.name().replaceAll("[^A-Za-z0-9]", "_"))
                 .summary(template.summary())
-                .description(template.description())
+                .description(template.description() + (authentication ? roles : ""))
                 .addTag(template.name().contains("/") ? template.name().substring(0, template.name().indexOf('/')) : "queries");
         template.parameters().values().forEach(parameter -> operation.addParameter(parameter(parameter)));
         List<String> sortable = template.grouped() ? groupColumns(template) : template.sortable();
@@ -92,9 +104,13 @@ public class TemplateOperations implements OASFilter {
                 .addMediaType(QueryResource.CSV, OASFactory.createMediaType().schema(string().description("RFC 4180, with a header line")));
         APIResponses responses = OASFactory.createAPIResponses()
                 .addAPIResponse("200", OASFactory.createAPIResponse().description("The rows").content(ok));
-        Map.of("400", "A parameter is missing, malformed or not allowed", "404", "No such query",
-                "503", "The database is unavailable", "504", "The query ran past its statement timeout")
-                .forEach((status, description) -> responses.addAPIResponse(status, OASFactory.createAPIResponse()
+        Map<String, String> problems = new java.util.LinkedHashMap<>(Map.of("400", "A parameter is missing, malformed or not allowed",
+                "404", "No such query", "503", "The database is unavailable", "504", "The query ran past its statement timeout"));
+        if (authentication) {
+            problems.put("401", "No bearer token, or one that does not verify");
+            problems.put("403", "The token's groups hold none of the template's roles");
+        }
+        problems.forEach((status, description) -> responses.addAPIResponse(status, OASFactory.createAPIResponse()
                         .description(description)
                         .content(OASFactory.createContent().addMediaType(Problem.MEDIA_TYPE,
                                 OASFactory.createMediaType().schema(OASFactory.createSchema().ref("Problem"))))));

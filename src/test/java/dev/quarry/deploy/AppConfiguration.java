@@ -31,9 +31,6 @@ import io.quarkus.runtime.configuration.DurationConverter;
  */
 final class AppConfiguration {
 
-    /** Read once authentication lands (a later issue); the deployment already provides it. */
-    static final Set<String> PENDING = Set.of("MP_JWT_VERIFY_PUBLICKEY");
-
     private static final Pattern QUARRY_PROPERTY = Pattern.compile("\"(quarry\\.[a-z0-9.-]+)\"");
     private static Set<String> environmentNames;
 
@@ -46,6 +43,7 @@ final class AppConfiguration {
             Set<String> names = new TreeSet<>();
             quarkusRuntimeProperties(names);
             quarryProperties().forEach(property -> names.add(environmentName(property)));
+            microProfileJwtProperties().forEach(property -> names.add(environmentName(property)));
             environmentNames = Collections.unmodifiableSet(names);
         }
         return environmentNames;
@@ -106,6 +104,21 @@ final class AppConfiguration {
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        }
+        return properties;
+    }
+
+    /** The MicroProfile JWT properties (mp.jwt.verify.publickey...), as SmallRye JWT looks them up. */
+    private static Set<String> microProfileJwtProperties() {
+        Set<String> properties = new TreeSet<>();
+        for (var field : io.smallrye.jwt.config.JWTAuthContextInfoProvider.class.getDeclaredFields()) {
+            var property = field.getAnnotation(org.eclipse.microprofile.config.inject.ConfigProperty.class);
+            if (property != null && property.name().startsWith("mp.jwt.")) {
+                properties.add(property.name());
+            }
+        }
+        if (!properties.containsAll(Set.of("mp.jwt.verify.publickey", "mp.jwt.verify.issuer"))) {
+            throw new IllegalStateException("SmallRye JWT no longer declares mp.jwt.verify.publickey and mp.jwt.verify.issuer: " + properties);
         }
         return properties;
     }
