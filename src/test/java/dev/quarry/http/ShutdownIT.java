@@ -31,7 +31,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 
 /**
- * SIGTERM to the packaged application while two streams run a slow query: readiness goes DOWN while
+ * SIGTERM to the packaged application while three streams (SSE, NDJSON, CSV) run a slow query: readiness goes DOWN while
  * they are still open, each gets a last event saying the server is shutting down, the process exits
  * within its shutdown delay and timeout, and no statement of the service is left in PostgreSQL.
  */
@@ -92,12 +92,15 @@ class ShutdownIT {
             CompletableFuture<HttpResponse<String>> lines = http.sendAsync(
                     HttpRequest.newBuilder(uri("/queries/test/sleep?seconds=60")).header("Accept", QueryResource.NDJSON).build(),
                     HttpResponse.BodyHandlers.ofString());
-            await(Duration.ofSeconds(10), () -> sleeping() == 2, "both streams' statements running");
+            CompletableFuture<HttpResponse<String>> csv = http.sendAsync(
+                    HttpRequest.newBuilder(uri("/queries/test/sleep?seconds=60")).header("Accept", QueryResource.CSV).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            await(Duration.ofSeconds(10), () -> sleeping() == 3, "the three streams' statements running");
 
             long signalled = System.nanoTime();
             app.destroy(); // SIGTERM
             await(DELAY, () -> status("/q/health/ready") == 503, "readiness DOWN");
-            assertThat(sleeping()).as("readiness is DOWN while both streams still run").isEqualTo(2);
+            assertThat(sleeping()).as("readiness is DOWN while the streams still run").isEqualTo(3);
 
             SseClient.Event last = events.next();
             long ended = System.nanoTime();
@@ -110,12 +113,15 @@ class ShutdownIT {
             assertThat(ndjson.statusCode()).isEqualTo(200);
             List<String> body = ndjson.body().lines().toList();
             assertShuttingDown(JSON.readTree(body.get(body.size() - 1)).get("error"));
+            // CSV cannot carry an event: the response is cut short without its last chunk, which a client sees
+            assertThat(csv).failsWithin(Duration.ofSeconds(10)).withThrowableOfType(java.util.concurrent.ExecutionException.class)
+                    .withCauseInstanceOf(IOException.class);
 
             assertThat(app.waitFor(DELAY.plus(TIMEOUT).toMillis() - Duration.ofNanos(System.nanoTime() - signalled).toMillis(),
                     TimeUnit.MILLISECONDS)).as("the process exited within its shutdown delay and timeout").isTrue();
         }
         await(Duration.ofSeconds(5), () -> sessions() == 0, "no session of the service left in PostgreSQL");
-        assertThat(Files.readString(log)).contains("Ending 2 stream(s) in flight: the server is shutting down");
+        assertThat(Files.readString(log)).contains("Ending 3 stream(s) in flight: the server is shutting down");
     }
 
     private static void assertShuttingDown(JsonNode problem) {
