@@ -21,7 +21,7 @@ public class Problems {
 
     private static final Logger LOG = Logger.getLogger(Problems.class);
     /** How long a client should wait before it tries again a request refused for want of capacity. */
-    static final String RETRY_AFTER_SECONDS = "1";
+    private static final String RETRY_AFTER_SECONDS = "1";
     private static final ObjectMapper JSON = new ObjectMapper();
 
     @ServerExceptionMapper
