@@ -6,6 +6,8 @@ import java.util.concurrent.TimeoutException;
 
 import io.netty.channel.ConnectTimeoutException;
 import io.vertx.core.VertxException;
+import io.vertx.core.http.ConnectionPoolTooBusyException;
+import io.vertx.core.impl.NoStackTraceThrowable;
 import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.ClosedConnectionException;
 
@@ -15,10 +17,14 @@ public enum QueryFailure {
     TIMEOUT,
     /** No connection could be had, or it was lost: the database is down or unreachable. */
     UNAVAILABLE,
+    /** Every connection is in use and the wait queue is full, or the request waited past the wait timeout. */
+    BUSY,
     /** PostgreSQL rejected or failed the statement. */
     ERROR;
 
     private static final String QUERY_CANCELED = "57014";
+    /** What the Vert.x pool (4.5) fails an acquisition with after its connection timeout: no type of its own. */
+    private static final List<String> WAITED_TOO_LONG = List.of("Timeout", "Timeout waiting for connection");
     private static final List<Class<? extends Throwable>> UNAVAILABILITY = List.of(ConnectException.class,
             ConnectTimeoutException.class, ClosedConnectionException.class, TimeoutException.class);
 
@@ -33,6 +39,11 @@ public enum QueryFailure {
         }
         for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
             Throwable current = cause;
+            if (current instanceof ConnectionPoolTooBusyException
+                    || (current instanceof NoStackTraceThrowable || current instanceof VertxException)
+                            && WAITED_TOO_LONG.contains(current.getMessage())) {
+                return BUSY;
+            }
             if (UNAVAILABILITY.stream().anyMatch(type -> type.isInstance(current))
                     || current instanceof VertxException && String.valueOf(current.getMessage()).contains("closed")) {
                 return UNAVAILABLE;

@@ -14,12 +14,15 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.quarry.execute.QueryFailure;
 import dev.quarry.render.RequestException;
+import io.vertx.core.http.ConnectionPoolTooBusyException;
 import io.vertx.pgclient.PgException;
 
 /** Every failure as problem+json, with the status that tells the client what to do; never a stack trace. */
 public class Problems {
 
     private static final Logger LOG = Logger.getLogger(Problems.class);
+    /** How long a client should wait before it tries again a request refused for want of capacity. */
+    private static final String RETRY_AFTER_SECONDS = "1";
     private static final ObjectMapper JSON = new ObjectMapper();
 
     @ServerExceptionMapper
@@ -47,7 +50,9 @@ public class Problems {
 
     @ServerExceptionMapper(priority = jakarta.ws.rs.Priorities.USER + 1000)
     public Response failure(Throwable e, UriInfo uri) {
-        return response(forFailure(e, uri.getPath()));
+        Problem problem = forFailure(e, uri.getPath());
+        // every 503 from here is a passing state (busy, unreachable, stopping): say when to come back
+        return problem.status() == 503 ? retryLater(problem) : response(problem);
     }
 
     /** The problem for a failure in or on the way to PostgreSQL, also sent as a stream's error event. */
@@ -56,12 +61,23 @@ public class Problems {
             return new Problem("about:blank", "Bad parameter", 400, "parameter '" + request.parameter() + "' " + request.getMessage(),
                     instance, request.parameter(), request.allowed());
         }
+        if (e instanceof TooManyStreamsException) {
+            return Problem.of(503, "Too many streams", e.getMessage(), instance);
+        }
+        if (e instanceof ShuttingDownException) {
+            return Problem.of(503, "Server shutting down", e.getMessage(), instance);
+        }
         return switch (QueryFailure.of(e)) {
             case TIMEOUT -> Problem.of(504, "Query timed out",
                     "the query ran past its statement timeout and PostgreSQL stopped it; narrow it with parameters or filters, "
                             + "or raise the template's @timeout", instance);
             case UNAVAILABLE -> Problem.of(503, "Database unavailable",
                     "PostgreSQL cannot be reached (" + e.getMessage() + "); try again shortly", instance);
+            case BUSY -> Problem.of(503, "Server busy", "every connection of this server to PostgreSQL is in use and "
+                    + (causedBy(e, ConnectionPoolTooBusyException.class)
+                            ? "the queue of requests waiting for one is full (quarry.pool.max-wait-queue)"
+                            : "this request waited for one past the wait timeout (quarry.pool.wait-timeout)")
+                    + "; try again shortly", instance);
             case ERROR -> {
                 if (e instanceof PgException pg) {
                     yield Problem.of(500, "Query failed in PostgreSQL", pg.getErrorMessage() + " (SQLSTATE " + pg.getSqlState() + ")",
@@ -91,7 +107,21 @@ public class Problems {
         }
     }
 
-    private static Response response(Problem problem) {
+    static Response response(Problem problem) {
         return Response.status(problem.status()).type(Problem.MEDIA_TYPE).entity(json(problem)).build();
+    }
+
+    private static Response retryLater(Problem problem) {
+        return Response.status(problem.status()).type(Problem.MEDIA_TYPE).header("Retry-After", RETRY_AFTER_SECONDS)
+                .entity(json(problem)).build();
+    }
+
+    private static boolean causedBy(Throwable e, Class<? extends Throwable> type) {
+        for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+            if (type.isInstance(cause)) {
+                return true;
+            }
+        }
+        return false;
     }
 }

@@ -59,13 +59,15 @@ public class QueryResource {
     private final QueryMetrics metrics;
     private final Duration heartbeat;
     private final CursorCodec cursors;
+    private final OpenStreams streams;
 
-    QueryResource(Catalog catalog, QueryExecutor executor, QueryMetrics metrics, CursorCodec cursors,
+    QueryResource(Catalog catalog, QueryExecutor executor, QueryMetrics metrics, CursorCodec cursors, OpenStreams streams,
             @ConfigProperty(name = "quarry.stream.heartbeat", defaultValue = "15s") Duration heartbeat) {
         this.catalog = catalog;
         this.executor = executor;
         this.metrics = metrics;
         this.cursors = cursors;
+        this.streams = streams;
         this.heartbeat = heartbeat;
     }
 
@@ -145,8 +147,8 @@ public class QueryResource {
                 .onOverflow().drop()
                 .filter(tick -> System.nanoTime() - lastSent.get() >= heartbeat.toNanos())
                 .map(tick -> sent.apply(sse.newEventBuilder().comment("heartbeat").build()));
-        return Multi.createBy().merging().streams(events, heartbeats)
-                .select().first(event -> event != endOfStream);
+        return run.held(Multi.createBy().merging().streams(events, heartbeats)
+                .select().first(event -> event != endOfStream));
     }
 
     @GET
@@ -158,9 +160,9 @@ public class QueryResource {
         // One item per batch the cursor read: Quarkus writes and flushes each item on its own (a
         // syscall per item), so an item per row cost more than encoding it. Quarkus ends each item
         // with a line feed; the encoder separates the lines inside a batch.
-        return run.batches(executor).map(batch -> Buffer.buffer(run.encoder().jsonLines(batch)))
+        return run.held(run.batches(executor).map(batch -> Buffer.buffer(run.encoder().jsonLines(batch)))
                 .onFailure().recoverWithItem(failure -> Buffer.buffer(
-                        "{\"error\":" + Problems.json(Problems.forFailure(failure, uri.getPath())) + "}"));
+                        "{\"error\":" + Problems.json(Problems.forFailure(failure, uri.getPath())) + "}")));
     }
 
     @GET
@@ -170,10 +172,10 @@ public class QueryResource {
     public Multi<Buffer> csv(@PathParam("name") String name, @Context UriInfo uri) {
         Run run = prepare(name, uri, "csv", OptionalInt.empty(), Optional.empty());
         // a failure after the header cannot be told in CSV: the response is cut short without its last chunk
-        return Multi.createBy().concatenating().streams(
+        return run.held(Multi.createBy().concatenating().streams(
                 Multi.createFrom().item(() -> Buffer.buffer(run.encoder().csvHeader())),
                 // one item per batch the cursor read, as for NDJSON
-                run.batches(executor).map(batch -> Buffer.buffer(run.encoder().csv(batch))));
+                run.batches(executor).map(batch -> Buffer.buffer(run.encoder().csv(batch)))));
     }
 
     private static OutboundSseEvent event(Sse sse, String name, String id, byte[] json) {
@@ -198,6 +200,8 @@ public class QueryResource {
             throw e;
         }
         Duration timeout = checked.template().timeout().orElse(executor.defaultTimeout());
-        return new Run(checked.template(), format, request, new RowEncoder(request.columns()), timeout, metrics);
+        // last, once nothing else can refuse the request: the place is freed only when the response ends
+        OpenStreams.Place place = format.equals("json") ? null : streams.open();
+        return new Run(checked.template(), format, request, new RowEncoder(request.columns()), timeout, metrics, place);
     }
 }

@@ -23,17 +23,21 @@ final class Run {
     private final RowEncoder encoder;
     private final Duration timeout;
     private final QueryMetrics metrics;
+    private final OpenStreams.Place place;
     private final long started = System.nanoTime();
     private final AtomicLong rows = new AtomicLong();
     private final AtomicBoolean finished = new AtomicBoolean();
 
-    Run(Template template, String format, QueryRequest request, RowEncoder encoder, Duration timeout, QueryMetrics metrics) {
+    /** @param place the stream's place among those in flight; null for a page */
+    Run(Template template, String format, QueryRequest request, RowEncoder encoder, Duration timeout, QueryMetrics metrics,
+            OpenStreams.Place place) {
         this.template = template;
         this.format = format;
         this.request = request;
         this.encoder = encoder;
         this.timeout = timeout;
         this.metrics = metrics;
+        this.place = place;
     }
 
     Template template() {
@@ -62,14 +66,19 @@ final class Run {
 
     /** The streamed rows one by one, counted and timed, with the outcome recorded however the stream ends. */
     Multi<Row> rows(QueryExecutor executor) {
-        return measured(executor.stream(QueryRenderer.render(template, request), timeout).onItem().<Row>transformToIterable(batch -> batch)
+        return measured(executor.stream(QueryRenderer.render(template, request), timeout, place.stopped()).onItem().<Row>transformToIterable(batch -> batch)
                 .invoke(row -> counted(1)));
     }
 
     /** The streamed rows in the cursor's batches, none empty, counted and timed like {@link #rows}. */
     Multi<RowSet<Row>> batches(QueryExecutor executor) {
-        return measured(executor.stream(QueryRenderer.render(template, request), timeout).select().where(batch -> batch.size() > 0)
+        return measured(executor.stream(QueryRenderer.render(template, request), timeout, place.stopped()).select().where(batch -> batch.size() > 0)
                 .invoke(batch -> counted(batch.size())));
+    }
+
+    /** A stream's whole response, which keeps its place among the streams in flight until it ends. */
+    <T> Multi<T> held(Multi<T> response) {
+        return place.held(response);
     }
 
     private void counted(int count) {
@@ -96,7 +105,8 @@ final class Run {
                 metrics.firstRow(template.name(), format, Duration.ofNanos(System.nanoTime() - started));
             }
         }
-        record(failure == null ? QueryMetrics.OK : QueryMetrics.outcome(failure));
+        record(failure == null ? QueryMetrics.OK
+                : failure instanceof ShuttingDownException ? QueryMetrics.CANCELLED : QueryMetrics.outcome(failure));
     }
 
     private void record(String outcome) {

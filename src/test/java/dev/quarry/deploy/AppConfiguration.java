@@ -66,6 +66,13 @@ final class AppConfiguration {
         return DurationConverter.parseDuration(configured);
     }
 
+    /** How long readiness reports DOWN after SIGTERM before the server stops, unless the environment sets it. */
+    static Duration shutdownDelay(Map<String, String> environment) {
+        String configured = environment.getOrDefault("QUARKUS_SHUTDOWN_DELAY",
+                applicationProperties().getProperty("quarkus.shutdown.delay", "0s"));
+        return DurationConverter.parseDuration(configured);
+    }
+
     /** The longest statement timeout a request can have: the default or a built-in template's {@code @timeout}. */
     static Duration longestTimeout(Map<String, String> environment) {
         Duration longest = queryTimeout(environment);

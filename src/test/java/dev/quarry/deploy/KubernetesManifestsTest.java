@@ -336,11 +336,12 @@ class KubernetesManifestsTest {
         }
         assertThat(environment).containsKey("QUARKUS_SHUTDOWN_TIMEOUT");
         Duration shutdown = DurationConverter.parseDuration(environment.get("QUARKUS_SHUTDOWN_TIMEOUT"));
+        Duration delay = AppConfiguration.shutdownDelay(environment);
         long grace = pod.getTerminationGracePeriodSeconds();
         assertThat(grace).as("terminationGracePeriodSeconds > the statement timeout").isGreaterThan(timeout.toSeconds());
         assertThat(shutdown).as("Quarkus waits for requests as long as the longest statement").isGreaterThanOrEqualTo(longest);
-        assertThat(grace).as("the grace period covers the preStop pause and Quarkus' shutdown wait, with a margin")
-                .isGreaterThan(preStop + shutdown.toSeconds());
+        assertThat(grace).as("the grace period covers the preStop pause, Quarkus' shutdown delay and its wait, with a margin")
+                .isGreaterThan(preStop + delay.toSeconds() + shutdown.toSeconds());
     }
 
     /** Where kubectl is installed, its Kustomize renders the same resources as this test's. */

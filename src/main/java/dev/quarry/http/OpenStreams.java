@@ -1,0 +1,90 @@
+package dev.quarry.http;
+
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Singleton;
+
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.jboss.logging.Logger;
+
+import io.quarkus.runtime.ShutdownDelayInitiatedEvent;
+import io.smallrye.mutiny.Multi;
+import io.smallrye.mutiny.Uni;
+
+/**
+ * The streams in flight (SSE, NDJSON, CSV). Each holds a connection of the pool for as long as it
+ * runs, so their number is bounded below the pool's size, and pages keep connections of their own.
+ * When the server stops they all end, with a last event saying so where the format can carry one.
+ */
+@Singleton
+public class OpenStreams {
+
+    private static final Logger LOG = Logger.getLogger(OpenStreams.class);
+
+    private final int max;
+    private final Duration shutdownDelay;
+    private final AtomicInteger open = new AtomicInteger();
+    private final CompletableFuture<Void> stopping = new CompletableFuture<>();
+
+    OpenStreams(@ConfigProperty(name = "quarry.stream.max-concurrent", defaultValue = "10") int max,
+            @ConfigProperty(name = "quarkus.shutdown.delay") Optional<Duration> shutdownDelay) {
+        this.max = max;
+        this.shutdownDelay = shutdownDelay.orElse(Duration.ZERO);
+    }
+
+    /** A place for one more stream, decided before any byte of it is sent. */
+    Place open() {
+        if (stopping.isDone()) {
+            throw new ShuttingDownException();
+        }
+        if (open.incrementAndGet() > max) {
+            open.decrementAndGet();
+            throw new TooManyStreamsException(max);
+        }
+        return new Place();
+    }
+
+    /**
+     * Shutdown began: readiness reports DOWN from now on (quarkus.shutdown.delay-enabled). The streams
+     * go on for the delay, while the load balancer stops routing here, and end when Quarkus starts
+     * waiting for requests in flight; otherwise they would hold the shutdown for its whole timeout.
+     */
+    void shutdownDelayInitiated(@Observes ShutdownDelayInitiatedEvent event) {
+        if (shutdownDelay.isZero() || shutdownDelay.isNegative()) {
+            stop();
+        } else {
+            Uni.createFrom().voidItem().onItem().delayIt().by(shutdownDelay).subscribe().with(ignored -> stop());
+        }
+    }
+
+    private void stop() {
+        LOG.infof("Ending %d stream(s) in flight: the server is shutting down", open.get());
+        stopping.completeExceptionally(new ShuttingDownException());
+    }
+
+    /** One stream's place among those in flight. */
+    final class Place {
+
+        private final AtomicBoolean released = new AtomicBoolean();
+
+        /** Fails with a {@link ShuttingDownException} when the server stops. */
+        Uni<Void> stopped() {
+            // a copy per subscriber: Mutiny cancels the future it waits on when its subscriber goes away
+            return Uni.createFrom().completionStage(stopping::copy);
+        }
+
+        /** The whole response, freeing the place however it ends (completed, failed, or the client gone). */
+        <T> Multi<T> held(Multi<T> response) {
+            return response.onTermination().invoke(() -> {
+                if (released.compareAndSet(false, true)) {
+                    open.decrementAndGet();
+                }
+            });
+        }
+    }
+}

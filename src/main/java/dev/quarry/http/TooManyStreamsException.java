@@ -1,0 +1,10 @@
+package dev.quarry.http;
+
+/** A stream refused because as many as the server runs at once are in flight (quarry.stream.max-concurrent). */
+class TooManyStreamsException extends RuntimeException {
+
+    TooManyStreamsException(int max) {
+        super(max + " streams are in flight, the most this server runs at once (quarry.stream.max-concurrent); try again shortly",
+                null, false, false);
+    }
+}
