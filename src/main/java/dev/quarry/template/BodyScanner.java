@@ -15,12 +15,15 @@ final class BodyScanner {
 
     private static final String BLOCK_OPEN = "/*[";
     private static final String BLOCK_CLOSE = "]*/";
+    /** Deeper than any template needs; the scanner, the library and the renderer recurse once per level. */
+    static final int MAX_BLOCK_DEPTH = 32;
 
     private final String source;
     private final String text;
     private int pos;
     private int line;
     private int sqlLine;
+    private int depth;
 
     private BodyScanner(String source, String text, int firstLine) {
         this.source = source;
@@ -49,8 +52,12 @@ final class BodyScanner {
             } else if (text.startsWith(BLOCK_OPEN, pos)) {
                 flush(sql, fragments);
                 int opened = line;
+                if (++depth > MAX_BLOCK_DEPTH) {
+                    throw error(opened, "optional blocks nest more than " + MAX_BLOCK_DEPTH + " deep");
+                }
                 pos += BLOCK_OPEN.length();
                 fragments.add(new Fragment.OptionalBlock(sequence(opened), opened));
+                depth--;
             } else if (text.startsWith("{{", pos)) {
                 flush(sql, fragments);
                 fragments.add(include());

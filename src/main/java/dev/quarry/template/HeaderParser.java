@@ -32,6 +32,7 @@ final class HeaderParser {
 
     private static final Pattern NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
     private static final Pattern DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m)");
+    private static final long MAX_TIMEOUT_MILLIS = Integer.MAX_VALUE;
 
     private final String source;
     private String summary;
@@ -134,11 +135,19 @@ final class HeaderParser {
         if (!matcher.matches()) {
             throw new IllegalArgumentException("@timeout takes a duration such as 500ms, 30s or 2m, not '" + text + "'");
         }
-        long amount = Long.parseLong(matcher.group(1));
-        return switch (matcher.group(2)) {
-            case "ms" -> Duration.ofMillis(amount);
-            case "s" -> Duration.ofSeconds(amount);
-            default -> Duration.ofMinutes(amount);
+        long unit = switch (matcher.group(2)) {
+            case "ms" -> 1;
+            case "s" -> 1_000;
+            default -> 60_000;
         };
+        // PostgreSQL's statement_timeout is a positive int of milliseconds (0 would mean none): checked here,
+        // not when every request's SET LOCAL fails
+        String digits = matcher.group(1).replaceFirst("^0+(?=.)", "");
+        long millis = digits.length() > 12 ? Long.MAX_VALUE : Long.parseLong(digits) * unit;
+        if (millis < 1 || millis > MAX_TIMEOUT_MILLIS) {
+            throw new IllegalArgumentException("@timeout must be from 1ms to " + MAX_TIMEOUT_MILLIS
+                    + "ms (PostgreSQL's largest statement_timeout, about 24 days), not '" + text + "'");
+        }
+        return Duration.ofMillis(millis);
     }
 }

@@ -29,6 +29,14 @@ public enum ParamType {
     /** A double precision output column's values, for filters and cursors (with NaN and the infinities), never a parameter's type. */
     DOUBLE("double precision", Double.class, Set.of("double precision"), text -> parseFloating(text, false));
 
+    /** PostgreSQL's numeric: up to 131072 digits before the decimal point and up to 16383 after. */
+    private static final int MAX_NUMERIC_INTEGER_DIGITS = 131_072;
+    private static final int MAX_NUMERIC_SCALE = 16_383;
+    /** PostgreSQL's dates run from 4714-11-24 BC (ISO year -4713) to 5874897-12-31, its timestamps to 294276-12-31. */
+    private static final LocalDate FIRST_DATE = LocalDate.of(-4713, 11, 24);
+    private static final LocalDate LAST_DATE = LocalDate.of(5_874_897, 12, 31);
+    private static final LocalDateTime LAST_TIMESTAMP = LocalDateTime.of(294_276, 12, 31, 23, 59, 59, 999_999_000);
+
     private final String keyword;
     private final Class<?> javaType;
     private final Set<String> postgresTypes;
@@ -105,11 +113,19 @@ public enum ParamType {
     }
 
     private static Object parseNumeric(String text) {
+        BigDecimal value;
         try {
-            return new BigDecimal(text.trim());
+            value = new BigDecimal(text.trim());
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException("expected a decimal number, got '" + text + "'");
         }
+        // PostgreSQL would fail the statement ("value overflows numeric format"), a 500 for the client's mistake
+        if (value.scale() > MAX_NUMERIC_SCALE || value.precision() - value.scale() > MAX_NUMERIC_INTEGER_DIGITS) {
+            throw new IllegalArgumentException("expected a decimal number within PostgreSQL's numeric (at most "
+                    + MAX_NUMERIC_INTEGER_DIGITS + " digits before the point and " + MAX_NUMERIC_SCALE + " after), got '"
+                    + abbreviated(text) + "'");
+        }
+        return value;
     }
 
     /** A decimal number, NaN or an infinity, as PostgreSQL reads a float; not Java's hexadecimal or d and f suffixes. */
@@ -139,19 +155,36 @@ public enum ParamType {
     }
 
     private static Object parseDate(String text) {
+        LocalDate date;
         try {
-            return LocalDate.parse(text.trim());
+            date = LocalDate.parse(text.trim());
         } catch (DateTimeParseException e) {
             throw new IllegalArgumentException("expected a date as YYYY-MM-DD, got '" + text + "'");
         }
+        // beyond them PostgreSQL fails the statement ("date out of range"), or the client binds an infinity
+        if (date.isBefore(FIRST_DATE) || date.isAfter(LAST_DATE)) {
+            throw new IllegalArgumentException("expected a date within PostgreSQL's range, " + FIRST_DATE + " (4714 BC) to "
+                    + LAST_DATE + ", got '" + text + "'");
+        }
+        return date;
     }
 
     private static Object parseTimestamp(String text) {
+        LocalDateTime timestamp;
         try {
-            return LocalDateTime.parse(text.trim().replace(' ', 'T'));
+            timestamp = LocalDateTime.parse(text.trim().replace(' ', 'T'));
         } catch (DateTimeParseException e) {
             throw new IllegalArgumentException("expected a timestamp as YYYY-MM-DDThh:mm[:ss], got '" + text + "'");
         }
+        if (timestamp.isBefore(FIRST_DATE.atStartOfDay()) || timestamp.isAfter(LAST_TIMESTAMP)) {
+            throw new IllegalArgumentException("expected a timestamp within PostgreSQL's range, " + FIRST_DATE
+                    + "T00:00 (4714 BC) to " + LAST_TIMESTAMP + ", got '" + text + "'");
+        }
+        return timestamp;
+    }
+
+    private static String abbreviated(String text) {
+        return text.length() <= 40 ? text : text.substring(0, 40) + "...";
     }
 
     private static Object parseBoolean(String text) {

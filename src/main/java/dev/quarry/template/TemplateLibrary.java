@@ -88,6 +88,12 @@ public final class TemplateLibrary {
             String value = argument.getValue();
             if (value.startsWith(":")) {
                 String parentName = value.substring(1);
+                try {
+                    HeaderParser.name(parentName);
+                } catch (IllegalArgumentException e) {
+                    throw new TemplateException(parent.source(), include.line(), "argument " + argument.getKey() + " of "
+                            + include.template() + " binds " + value + ", but " + e.getMessage());
+                }
                 bindings.put(childParameter.name(), new Fragment.Param(parentName, include.line()));
                 inherit(parameters, parentName, childParameter);
             } else {

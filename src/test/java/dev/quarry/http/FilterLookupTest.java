@@ -334,6 +334,44 @@ class FilterLookupTest {
                 .body("detail", equalTo("parameter '" + parameter + "' " + reason));
     }
 
+    @ParameterizedTest(name = "{0}={1}")
+    @CsvSource(delimiter = '|', textBlock = """
+            amount   | 1e131072                      | expected a decimal number within PostgreSQL's numeric (at most 131072 digits before the point and 16383 after), got '1e131072'
+            amount   | 1e-16384                      | expected a decimal number within PostgreSQL's numeric (at most 131072 digits before the point and 16383 after), got '1e-16384'
+            amount   | 1e-999999999                  | expected a decimal number within PostgreSQL's numeric (at most 131072 digits before the point and 16383 after), got '1e-999999999'
+            d        | +5874898-01-01                | expected a date within PostgreSQL's range, -4713-11-24 (4714 BC) to +5874897-12-31, got '+5874898-01-01'
+            d__lt    | -4713-11-23                   | expected a date within PostgreSQL's range, -4713-11-24 (4714 BC) to +5874897-12-31, got '-4713-11-23'
+            d__in    | 2024-01-01,+999999999-12-31   | expected a date within PostgreSQL's range, -4713-11-24 (4714 BC) to +5874897-12-31, got '+999999999-12-31'
+            ts       | +294277-01-01T00:00           | expected a timestamp within PostgreSQL's range, -4713-11-24T00:00 (4714 BC) to +294276-12-31T23:59:59.999999, got '+294277-01-01T00:00'
+            ts__gte  | -4713-11-23T23:59:59          | expected a timestamp within PostgreSQL's range, -4713-11-24T00:00 (4714 BC) to +294276-12-31T23:59:59.999999, got '-4713-11-23T23:59:59'
+            """)
+    void aValueBeyondPostgresRangeIsA400NotAFailureOfPostgres(String parameter, String value, String reason) {
+        // PostgreSQL failed the statement with "value overflows numeric format" or "... out of range": a 500
+        given().queryParam(parameter, value)
+                .when().get(TEMPLATE)
+                .then().statusCode(400).contentType("application/problem+json")
+                .body("parameter", equalTo(parameter))
+                .body("detail", equalTo("parameter '" + parameter + "' " + reason));
+    }
+
+    @ParameterizedTest(name = "{0}={1}")
+    @CsvSource(delimiter = '|', textBlock = """
+            amount__lt  | 1e131071
+            amount__gt  | 1e-16383
+            d__lt       | +5874897-12-31
+            d__gt       | -4713-11-24
+            ts__lt      | +294276-12-31T23:59:59.999999
+            ts__gt      | -4713-11-24T00:00
+            """)
+    void theEdgesOfPostgresRangesAreAnswered(String parameter, String value) {
+        List<Integer> all = ROWS.stream().filter(r -> switch (parameter.substring(0, parameter.indexOf('_'))) {
+            case "amount" -> r.amount() != null && (parameter.endsWith("lt") || r.amount().signum() > 0);
+            case "d" -> r.d() != null;
+            default -> r.ts() != null;
+        }).map(Row::id).toList();
+        assertThat(ids(parameter, value)).isEqualTo(all);
+    }
+
     @Test
     void anUnknownColumnIsA400ListingTheColumns() {
         given().queryParam("x", "1")

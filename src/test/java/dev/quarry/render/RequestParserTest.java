@@ -198,6 +198,24 @@ class RequestParserTest {
         }
 
         @Test
+        void beyondTheRangeOfPostgresTypes() {
+            // PostgreSQL failed such statements (value overflows numeric format, date out of range): 500s
+            String numeric = "expected a decimal number within PostgreSQL's numeric (at most 131072 digits before the point and 16383 after), got '";
+            assertEquals(numeric + "1e-16384'", ordersError("share", "1e-16384"));
+            assertEquals(numeric + "0." + "0".repeat(38) + "...'", ordersError("share", "0." + "0".repeat(16_383) + "1"));
+            assertEquals(numeric + "-1e131072'", ordersError("share", "-1e131072"));
+            assertEquals(new BigDecimal("1e-16383"), argument("share", "1e-16383"));
+            assertEquals("expected a date within PostgreSQL's range, -4713-11-24 (4714 BC) to +5874897-12-31, got '+5874898-01-01'",
+                    ordersError("since", "+5874898-01-01"));
+            assertEquals("expected a date within PostgreSQL's range, -4713-11-24 (4714 BC) to +5874897-12-31, got '-999999999-01-01'",
+                    ordersError("since", "-999999999-01-01"));
+            assertEquals(LocalDate.of(-4713, 11, 24), argument("since", "-4713-11-24"));
+            assertEquals("expected a timestamp within PostgreSQL's range, -4713-11-24T00:00 (4714 BC) to +294276-12-31T23:59:59.999999, "
+                    + "got '+294276-12-31T23:59:59.9999995'", ordersError("at", "+294276-12-31T23:59:59.9999995"));
+            assertEquals(LocalDateTime.of(294_276, 12, 31, 23, 59, 59, 999_999_000), argument("at", "+294276-12-31 23:59:59.999999"));
+        }
+
+        @Test
         void outOfRange() {
             assertEquals("must be between 60 and 120, got 121", ordersError("days", "121"));
             assertEquals("must be between 60 and 120, got 59", ordersError("days", "59"));

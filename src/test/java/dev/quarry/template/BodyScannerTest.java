@@ -243,6 +243,16 @@ class BodyScannerTest {
         }
 
         @Test
+        void blocksNestedTooDeepAreRefusedBeforeTheStackRunsOut() {
+            // 20,000 levels overflowed the stack of the scanner, which recurses once per level
+            assertEquals("optional blocks nest more than 32 deep",
+                    parseError(2, "-- t", "SELECT 1 " + "/*[".repeat(20_000) + "]*/".repeat(20_000)));
+            String deepest = "/*[".repeat(32) + " AND :a " + "]*/".repeat(32);
+            assertEquals("[".repeat(32) + " AND <a> " + "]".repeat(32) + "\n", body(deepest));
+            assertEquals("optional blocks nest more than 32 deep", parseError(3, "-- t", "SELECT 1", "/*[" + deepest + "]*/"));
+        }
+
+        @Test
         void includeArgumentWithoutEquals() {
             assertEquals("argument ':a' of child is not written as param = :name or param = value",
                     parseError(3, "-- t", "SELECT *", "FROM {{child(b = 1, :a)}}"));

@@ -238,6 +238,18 @@ class HeaderParserTest {
         }
 
         @Test
+        void aTimeoutPostgresCannotTakeIsRefusedNotOverflowed() {
+            // found by TemplateParserFuzzTest's kind of input: 999999999999999999m overflowed Duration with an ArithmeticException
+            for (String timeout : List.of("999999999999999999m", "99999999999999999999999s", "2147483648ms", "35792m", "0s", "00ms")) {
+                assertEquals("@timeout must be from 1ms to 2147483647ms (PostgreSQL's largest statement_timeout, about 24 days), not '"
+                        + timeout + "'", parseError(2, "-- t", "-- @timeout " + timeout, "SELECT 1"));
+            }
+            assertEquals(Optional.of(Duration.ofMillis(Integer.MAX_VALUE)), parse("-- t", "-- @timeout 2147483647ms", "SELECT 1").timeout());
+            assertEquals(Optional.of(Duration.ofMinutes(35791)), parse("-- t", "-- @timeout 35791m", "SELECT 1").timeout());
+            assertEquals(Optional.of(Duration.ofSeconds(30)), parse("-- t", "-- @timeout 0030s", "SELECT 1").timeout());
+        }
+
+        @Test
         void badDimensionOrMeasure() {
             assertEquals("write it as name: SQL expression, not 'year'", parseError(2, "-- t", "-- @dimension year", "SELECT 1"));
             assertEquals("write it as name: SQL expression, not 'total:'", parseError(2, "-- t", "-- @measure total:", "SELECT 1"));

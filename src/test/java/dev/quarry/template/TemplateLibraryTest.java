@@ -199,6 +199,15 @@ class TemplateLibraryTest {
         }
 
         @Test
+        void anArgumentBindsOnlyAParameterName() {
+            // ':' or ':a b' made a parameter of that name, which no request could name
+            assertEquals("argument date of revenue binds :, but '' is not a name (letters, digits and _, not starting with a digit)",
+                    resolveError("top.sql", 2, "revenue", REVENUE, "top", file("-- Top", "SELECT * FROM {{revenue(date = :)}} r")));
+            assertEquals("argument date of revenue binds :a b; --, but 'a b; --' is not a name (letters, digits and _, not starting with a digit)",
+                    resolveError("top.sql", 2, "revenue", REVENUE, "top", file("-- Top", "SELECT * FROM {{revenue(date = :a b; --)}} r")));
+        }
+
+        @Test
         void badConstant() {
             assertEquals("argument date of revenue expected a date as YYYY-MM-DD, got 'soon'", resolveError("top.sql", 2,
                     "revenue", REVENUE, "top", file("-- Top", "SELECT * FROM {{revenue(date = soon)}} r")));
