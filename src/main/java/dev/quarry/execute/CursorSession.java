@@ -1,5 +1,7 @@
 package dev.quarry.execute;
 
+import java.util.concurrent.atomic.AtomicBoolean;
+
 import dev.quarry.render.RenderedQuery;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
@@ -27,11 +29,36 @@ final class CursorSession {
         this.statement = statement;
     }
 
+    /**
+     * A subscriber that cancels before the session is open (a client hanging up while it waits for one
+     * of the pool's connections, or during BEGIN) must not cancel the opening: the pool would still
+     * hand the connection over, to nobody, and it would never go back. The opening goes on and an
+     * unwanted connection or session is closed as soon as it arrives. Cancellation and the pool's
+     * answer both come on the request's event loop, so the flag cannot change between its check and
+     * the hand-over.
+     */
     static Uni<CursorSession> open(Pool pool, String begin, RenderedQuery query) {
-        return pool.getConnection().chain(connection -> connection.query(begin).execute()
+        return Uni.createFrom().emitter(emitter -> {
+            AtomicBoolean wanted = new AtomicBoolean(true);
+            emitter.onTermination(() -> wanted.set(false));
+            pool.getConnection()
+                    .chain(connection -> wanted.get() ? start(connection, begin, query)
+                            : connection.close().replaceWith((CursorSession) null))
+                    .subscribe().with(session -> {
+                        if (session != null && wanted.get()) {
+                            emitter.complete(session);
+                        } else if (session != null) {
+                            session.abort().subscribe().with(closed -> { }, failure -> { });
+                        }
+                    }, emitter::fail);
+        });
+    }
+
+    private static Uni<CursorSession> start(SqlConnection connection, String begin, RenderedQuery query) {
+        return connection.query(begin).execute()
                 .chain(() -> connection.prepare(query.sql()))
                 .map(statement -> new CursorSession(connection, statement))
-                .onFailure().call(() -> QueryExecutor.rollback(connection).chain(connection::close)));
+                .onFailure().call(() -> QueryExecutor.rollback(connection).chain(connection::close));
     }
 
     /**
