@@ -79,9 +79,9 @@ public class QueryExecutor {
      * not stop.
      */
     public Multi<RowSet<Row>> stream(RenderedQuery query, Duration timeout) {
-        return Multi.createFrom().resourceFromUni(
+        return Multi.createFrom().resource(
                 () -> CursorSession.open(pool, begin(timeout), query),
-                session -> session.batches(fetchSize, Tuple.from(query.values())))
+                session -> session.whenOpen().onItem().transformToMulti(open -> open.batches(fetchSize, Tuple.from(query.values()))))
                 .withFinalizer(CursorSession::complete, (session, failure) -> session.abort(), CursorSession::cancel);
     }
 

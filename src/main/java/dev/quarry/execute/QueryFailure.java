@@ -1,6 +1,6 @@
 package dev.quarry.execute;
 
-import java.net.ConnectException;
+import java.net.SocketException;
 import java.util.List;
 import java.util.concurrent.TimeoutException;
 
@@ -19,7 +19,8 @@ public enum QueryFailure {
     ERROR;
 
     private static final String QUERY_CANCELED = "57014";
-    private static final List<Class<? extends Throwable>> UNAVAILABILITY = List.of(ConnectException.class,
+    // SocketException: refused, and also reset by a server that is shutting down or starting up
+    private static final List<Class<? extends Throwable>> UNAVAILABILITY = List.of(SocketException.class,
             ConnectTimeoutException.class, ClosedConnectionException.class, TimeoutException.class);
 
     public static QueryFailure of(Throwable failure) {
