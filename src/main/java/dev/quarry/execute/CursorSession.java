@@ -1,5 +1,7 @@
 package dev.quarry.execute;
 
+import java.util.concurrent.CompletableFuture;
+
 import dev.quarry.render.RenderedQuery;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
@@ -15,23 +17,66 @@ import io.vertx.mutiny.sqlclient.Tuple;
 /**
  * One streamed query: a dedicated connection, its transaction, the prepared statement and its
  * cursor. Each way out (complete, failed, cancelled) closes all four, in order.
+ *
+ * <p>The session exists from the stream's subscription on, before it is open, so that its finalizer
+ * always finds it. Its opening is never cancelled: a client that hangs up while its stream waits for
+ * one of the pool's connections would otherwise leave the pool handing that connection over to
+ * nobody, and it would never go back. A session that ended before it was open closes its connection
+ * as soon as it arrives.
  */
 final class CursorSession {
 
-    private final SqlConnection connection;
-    private final PreparedStatement statement;
+    private final CompletableFuture<CursorSession> opened = new CompletableFuture<>();
+    // guarded by this: the opening and the end of the stream may come on different threads
+    private SqlConnection connection;
+    private PreparedStatement statement;
+    private boolean ended;
     private Cursor cursor;
+    /** The read PostgreSQL is executing now, if any. */
+    private volatile Uni<RowSet<Row>> reading;
 
-    private CursorSession(SqlConnection connection, PreparedStatement statement) {
-        this.connection = connection;
-        this.statement = statement;
+    private CursorSession() {
     }
 
-    static Uni<CursorSession> open(Pool pool, String begin, RenderedQuery query) {
-        return pool.getConnection().chain(connection -> connection.query(begin).execute()
+    /** Starts opening a session: a connection, BEGIN with {@code begin}, the prepared query. */
+    static CursorSession open(Pool pool, String begin, RenderedQuery query) {
+        CursorSession session = new CursorSession();
+        pool.getConnection().subscribe().with(connection -> session.begin(connection, begin, query),
+                session.opened::completeExceptionally);
+        return session;
+    }
+
+    /** The session once it is open, or the failure that kept it from opening. */
+    Uni<CursorSession> whenOpen() {
+        return Uni.createFrom().completionStage(opened);
+    }
+
+    private void begin(SqlConnection connection, String begin, RenderedQuery query) {
+        if (isEnded()) {
+            connection.close().subscribe().with(closed -> { }, failure -> { });
+            return;
+        }
+        connection.query(begin).execute()
                 .chain(() -> connection.prepare(query.sql()))
-                .map(statement -> new CursorSession(connection, statement))
-                .onFailure().call(() -> QueryExecutor.rollback(connection).chain(connection::close)));
+                .onFailure().call(() -> QueryExecutor.rollback(connection).chain(connection::close))
+                .subscribe().with(statement -> prepared(connection, statement), opened::completeExceptionally);
+    }
+
+    private void prepared(SqlConnection connection, PreparedStatement statement) {
+        boolean wanted;
+        synchronized (this) {
+            wanted = !ended;
+            if (wanted) {
+                this.connection = connection;
+                this.statement = statement;
+            }
+        }
+        if (wanted) {
+            opened.complete(this);
+        } else {
+            statement.close().onFailure().recoverWithNull().chain(() -> QueryExecutor.rollback(connection))
+                    .chain(connection::close).subscribe().with(closed -> { }, failure -> { });
+        }
     }
 
     /**
@@ -40,23 +85,61 @@ final class CursorSession {
      */
     Multi<RowSet<Row>> batches(int fetchSize, Tuple arguments) {
         cursor = statement.cursor(arguments);
-        return Multi.createBy().repeating().uni(() -> cursor.read(fetchSize)).whilst(batch -> cursor.hasMore());
+        return Multi.createBy().repeating().uni(() -> read(fetchSize)).whilst(batch -> cursor.hasMore());
+    }
+
+    /** Memoized, so that a cancel can wait for the read's end whether or not the stream still listens. */
+    private Uni<RowSet<Row>> read(int fetchSize) {
+        Uni<RowSet<Row>> read = cursor.read(fetchSize).onItemOrFailure().invoke(() -> reading = null).memoize().indefinitely();
+        reading = read;
+        return read;
     }
 
     Uni<Void> complete() {
+        if (!end()) {
+            return Uni.createFrom().voidItem();
+        }
         return closeCursor()
                 .chain(() -> connection.query("COMMIT").execute().replaceWithVoid().onFailure().recoverWithNull())
                 .chain(connection::close);
     }
 
     Uni<Void> abort() {
+        if (!end()) {
+            return Uni.createFrom().voidItem();
+        }
         return closeCursor().chain(() -> QueryExecutor.rollback(connection)).chain(connection::close);
     }
 
-    /** The statement may still be computing (an aggregate before its first row): stop it in PostgreSQL first. */
+    /**
+     * A read still executing (an aggregate before its first row) is stopped in PostgreSQL first, and
+     * the connection is only given back once that read has ended. A cancel request works on the
+     * server process, not on a statement, and arrives a while after it was sent: a connection given
+     * back at once could have the next stream's statement cancelled in its place. Between reads
+     * nothing executes, and closing the cursor is enough.
+     */
     Uni<Void> cancel() {
+        Uni<RowSet<Row>> executing = reading;
+        if (!isOpen() || executing == null) {
+            return abort();
+        }
         return PgConnection.cast(connection).cancelRequest().onFailure().recoverWithNull()
+                .chain(() -> executing.replaceWithVoid().onFailure().recoverWithNull())
                 .chain(this::abort);
+    }
+
+    /** Marks the session ended; true when it is open, so that the caller closes it. */
+    private synchronized boolean end() {
+        ended = true;
+        return connection != null;
+    }
+
+    private synchronized boolean isEnded() {
+        return ended;
+    }
+
+    private synchronized boolean isOpen() {
+        return connection != null;
     }
 
     private Uni<Void> closeCursor() {

@@ -86,9 +86,9 @@ public class QueryExecutor {
      */
     public Multi<RowSet<Row>> stream(RenderedQuery query, Duration timeout, Uni<Void> stop) {
         AtomicBoolean stopped = new AtomicBoolean();
-        return Multi.createFrom().resourceFromUni(
+        return Multi.createFrom().resource(
                 () -> CursorSession.open(pool, begin(timeout), query),
-                session -> until(session.batches(fetchSize, Tuple.from(query.values())),
+                session -> until(session.whenOpen().onItem().transformToMulti(open -> open.batches(fetchSize, Tuple.from(query.values()))),
                         stop.onFailure().invoke(() -> stopped.set(true))))
                 // a stopped stream's statement may still be running (or a read in flight): cancel it first
                 .withFinalizer(CursorSession::complete, (session, failure) -> stopped.get() ? session.cancel() : session.abort(),

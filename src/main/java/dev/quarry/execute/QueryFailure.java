@@ -1,6 +1,6 @@
 package dev.quarry.execute;
 
-import java.net.ConnectException;
+import java.net.SocketException;
 import java.util.List;
 import java.util.concurrent.TimeoutException;
 
@@ -25,7 +25,8 @@ public enum QueryFailure {
     private static final String QUERY_CANCELED = "57014";
     /** What the Vert.x pool (4.5) fails an acquisition with after its connection timeout: no type of its own. */
     private static final List<String> WAITED_TOO_LONG = List.of("Timeout", "Timeout waiting for connection");
-    private static final List<Class<? extends Throwable>> UNAVAILABILITY = List.of(ConnectException.class,
+    // SocketException: refused, and also reset by a server that is shutting down or starting up
+    private static final List<Class<? extends Throwable>> UNAVAILABILITY = List.of(SocketException.class,
             ConnectTimeoutException.class, ClosedConnectionException.class, TimeoutException.class);
 
     public static QueryFailure of(Throwable failure) {
