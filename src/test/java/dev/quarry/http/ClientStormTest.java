@@ -5,10 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.net.URL;
-import java.sql.Connection;
-import java.sql.ResultSet;
-import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -135,8 +131,8 @@ class ClientStormTest {
         // 20 connections for up to 200 streams: most clients waited for one, and some hung up waiting
         double averageWait = (connectionWaits.totalTime(TimeUnit.MILLISECONDS) - waitedBefore) / (connectionWaits.count() - waitsBefore);
         assertThat(averageWait).as("average wait for a connection in ms (%s)", replay).isGreaterThan(100);
-        awaitTrue(() -> serviceStatements().isEmpty());
-        assertThat(serviceStatements()).as("statements of the service still in PostgreSQL (%s)", replay).isEmpty();
+        awaitTrue(() -> TestDatabase.serviceActivity().isEmpty());
+        assertThat(TestDatabase.serviceActivity()).as("statements of the service still in PostgreSQL (%s)", replay).isEmpty();
         awaitTrue(() -> poolActive() == 0);
         assertThat(poolActive()).as("connections in use (%s)", replay).isZero();
         awaitTrue(() -> cancelled() - cancelledBefore >= hungUp.size());
@@ -222,21 +218,6 @@ class ClientStormTest {
         return registry.get("sql.pool.active").gauge().value();
     }
 
-    /** What the service's sessions do other than wait for the next statement. */
-    private static List<String> serviceStatements() {
-        try (Connection connection = TestDatabase.connect();
-                Statement statement = connection.createStatement();
-                ResultSet rs = statement.executeQuery("SELECT state || ': ' || query FROM pg_stat_activity "
-                        + "WHERE application_name = 'quarry' AND state <> 'idle'")) {
-            List<String> statements = new ArrayList<>();
-            while (rs.next()) {
-                statements.add(rs.getString(1));
-            }
-            return statements;
-        } catch (SQLException e) {
-            throw new IllegalStateException(e);
-        }
-    }
 
     private static long usedHeapAfterGc() throws InterruptedException {
         long least = Long.MAX_VALUE;

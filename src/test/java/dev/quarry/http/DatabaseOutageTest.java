@@ -314,7 +314,7 @@ class DatabaseOutageTest {
 
     private void awaitSleepingQueries(int count, Duration within) throws Exception {
         long deadline = System.nanoTime() + within.toNanos();
-        while (sleepingQueries() < count) {
+        while (TestDatabase.serviceSleeping() < count) {
             if (System.nanoTime() > deadline) {
                 throw new AssertionError("the queries never started in PostgreSQL");
             }
@@ -322,15 +322,6 @@ class DatabaseOutageTest {
         }
     }
 
-    private static int sleepingQueries() throws SQLException {
-        try (Connection connection = TestDatabase.connect();
-                Statement statement = connection.createStatement();
-                ResultSet rs = statement.executeQuery("SELECT count(*) FROM pg_stat_activity "
-                        + "WHERE application_name = 'quarry' AND state = 'active' AND query LIKE '%pg_sleep%'")) {
-            rs.next();
-            return rs.getInt(1);
-        }
-    }
 
     private void awaitPoolIdle(Duration within) throws InterruptedException {
         long deadline = System.nanoTime() + within.toNanos();

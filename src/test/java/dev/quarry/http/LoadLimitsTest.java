@@ -11,10 +11,6 @@ import java.net.URL;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.sql.Connection;
-import java.sql.ResultSet;
-import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -70,7 +66,7 @@ class LoadLimitsTest {
     void aFullPoolRefusesPastItsQueueAtOnceAndPastItsWaitTimeout() throws Exception {
         CompletableFuture<HttpResponse<String>> first = page("/queries/test/sleep?seconds=" + HOLD_SECONDS);
         CompletableFuture<HttpResponse<String>> second = page("/queries/test/sleep?seconds=" + HOLD_SECONDS);
-        await(() -> sleeping() == 2, "both connections running pg_sleep");
+        await(() -> TestDatabase.serviceSleeping() == 2, "both connections running pg_sleep");
 
         CompletableFuture<HttpResponse<String>> queued = page("/queries/test/sleep");
         await(() -> registry.get("sql.pool.queue.size").gauge().value() == 1, "one request waiting for a connection");
@@ -113,7 +109,7 @@ class LoadLimitsTest {
             await(() -> given().header("Accept", QueryResource.NDJSON).when().get("/queries/test/sleep").statusCode() == 200,
                     "a stream accepted again");
         }
-        await(() -> sleeping() == 0, "no statement left running");
+        await(() -> TestDatabase.serviceSleeping() == 0, "no statement left running");
     }
 
     private static void assertRetryLater(HttpResponse<String> response, String title) throws IOException {
@@ -141,16 +137,4 @@ class LoadLimitsTest {
         }
     }
 
-    /** The service's sessions now in pg_sleep. */
-    private static int sleeping() {
-        try (Connection connection = TestDatabase.connect();
-                Statement statement = connection.createStatement();
-                ResultSet rs = statement.executeQuery("SELECT count(*) FROM pg_stat_activity "
-                        + "WHERE application_name = 'quarry' AND state = 'active' AND query LIKE '%pg_sleep%'")) {
-            rs.next();
-            return rs.getInt(1);
-        } catch (SQLException e) {
-            throw new IllegalStateException(e);
-        }
-    }
 }

@@ -7,10 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.io.IOException;
 import java.net.URL;
-import java.sql.Connection;
-import java.sql.ResultSet;
-import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
 
@@ -228,7 +224,7 @@ class QueryStreamTest {
     private void awaitRunning(String fragment, Duration within) throws Exception {
         long deadline = System.nanoTime() + within.toNanos();
         while (System.nanoTime() < deadline) {
-            if (activeQueries().stream().anyMatch(query -> query.contains(fragment))) {
+            if (TestDatabase.serviceActivity().stream().anyMatch(query -> query.contains(fragment))) {
                 return;
             }
             Thread.sleep(50);
@@ -238,10 +234,10 @@ class QueryStreamTest {
 
     private void awaitNoQueryOfTheService(Duration within) throws Exception {
         long deadline = System.nanoTime() + within.toNanos();
-        List<String> active = activeQueries();
+        List<String> active = TestDatabase.serviceActivity();
         while (!active.isEmpty() && System.nanoTime() < deadline) {
             Thread.sleep(50);
-            active = activeQueries();
+            active = TestDatabase.serviceActivity();
         }
         assertThat(active).as("queries of the service still running").isEmpty();
     }
@@ -260,17 +256,4 @@ class QueryStreamTest {
         return registry.get("sql.pool.active").gauge().value();
     }
 
-    /** Statements the service's sessions are running now. */
-    private List<String> activeQueries() throws SQLException {
-        try (Connection connection = TestDatabase.connect();
-                Statement statement = connection.createStatement();
-                ResultSet rs = statement.executeQuery("SELECT query FROM pg_stat_activity "
-                        + "WHERE application_name = 'quarry' AND state = 'active'")) {
-            List<String> queries = new java.util.ArrayList<>();
-            while (rs.next()) {
-                queries.add(rs.getString(1));
-            }
-            return queries;
-        }
-    }
 }
