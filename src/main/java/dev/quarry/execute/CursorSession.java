@@ -1,5 +1,8 @@
 package dev.quarry.execute;
 
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
+
 import dev.quarry.render.RenderedQuery;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
@@ -35,12 +38,29 @@ final class CursorSession {
     }
 
     /**
-     * The rows in the batches PostgreSQL sends, {@code fetchSize} at a time; the next batch is read
-     * only when the subscriber asks for it. The last batch may be empty.
+     * The rows in the batches PostgreSQL sends, {@code fetchSize} at a time, each asked for when the
+     * subscriber wants a batch. The next batch is asked for as soon as one arrives, before it is
+     * handed on, so PostgreSQL produces it while this one is encoded. The last batch may be empty.
      */
     Multi<RowSet<Row>> batches(int fetchSize, Tuple arguments) {
         cursor = statement.cursor(arguments);
-        return Multi.createBy().repeating().uni(() -> cursor.read(fetchSize)).whilst(batch -> cursor.hasMore());
+        AtomicReference<Uni<RowSet<Row>>> next = new AtomicReference<>(cursor.read(fetchSize));
+        // whether the batch just read was not the last: once the next read is sent, hasMore() is that read's
+        AtomicBoolean more = new AtomicBoolean(true);
+        return Multi.createBy().repeating().uni(() -> next.get().invoke(batch -> {
+                    more.set(cursor.hasMore());
+                    if (more.get()) {
+                        next.set(ahead(fetchSize));
+                    }
+                }))
+                .whilst(batch -> more.get());
+    }
+
+    /** A read sent now, whose batch (or failure) waits for its subscriber; a failure nobody waits for is dropped. */
+    private Uni<RowSet<Row>> ahead(int fetchSize) {
+        Uni<RowSet<Row>> read = cursor.read(fetchSize).memoize().indefinitely();
+        read.subscribe().with(batch -> { }, failure -> { });
+        return read;
     }
 
     Uni<Void> complete() {
