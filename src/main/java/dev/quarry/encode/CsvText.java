@@ -29,10 +29,10 @@ final class CsvText {
     /** The text of a value, with the same exact numbers and ISO-8601 times as the JSON. */
     static String text(Object value) {
         if (value instanceof Numeric numeric) {
-            return numeric.isNaN() ? "NaN" : numeric.bigDecimalValue().toPlainString();
+            return numeric.isNaN() ? "NaN" : JsonValues.plain(numeric.bigDecimalValue());
         }
         if (value instanceof BigDecimal decimal) {
-            return decimal.toPlainString();
+            return JsonValues.plain(decimal);
         }
         if (value instanceof Interval interval) {
             return JsonValues.isoDuration(interval);

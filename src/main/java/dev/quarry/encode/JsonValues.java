@@ -2,6 +2,7 @@ package dev.quarry.encode;
 
 import java.io.IOException;
 import java.math.BigDecimal;
+import java.time.LocalDate;
 import java.util.Base64;
 import java.util.UUID;
 
@@ -30,7 +31,9 @@ final class JsonValues {
         } else if (value instanceof Numeric numeric) {
             writeNumeric(out, numeric);
         } else if (value instanceof BigDecimal decimal) {
-            out.writeNumber(decimal.toPlainString());
+            out.writeNumber(plain(decimal));
+        } else if (value instanceof LocalDate date) {
+            writeDate(out, date);
         } else if (value instanceof Integer || value instanceof Long || value instanceof Short) {
             out.writeNumber(((Number) value).longValue());
         } else if (value instanceof Double || value instanceof Float) {
@@ -66,7 +69,39 @@ final class JsonValues {
         if (numeric.isNaN()) {
             out.writeString("NaN");
         } else {
-            out.writeNumber(numeric.bigDecimalValue().toPlainString());
+            out.writeNumber(plain(numeric.bigDecimalValue()));
+        }
+    }
+
+    /**
+     * The decimal's digits without an exponent. toString() has them for every decimal a numeric
+     * column holds but the tiniest, and makes them without the StringBuilder toPlainString() needs.
+     */
+    static String plain(BigDecimal decimal) {
+        String text = decimal.toString();
+        return text.indexOf('E') < 0 ? text : decimal.toPlainString();
+    }
+
+    /** {@code yyyy-mm-dd} as LocalDate.toString() writes it, without building a String for it. */
+    private static void writeDate(JsonGenerator out, LocalDate date) throws IOException {
+        int year = date.getYear();
+        if (year < 0 || year > 9999) {
+            out.writeString(date.toString());
+            return;
+        }
+        char[] text = new char[10];
+        digits(text, 0, year, 4);
+        text[4] = '-';
+        digits(text, 5, date.getMonthValue(), 2);
+        text[7] = '-';
+        digits(text, 8, date.getDayOfMonth(), 2);
+        out.writeString(text, 0, 10);
+    }
+
+    private static void digits(char[] text, int at, int value, int count) {
+        for (int i = at + count - 1; i >= at; i--) {
+            text[i] = (char) ('0' + value % 10);
+            value /= 10;
         }
     }
 

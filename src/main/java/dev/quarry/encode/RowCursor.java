@@ -9,36 +9,37 @@ import dev.quarry.render.SortKey;
 import dev.quarry.template.ResultColumn;
 import io.vertx.mutiny.sqlclient.Row;
 
-/** The cursor after a row: its ordering columns' values, signed, as {@code page.next} and SSE ids carry it. */
+/**
+ * The cursor after a row: its ordering columns' values, signed, as {@code page.next} and SSE ids
+ * carry it. One per request: a stream asks it for one row after the other.
+ */
 public final class RowCursor {
 
-    private final CursorCodec codec;
-    private final String template;
-    private final String ordering;
+    private final CursorCodec.Signer signer;
     private final int[] indexes;
     /** Which ordering columns are char(n): PostgreSQL pads their values, and compares them as text without the padding. */
     private final boolean[] padded;
+    private final List<String> values;
 
     public RowCursor(CursorCodec codec, String template, QueryRequest request) {
-        this.codec = codec;
-        this.template = template;
-        this.ordering = request.orderingSignature();
+        this.signer = codec.signer(template, request.orderingSignature());
         List<String> names = request.columns().stream().map(ResultColumn::name).toList();
         this.indexes = request.ordering().stream().map(SortKey::column).mapToInt(names::indexOf).toArray();
         this.padded = new boolean[indexes.length];
         for (int i = 0; i < indexes.length; i++) {
             padded[i] = request.columns().get(indexes[i]).type().equals("character");
         }
+        this.values = new ArrayList<>(indexes.length);
     }
 
     public String after(Row row) {
-        List<String> values = new ArrayList<>(indexes.length);
+        values.clear();
         for (int i = 0; i < indexes.length; i++) {
             Object value = row.getValue(indexes[i]);
             String text = value == null ? null : CsvText.text(value);
             // "ab  " > 'ab'::text, so the padded value would skip the row's ties ascending and repeat it descending
             values.add(text != null && padded[i] ? text.replaceFirst(" +$", "") : text);
         }
-        return codec.encode(template, ordering, values);
+        return signer.token(values);
     }
 }

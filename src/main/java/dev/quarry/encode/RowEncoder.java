@@ -2,7 +2,9 @@ package dev.quarry.encode;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.function.Function;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
@@ -20,6 +22,8 @@ public final class RowEncoder {
 
     static final JsonFactory JSON = new JsonFactory();
     private static final SerializedString LINE_FEED = new SerializedString("\n");
+    private static final SerializedString ROW_EVENT = new SerializedString("\nevent:row\ndata:");
+    private static final SerializedString END_OF_EVENT = new SerializedString("\n\n");
 
     private final List<ResultColumn> columns;
     /** The column names, quoted and encoded once rather than once per row. */
@@ -39,12 +43,31 @@ public final class RowEncoder {
         return JsonWriting.bytes(out -> writeObject(out, row));
     }
 
-    /** {@code {"column": value, ...}} per row, separated by line feeds, without a line feed after the last. */
+    /** {@code {"column": value, ...}} per row, each ended by a line feed. */
     public byte[] jsonLines(Iterable<Row> rows) {
         return JsonWriting.bytes(out -> {
-            out.setRootValueSeparator(LINE_FEED);
+            out.setRootValueSeparator(null);
             for (Row row : rows) {
                 writeObject(out, row);
+                out.writeRaw(LINE_FEED);
+            }
+        });
+    }
+
+    /**
+     * One Server-Sent Event per row, {@code id:ID event:row data:{...}}, each ended by an empty line.
+     * The data needs no line splitting: the JSON this encoder writes has no raw line breaks (strings
+     * escape them; json values are embedded in Vert.x's compact encoding), and ids are cursors or numbers.
+     */
+    public byte[] events(Iterable<Row> rows, Function<Row, String> ids) {
+        return JsonWriting.bytes(out -> {
+            out.setRootValueSeparator(null);
+            for (Row row : rows) {
+                out.writeRaw("id:");
+                out.writeRaw(ids.apply(row));
+                out.writeRaw(ROW_EVENT);
+                writeObject(out, row);
+                out.writeRaw(END_OF_EVENT);
             }
         });
     }
@@ -79,12 +102,12 @@ public final class RowEncoder {
     }
 
     /** One RFC 4180 line per row, each ending with CR LF. */
-    public String csv(Iterable<Row> rows) {
+    public byte[] csv(Iterable<Row> rows) {
         StringBuilder lines = new StringBuilder(8192);
         for (Row row : rows) {
             appendCsv(lines, row);
         }
-        return lines.toString();
+        return lines.toString().getBytes(StandardCharsets.UTF_8);
     }
 
     private void appendCsv(StringBuilder line, Row row) {

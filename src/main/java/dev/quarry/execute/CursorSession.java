@@ -1,6 +1,8 @@
 package dev.quarry.execute;
 
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 
 import dev.quarry.render.RenderedQuery;
 import io.smallrye.mutiny.Multi;
@@ -80,18 +82,33 @@ final class CursorSession {
     }
 
     /**
-     * The rows in the batches PostgreSQL sends, {@code fetchSize} at a time; the next batch is read
-     * only when the subscriber asks for it. The last batch may be empty.
+     * The rows in the batches PostgreSQL sends, {@code fetchSize} at a time, each asked for when the
+     * subscriber wants a batch. The next batch is asked for as soon as one arrives, before it is
+     * handed on, so PostgreSQL produces it while this one is encoded. The last batch may be empty.
      */
     Multi<RowSet<Row>> batches(int fetchSize, Tuple arguments) {
         cursor = statement.cursor(arguments);
-        return Multi.createBy().repeating().uni(() -> read(fetchSize)).whilst(batch -> cursor.hasMore());
+        AtomicReference<Uni<RowSet<Row>>> next = new AtomicReference<>(read(fetchSize));
+        // whether the batch just read was not the last: once the next read is sent, hasMore() is that read's
+        AtomicBoolean more = new AtomicBoolean(true);
+        return Multi.createBy().repeating().uni(() -> next.get().invoke(batch -> {
+                    more.set(cursor.hasMore());
+                    if (more.get()) {
+                        next.set(read(fetchSize));
+                    }
+                }))
+                .whilst(batch -> more.get());
     }
 
-    /** Memoized, so that a cancel can wait for the read's end whether or not the stream still listens. */
+    /**
+     * A read sent now. Memoized: its batch (or failure) waits for the subscriber, and a cancel can
+     * wait for the read's end whether or not the stream still listens; a failure nobody waits for is
+     * dropped.
+     */
     private Uni<RowSet<Row>> read(int fetchSize) {
         Uni<RowSet<Row>> read = cursor.read(fetchSize).onItemOrFailure().invoke(() -> reading = null).memoize().indefinitely();
         reading = read;
+        read.subscribe().with(batch -> { }, failure -> { });
         return read;
     }
 

@@ -19,8 +19,6 @@ import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
-import jakarta.ws.rs.sse.OutboundSseEvent;
-import jakarta.ws.rs.sse.Sse;
 
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.openapi.annotations.Operation;
@@ -28,6 +26,7 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
 import dev.quarry.encode.ResultDocuments;
 import dev.quarry.encode.RowCursor;
 import dev.quarry.encode.RowEncoder;
+import dev.quarry.encode.SseFrames;
 import dev.quarry.execute.Catalog;
 import dev.quarry.execute.CheckedTemplate;
 import dev.quarry.execute.QueryExecutor;
@@ -39,7 +38,6 @@ import dev.quarry.render.RenderedQuery;
 import dev.quarry.render.RequestParser;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
-import io.vertx.core.buffer.Buffer;
 import io.vertx.mutiny.sqlclient.Row;
 
 /**
@@ -121,69 +119,62 @@ public class QueryResource {
     @Path("{name: .+}")
     @Operation(hidden = true) // each template is documented as an operation of its own
     @Produces(MediaType.SERVER_SENT_EVENTS)
-    public Multi<OutboundSseEvent> events(@PathParam("name") String name, @Context UriInfo uri, @Context Sse sse,
+    public ByteStream events(@PathParam("name") String name, @Context UriInfo uri,
             @HeaderParam("Last-Event-ID") String lastEventId) {
         Run run = prepare(name, uri, "sse", OptionalInt.empty(), Optional.ofNullable(lastEventId).filter(id -> !id.isBlank()));
+        String path = uri.getPath();
         // a keyed stream's row ids are cursors, so a reconnecting EventSource resumes after the last row it saw
-        Function<Row, String> rowId = run.request().keyed() ? new RowCursor(cursors, name, run.request())::after : null;
-        AtomicLong lastSent = new AtomicLong(System.nanoTime());
-        Function<OutboundSseEvent, OutboundSseEvent> sent = event -> {
-            lastSent.set(System.nanoTime());
-            return event;
-        };
         AtomicLong ordinal = new AtomicLong();
-        OutboundSseEvent endOfStream = sse.newEventBuilder().comment("end").build(); // a marker, never sent
-        Multi<OutboundSseEvent> events = Multi.createBy().concatenating().streams(
-                Multi.createFrom().item(() -> event(sse, "meta", null, ResultDocuments.meta(name, run.encoder()))),
-                run.rows(executor).map(row -> event(sse, "row",
-                        rowId != null ? rowId.apply(row) : Long.toString(ordinal.incrementAndGet()), run.encoder().json(row))),
-                Multi.createFrom().item(() -> event(sse, "end", null, ResultDocuments.end(run.rows(), run.elapsedMillis()))))
-                .onFailure().recoverWithItem(failure -> event(sse, "error", null,
-                        Problems.json(Problems.forFailure(failure, uri.getPath())).getBytes(StandardCharsets.UTF_8)))
-                .map(sent)
+        Function<Row, String> rowId = run.request().keyed() ? new RowCursor(cursors, name, run.request())::after
+                : row -> Long.toString(ordinal.incrementAndGet());
+        AtomicLong lastSent = new AtomicLong(System.nanoTime());
+        byte[] endOfStream = new byte[0]; // a marker, never sent
+        // one buffer of row events per batch the cursor read, as for NDJSON
+        Multi<byte[]> events = Multi.createBy().concatenating().streams(
+                Multi.createFrom().item(() -> SseFrames.event("meta", ResultDocuments.meta(name, run.encoder()))),
+                run.batches(executor).map(batch -> run.encoder().events(batch, rowId)),
+                Multi.createFrom().item(() -> SseFrames.event("end", ResultDocuments.end(run.rows(), run.elapsedMillis()))))
+                .onFailure().recoverWithItem(failure -> SseFrames.event("error",
+                        Problems.json(Problems.forFailure(failure, path)).getBytes(StandardCharsets.UTF_8)))
+                .invoke(() -> lastSent.set(System.nanoTime()))
                 .onCompletion().continueWith(endOfStream);
         // a comment line when nothing else was sent for a heartbeat's time, so proxies keep the connection
-        Multi<OutboundSseEvent> heartbeats = Multi.createFrom().ticks().every(heartbeat.dividedBy(3))
+        byte[] heartbeatComment = SseFrames.comment("heartbeat");
+        Multi<byte[]> heartbeats = Multi.createFrom().ticks().every(heartbeat.dividedBy(3))
                 .onOverflow().drop()
                 .filter(tick -> System.nanoTime() - lastSent.get() >= heartbeat.toNanos())
-                .map(tick -> sent.apply(sse.newEventBuilder().comment("heartbeat").build()));
-        return run.held(Multi.createBy().merging().streams(events, heartbeats)
-                .select().first(event -> event != endOfStream));
+                .map(tick -> {
+                    lastSent.set(System.nanoTime());
+                    return heartbeatComment;
+                });
+        return new ByteStream(run.held(Multi.createBy().merging().streams(events, heartbeats)
+                .select().first(buffer -> buffer != endOfStream)));
     }
 
     @GET
     @Path("{name: .+}")
     @Operation(hidden = true) // each template is documented as an operation of its own
     @Produces(NDJSON)
-    public Multi<Buffer> ndjson(@PathParam("name") String name, @Context UriInfo uri) {
+    public ByteStream ndjson(@PathParam("name") String name, @Context UriInfo uri) {
         Run run = prepare(name, uri, "ndjson", OptionalInt.empty(), Optional.empty());
-        // One item per batch the cursor read: Quarkus writes and flushes each item on its own (a
-        // syscall per item), so an item per row cost more than encoding it. Quarkus ends each item
-        // with a line feed; the encoder separates the lines inside a batch.
-        return run.held(run.batches(executor).map(batch -> Buffer.buffer(run.encoder().jsonLines(batch)))
-                .onFailure().recoverWithItem(failure -> Buffer.buffer(
-                        "{\"error\":" + Problems.json(Problems.forFailure(failure, uri.getPath())) + "}")));
+        String path = uri.getPath();
+        // one buffer per batch the cursor read: a write per row cost more than encoding the row
+        return new ByteStream(run.held(run.batches(executor).map(batch -> run.encoder().jsonLines(batch))
+                .onFailure().recoverWithItem(failure -> ("{\"error\":" + Problems.json(Problems.forFailure(failure, path)) + "}\n")
+                        .getBytes(StandardCharsets.UTF_8))));
     }
 
     @GET
     @Path("{name: .+}")
     @Operation(hidden = true) // each template is documented as an operation of its own
     @Produces(CSV)
-    public Multi<Buffer> csv(@PathParam("name") String name, @Context UriInfo uri) {
+    public ByteStream csv(@PathParam("name") String name, @Context UriInfo uri) {
         Run run = prepare(name, uri, "csv", OptionalInt.empty(), Optional.empty());
         // a failure after the header cannot be told in CSV: the response is cut short without its last chunk
-        return run.held(Multi.createBy().concatenating().streams(
-                Multi.createFrom().item(() -> Buffer.buffer(run.encoder().csvHeader())),
-                // one item per batch the cursor read, as for NDJSON
-                run.batches(executor).map(batch -> Buffer.buffer(run.encoder().csv(batch)))));
-    }
-
-    private static OutboundSseEvent event(Sse sse, String name, String id, byte[] json) {
-        OutboundSseEvent.Builder builder = sse.newEventBuilder().name(name).data(new String(json, StandardCharsets.UTF_8));
-        if (id != null) {
-            builder.id(id);
-        }
-        return builder.build();
+        return new ByteStream(run.held(Multi.createBy().concatenating().streams(
+                Multi.createFrom().item(() -> run.encoder().csvHeader().getBytes(StandardCharsets.UTF_8)),
+                // one buffer per batch the cursor read, as for NDJSON
+                run.batches(executor).map(batch -> run.encoder().csv(batch)))));
     }
 
     private Run prepare(String name, UriInfo uri, String format, OptionalInt defaultLimit, Optional<String> lastEventId) {

@@ -64,13 +64,7 @@ final class Run {
         return Duration.ofNanos(System.nanoTime() - started).toMillis();
     }
 
-    /** The streamed rows one by one, counted and timed, with the outcome recorded however the stream ends. */
-    Multi<Row> rows(QueryExecutor executor) {
-        return measured(executor.stream(QueryRenderer.render(template, request), timeout, place.stopped()).onItem().<Row>transformToIterable(batch -> batch)
-                .invoke(row -> counted(1)));
-    }
-
-    /** The streamed rows in the cursor's batches, none empty, counted and timed like {@link #rows}. */
+    /** The streamed rows in the cursor's batches, none empty, counted and timed. */
     Multi<RowSet<Row>> batches(QueryExecutor executor) {
         return measured(executor.stream(QueryRenderer.render(template, request), timeout, place.stopped()).select().where(batch -> batch.size() > 0)
                 .invoke(batch -> counted(batch.size())));

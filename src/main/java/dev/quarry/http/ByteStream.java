@@ -1,0 +1,11 @@
+package dev.quarry.http;
+
+import io.smallrye.mutiny.Multi;
+
+/**
+ * A response body of buffers already framed for their media type (SSE events, NDJSON lines, CSV
+ * records), written each as it is by {@link ByteStreamWriter}: a batch of rows is one write, where
+ * Quarkus REST's own streaming frames and writes each item apart.
+ */
+public record ByteStream(Multi<byte[]> buffers) {
+}
