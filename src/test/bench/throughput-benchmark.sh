@@ -56,6 +56,7 @@ done
 BASE=http://127.0.0.1:$HTTP_PORT
 mkdir -p "$OUT"
 RESULTS=$OUT/results.txt
+rm -f "$OUT/jfr-top.txt" # a run without JFR must not print the last run's profile
 
 log() { printf '%s %s\n' "$(date +%T)" "$*" >&2; }
 die() { log "error: $*"; exit 1; }
