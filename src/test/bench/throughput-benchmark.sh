@@ -17,6 +17,10 @@
 #     _explain=true, with the same values; random keys with the same mapping): tps, average, p50, p99
 #     (from its per-transaction log), alone, and as Quarry sends it (BEGIN READ ONLY; SET LOCAL
 #     statement_timeout; the statement; COMMIT, pipelined in one round trip: column "pgb tx").
+# The ceiling: the same wrk, same clients, against two answers of the same process that touch no
+# database: /q/health/live (Vert.x route, no checks) and the 404 problem of an unknown template (the
+# page's path through RESTEasy Reactive up to the catalog lookup). What the HTTP layer alone serves on
+# this machine bounds what any page can.
 # It also reports Quarry's startup time (java -jar to /q/health/ready = 200, data already loaded) and
 # its RSS after startup and after the runs. Unless BENCH_JFR=0, the last scale's worst case (lowest
 # Quarry/pgbench ratio) is then run again for 30 s under JFR and its hottest frames are printed.
@@ -52,6 +56,7 @@ done
 BASE=http://127.0.0.1:$HTTP_PORT
 mkdir -p "$OUT"
 RESULTS=$OUT/results.txt
+rm -f "$OUT/jfr-top.txt" # a run without JFR must not print the last run's profile
 
 log() { printf '%s %s\n' "$(date +%T)" "$*" >&2; }
 die() { log "error: $*"; exit 1; }
@@ -195,6 +200,7 @@ HEADER=$(printf '%-6s %-11s %4s | %8s %8s %6s | %8s %6s | %8s %8s %6s | %8s %8s 
     scale template c 'Q req/s' 'pgb tps' ratio 'pgb tx' ratio 'Q p50' 'Q p99' p99/p50 'pgb avg' 'pgb p50' 'pgb p99')
 echo "$HEADER" >> "$RESULTS"
 ROWS=()
+CEILINGS=()
 
 for SCALE in $SCALES; do
     DB=tpch_sf${SCALE//./_}
@@ -271,6 +277,22 @@ LUA
     wrk -t2 -c16 -d10s -s "$OUT/q06.lua" "$BASE" > /dev/null
     wrk -t2 -c16 -d10s -s "$OUT/order.lua" "$BASE" > /dev/null
 
+    cat > "$OUT/live.lua" <<'LUA'
+request = function() return wrk.format("GET", "/q/health/live") end
+LUA
+    cat > "$OUT/unknown.lua" <<'LUA'
+request = function() return wrk.format("GET", "/queries/no/such-template?orderkey=1") end
+LUA
+    for c in $CLIENTS; do
+        wait_alone
+        log "scale $SCALE, ceiling, $c clients: wrk on /q/health/live and on an unknown template (404)"
+        run_wrk "$OUT/live.lua" "$c" "$OUT/sf$SCALE-live-c$c"
+        live=$W_RPS live_p50=$W_P50 live_p99=$W_P99
+        run_wrk "$OUT/unknown.lua" "$c" "$OUT/sf$SCALE-unknown-c$c" # its 404s are the point: W_ERR names them
+        CEILINGS+=("$(printf '%-6s %4s | /q/health/live %8s req/s (p50 %s, p99 %s ms) | unknown template 404 %8s req/s (p50 %s, p99 %s ms)' \
+            "$SCALE" "$c" "$live" "$live_p50" "$live_p99" "$W_RPS" "$W_P50" "$W_P99")")
+    done
+
     for name in q06 order; do
         for c in $CLIENTS; do
             wait_alone
@@ -330,6 +352,9 @@ LUA
 done
 
 {
+    echo
+    echo "Ceiling: the same process, no database (wrk as above)"
+    printf '%s\n' "${CEILINGS[@]}"
     echo
     printf '%s\n' "${STARTUPS[@]}"
     echo "(startup: java -jar with the defaults, embedded PostgreSQL started by Quarry, data already loaded)"

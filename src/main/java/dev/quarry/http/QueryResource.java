@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 
@@ -37,7 +38,6 @@ import dev.quarry.render.QueryRequest;
 import dev.quarry.render.RenderedQuery;
 import dev.quarry.render.RequestParser;
 import io.smallrye.mutiny.Multi;
-import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Row;
 
 /**
@@ -73,7 +73,7 @@ public class QueryResource {
     @Path("{name: .+}")
     @Operation(hidden = true) // each template is documented as an operation of its own
     @Produces(MediaType.APPLICATION_JSON)
-    public Uni<Response> page(@PathParam("name") String name, @Context UriInfo uri) {
+    public CompletionStage<Response> page(@PathParam("name") String name, @Context UriInfo uri) {
         Run run = prepare(name, uri, "json", OptionalInt.of(DEFAULT_PAGE_SIZE), Optional.empty());
         QueryRequest request = run.request();
         if (request.explain()) {
@@ -104,15 +104,17 @@ public class QueryResource {
                     byte[] page = ResultDocuments.page(name, run.encoder(), rows, request.limit(), next, total);
                     return Response.ok(page, MediaType.APPLICATION_JSON).build();
                 })
-                .onFailure().invoke(failure -> run.finished(0, failure));
+                .onFailure(failure -> run.finished(0, failure))
+                .toCompletionStage();
     }
 
     /** {@code _explain=true}: the final SQL, its bound values and PostgreSQL's plan, without running it. */
-    private Uni<Response> explain(Run run) {
+    private CompletionStage<Response> explain(Run run) {
         RenderedQuery query = QueryRenderer.renderPage(run.template(), run.request());
         return executor.fetch(Explain.of(query), run.timeout())
                 .map(plan -> Response.ok(ResultDocuments.explain(query.sql(), query.values(), plan.iterator().next().getValue(0)),
-                        MediaType.APPLICATION_JSON).build());
+                        MediaType.APPLICATION_JSON).build())
+                .toCompletionStage();
     }
 
     @GET

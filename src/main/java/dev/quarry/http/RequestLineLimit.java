@@ -1,14 +1,14 @@
 package dev.quarry.http;
 
-import java.net.URI;
 import java.util.List;
 import java.util.Optional;
 
-import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.core.Response;
 
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.resteasy.reactive.server.ServerRequestFilter;
+
+import io.vertx.core.http.HttpServerRequest;
 
 /**
  * Refuses a request line longer than {@code quarry.request.max-line-length} with a 400 that says
@@ -25,15 +25,16 @@ public class RequestLineLimit {
     }
 
     @ServerRequestFilter(preMatching = true)
-    public Optional<Response> check(ContainerRequestContext request) {
-        URI uri = request.getUriInfo().getRequestUri();
-        String query = uri.getRawQuery();
+    public Optional<Response> check(HttpServerRequest request) {
+        // the target as it came, not a parsed URI: every request passes here
+        String target = request.uri();
         // as it came: "GET /queries/x?a=1 HTTP/1.1"
-        int length = request.getMethod().length() + 1 + uri.getRawPath().length() + (query == null ? 0 : 1 + query.length())
-                + " HTTP/1.1".length();
+        int length = request.method().name().length() + 1 + target.length() + " HTTP/1.1".length();
         if (length <= maxLength) {
             return Optional.empty();
         }
+        int mark = target.indexOf('?');
+        String query = mark < 0 ? null : target.substring(mark + 1);
         String longest = null;
         int longestLength = 0;
         for (String pair : query == null ? new String[0] : query.split("&")) {
@@ -47,6 +48,6 @@ public class RequestLineLimit {
                 + (longest == null ? "" : "; parameter '" + longest + "' takes " + longestLength + " of them")
                 + ": send fewer or shorter values, or split the request";
         return Optional.of(Problems.response(new Problem("about:blank", "Request line too long", 400, detail,
-                uri.getRawPath(), longest, List.of())));
+                mark < 0 ? target : target.substring(0, mark), longest, List.of())));
     }
 }
