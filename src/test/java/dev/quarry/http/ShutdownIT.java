@@ -3,6 +3,8 @@ package dev.quarry.http;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
 import java.net.URI;
 import java.net.URL;
 import java.net.http.HttpClient;
@@ -38,7 +40,7 @@ import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 class ShutdownIT {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final int HTTP_PORT = 18142;
+    private static final int HTTP_PORT = freePort();
     private static final Duration DELAY = Duration.ofSeconds(2);
     private static final Duration TIMEOUT = Duration.ofSeconds(10);
 
@@ -172,6 +174,14 @@ class ShutdownIT {
             return rs.getInt(1);
         } catch (SQLException e) {
             throw new IllegalStateException(e);
+        }
+    }
+
+    private static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 }
