@@ -211,6 +211,8 @@ log "starting PgBouncer on 127.0.0.1:$BOUNCER_PORT, pool_mode=transaction, defau
 started $! "PgBouncer"
 wait_port $BOUNCER_PORT 20 "PgBouncer"
 
+# every request of a round at once, streams included: the stream bound (10 by default) would refuse
+# most of them with 503, which is not what this run is about (LoadLimitsTest proves the bound)
 log "starting Quarry on 127.0.0.1:$POOLED_PORT through PgBouncer (layer-7 proxy mode, pipelining 1, no statement cache)"
 QUARKUS_DATASOURCE_REACTIVE_URL=postgresql://127.0.0.1:$BOUNCER_PORT/quarry \
 QUARKUS_DATASOURCE_USERNAME=postgres \
@@ -218,6 +220,7 @@ QUARKUS_DATASOURCE_REACTIVE_CACHE_PREPARED_STATEMENTS=false \
 QUARKUS_DATASOURCE_REACTIVE_POSTGRESQL_USE_LAYER7_PROXY=true \
 QUARKUS_DATASOURCE_REACTIVE_POSTGRESQL_PIPELINING_LIMIT=1 \
 QUARRY_CURSOR_SECRET=$CURSOR_SECRET \
+QUARRY_STREAM_MAX_CONCURRENT=$PARALLEL \
     java -Dquarkus.http.host=127.0.0.1 -Dquarkus.http.port=$POOLED_PORT -jar "$JAR" >"$WORK/quarry-pooled.log" 2>&1 &
 started $! "Quarry (PgBouncer)"
 wait_http "http://127.0.0.1:$POOLED_PORT/q/health/ready" 180 "Quarry (PgBouncer)" "$WORK/quarry-pooled.log"
