@@ -14,7 +14,7 @@ import io.vertx.sqlclient.Pool;
 /**
  * The reactive pool with a bounded wait: Quarkus configures its size but not its wait queue, which
  * Vert.x leaves unbounded, nor how long a request waits for a connection (30 s by default). Past
- * either bound the request fails at once ({@link QueryFailure#BUSY}) instead of queueing.
+ * either bound the request fails at once ({@link QueryFailure#QUEUE_FULL}, {@link QueryFailure#WAITED_TOO_LONG}) instead of queueing.
  */
 @Singleton
 public class BoundedPool implements PgPoolCreator {

@@ -17,14 +17,16 @@ public enum QueryFailure {
     TIMEOUT,
     /** No connection could be had, or it was lost: the database is down or unreachable. */
     UNAVAILABLE,
-    /** Every connection is in use and the wait queue is full, or the request waited past the wait timeout. */
-    BUSY,
+    /** Every connection is in use and the queue of requests waiting for one is full. */
+    QUEUE_FULL,
+    /** Every connection is in use and the request waited for one past the wait timeout. */
+    WAITED_TOO_LONG,
     /** PostgreSQL rejected or failed the statement. */
     ERROR;
 
     private static final String QUERY_CANCELED = "57014";
     /** What the Vert.x pool (4.5) fails an acquisition with after its connection timeout: no type of its own. */
-    private static final List<String> WAITED_TOO_LONG = List.of("Timeout", "Timeout waiting for connection");
+    private static final List<String> WAIT_TIMEOUT_MESSAGES = List.of("Timeout", "Timeout waiting for connection");
     // SocketException: refused, and also reset by a server that is shutting down or starting up
     private static final List<Class<? extends Throwable>> UNAVAILABILITY = List.of(SocketException.class,
             ConnectTimeoutException.class, ClosedConnectionException.class, TimeoutException.class);
@@ -40,10 +42,12 @@ public enum QueryFailure {
         }
         for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
             Throwable current = cause;
-            if (current instanceof ConnectionPoolTooBusyException
-                    || (current instanceof NoStackTraceThrowable || current instanceof VertxException)
-                            && WAITED_TOO_LONG.contains(current.getMessage())) {
-                return BUSY;
+            if (current instanceof ConnectionPoolTooBusyException) {
+                return QUEUE_FULL;
+            }
+            if ((current instanceof NoStackTraceThrowable || current instanceof VertxException)
+                    && WAIT_TIMEOUT_MESSAGES.contains(current.getMessage())) {
+                return WAITED_TOO_LONG;
             }
             if (UNAVAILABILITY.stream().anyMatch(type -> type.isInstance(current))
                     || current instanceof VertxException && String.valueOf(current.getMessage()).contains("closed")) {

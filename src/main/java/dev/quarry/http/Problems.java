@@ -14,7 +14,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.quarry.execute.QueryFailure;
 import dev.quarry.render.RequestException;
-import io.vertx.core.http.ConnectionPoolTooBusyException;
 import io.vertx.pgclient.PgException;
 
 /** Every failure as problem+json, with the status that tells the client what to do; never a stack trace. */
@@ -73,11 +72,8 @@ public class Problems {
                             + "or raise the template's @timeout", instance);
             case UNAVAILABLE -> Problem.of(503, "Database unavailable",
                     "PostgreSQL cannot be reached (" + e.getMessage() + "); try again shortly", instance);
-            case BUSY -> Problem.of(503, "Server busy", "every connection of this server to PostgreSQL is in use and "
-                    + (causedBy(e, ConnectionPoolTooBusyException.class)
-                            ? "the queue of requests waiting for one is full (quarry.pool.max-wait-queue)"
-                            : "this request waited for one past the wait timeout (quarry.pool.wait-timeout)")
-                    + "; try again shortly", instance);
+            case QUEUE_FULL -> busy("the queue of requests waiting for one is full (quarry.pool.max-wait-queue)", instance);
+            case WAITED_TOO_LONG -> busy("this request waited for one past the wait timeout (quarry.pool.wait-timeout)", instance);
             case ERROR -> {
                 if (e instanceof PgException pg) {
                     yield Problem.of(500, "Query failed in PostgreSQL", pg.getErrorMessage() + " (SQLSTATE " + pg.getSqlState() + ")",
@@ -91,7 +87,7 @@ public class Problems {
 
     /** 401 with the RFC 6750 challenge; {@code error="invalid_token"} when a token was sent and rejected. */
     static Response unauthorized(String detail, String instance, boolean tokenRejected) {
-        return Response.status(401).type(Problem.MEDIA_TYPE).entity(json(Problem.of(401, "Unauthorized", detail, instance)))
+        return builder(Problem.of(401, "Unauthorized", detail, instance))
                 .header(HttpHeaders.WWW_AUTHENTICATE, tokenRejected ? "Bearer error=\"invalid_token\"" : "Bearer").build();
     }
 
@@ -108,20 +104,19 @@ public class Problems {
     }
 
     static Response response(Problem problem) {
-        return Response.status(problem.status()).type(Problem.MEDIA_TYPE).entity(json(problem)).build();
+        return builder(problem).build();
     }
 
     private static Response retryLater(Problem problem) {
-        return Response.status(problem.status()).type(Problem.MEDIA_TYPE).header("Retry-After", RETRY_AFTER_SECONDS)
-                .entity(json(problem)).build();
+        return builder(problem).header("Retry-After", RETRY_AFTER_SECONDS).build();
     }
 
-    private static boolean causedBy(Throwable e, Class<? extends Throwable> type) {
-        for (Throwable cause = e; cause != null; cause = cause.getCause()) {
-            if (type.isInstance(cause)) {
-                return true;
-            }
-        }
-        return false;
+    private static Response.ResponseBuilder builder(Problem problem) {
+        return Response.status(problem.status()).type(Problem.MEDIA_TYPE).entity(json(problem));
+    }
+
+    private static Problem busy(String reason, String instance) {
+        return Problem.of(503, "Server busy", "every connection of this server to PostgreSQL is in use and " + reason
+                + "; try again shortly", instance);
     }
 }

@@ -42,11 +42,12 @@ public class QueryAccess {
             return Optional.empty();
         }
         if (identity.isAnonymous()) {
-            String detail = context.get(BearerAuthentication.REJECTED) != null
+            boolean tokenRejected = context.get(BearerAuthentication.REJECTED) != null;
+            String detail = tokenRejected
                     ? "the bearer token is not valid (malformed, expired, not yet valid, from another issuer or not signed by the "
                             + "configured key)"
                     : "a bearer token is required: send Authorization: Bearer <JWT>";
-            return Optional.of(Problems.unauthorized(detail, uri.getPath(), context.get(BearerAuthentication.REJECTED) != null));
+            return Optional.of(Problems.unauthorized(detail, uri.getPath(), tokenRejected));
         }
         String name = uri.getPathParameters().getFirst("name");
         if (name == null) {
