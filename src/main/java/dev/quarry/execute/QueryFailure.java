@@ -2,6 +2,7 @@ package dev.quarry.execute;
 
 import java.net.SocketException;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.TimeoutException;
 
 import io.netty.channel.ConnectTimeoutException;
@@ -50,7 +51,8 @@ public enum QueryFailure {
                 return WAITED_TOO_LONG;
             }
             if (UNAVAILABILITY.stream().anyMatch(type -> type.isInstance(current))
-                    || current instanceof VertxException && String.valueOf(current.getMessage()).contains("closed")) {
+                    || (current instanceof VertxException || current instanceof NoStackTraceThrowable)
+                            && String.valueOf(current.getMessage()).toLowerCase(Locale.ROOT).contains("closed")) {
                 return UNAVAILABLE;
             }
         }

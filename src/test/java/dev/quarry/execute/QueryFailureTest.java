@@ -7,6 +7,7 @@ import java.net.SocketException;
 
 import org.junit.jupiter.api.Test;
 
+import io.vertx.core.impl.NoStackTraceThrowable;
 import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.ClosedConnectionException;
 
@@ -19,6 +20,9 @@ class QueryFailureTest {
         assertThat(QueryFailure.of(new SocketException("Connection reset"))).isEqualTo(QueryFailure.UNAVAILABLE);
         assertThat(QueryFailure.of(new RuntimeException(new SocketException("Connection reset")))).isEqualTo(QueryFailure.UNAVAILABLE);
         assertThat(QueryFailure.of(ClosedConnectionException.INSTANCE)).isEqualTo(QueryFailure.UNAVAILABLE);
+        // a stream's next cursor read, sent as its connection was being closed by the server going away
+        assertThat(QueryFailure.of(new NoStackTraceThrowable("Connection is not active now, current status: CLOSED")))
+                .isEqualTo(QueryFailure.UNAVAILABLE);
         assertThat(QueryFailure.of(new PgException("terminating connection due to administrator command", "FATAL", "57P01", null)))
                 .isEqualTo(QueryFailure.UNAVAILABLE);
         assertThat(QueryFailure.of(new PgException("the database system is starting up", "FATAL", "57P03", null)))
