@@ -15,8 +15,12 @@
 #   - Quarry's JSON page with wrk (-t2 -cN -d15s --latency; -t1 for 1 client): requests/s, p50, p99;
 #   - pgbench (-n -M prepared -c N -j 2 -T 15) running the exact SQL Quarry sends (taken from
 #     _explain=true, with the same values; random keys with the same mapping): tps, average, p50, p99
-#     (from its per-transaction log), alone, and as Quarry sends it (BEGIN READ ONLY; SET LOCAL
-#     statement_timeout; the statement; COMMIT, pipelined in one round trip: column "pgb tx").
+#     (from its per-transaction log), alone (what Quarry sends with its default query guard), and
+#     wrapped as with QUARRY_QUERY_GUARD=transaction (BEGIN READ ONLY; SET LOCAL statement_timeout;
+#     the statement; COMMIT, pipelined in one round trip: column "pgb tx");
+#   - for each of them, the CPU time spent per request (per transaction for pgbench): by Quarry's
+#     JVM, by the PostgreSQL processes, and by everything else (the load generator, the kernel's
+#     share of the loopback network), from /proc: where a request's cost goes on these cores.
 # The ceiling: the same wrk, same clients, against two answers of the same process that touch no
 # database: /q/health/live (Vert.x route, no checks) and the 404 problem of an unknown template (the
 # page's path through RESTEasy Reactive up to the catalog lookup). What the HTTP layer alone serves on
@@ -29,6 +33,7 @@
 # (k % 32 < 8, k > 0); the i-th order, i = 1 .. 1,500,000 * SF, has key (i / 8) * 32 + i % 8.
 #
 # Settings (environment): BENCH_SCALES ("0.01 1"), BENCH_CLIENTS ("1 16 64"), BENCH_DURATION (15),
+# BENCH_QUARRY_OPTS (extra java options for Quarry, such as -Dquarkus.vertx.event-loops-pool-size=1),
 # BENCH_PG_PORT (54381), BENCH_HTTP_PORT (18082), BENCH_JAR (target/quarkus-app/quarkus-run.jar),
 # BENCH_JFR (1), BENCH_PGBENCH_TX (1: the column
 # "pgb tx"), BENCH_NO_WAIT=1 (do not wait for a running stream-benchmark.sh: smoke tests only).
@@ -45,6 +50,7 @@ SCALES=${BENCH_SCALES:-0.01 1}
 CLIENTS=${BENCH_CLIENTS:-1 16 64}
 DURATION=${BENCH_DURATION:-15}
 JFR=${BENCH_JFR:-1}
+QUARRY_OPTS=${BENCH_QUARRY_OPTS:-}
 PGBENCH_TX=${BENCH_PGBENCH_TX:-1}
 for arg in "$@"; do
     case $arg in
@@ -128,7 +134,7 @@ start_quarry() { # scale: java -jar (its defaults) until /q/health/ready answers
     local scale=$1 t0 t1
     # shellcheck disable=SC2046
     t0=$(date +%s%N)
-    java $(props "$scale") -jar "$JAR" > "$OUT/quarry-sf$scale.log" 2>&1 &
+    java $(props "$scale") $QUARRY_OPTS -jar "$JAR" > "$OUT/quarry-sf$scale.log" 2>&1 &
     QPID=$!
     for _ in $(seq 1200); do
         curl -sf -o /dev/null "$BASE/q/health/ready" && break
@@ -142,6 +148,28 @@ start_quarry() { # scale: java -jar (its defaults) until /q/health/ready answers
 }
 rss_mb() { awk '/^VmRSS/ {printf "%.0f", $2 / 1024}' "/proc/$QPID/status"; }
 
+# ---- CPU time: where a request's cost goes --------------------------------------------------------
+
+TICK_US=$((1000000 / $(getconf CLK_TCK)))
+ticks_of() { # user + system ticks of the given processes so far
+    local total=0 pid
+    for pid in "$@"; do
+        [[ -r /proc/$pid/stat ]] && total=$((total + $(awk '{print $14 + $15}' "/proc/$pid/stat" 2> /dev/null || echo 0)))
+    done
+    echo "$total"
+}
+cpu_mark() { # sets CPU_JAVA CPU_PG CPU_ALL: ticks so far of Quarry, of PostgreSQL's processes, of the machine
+    # shellcheck disable=SC2046
+    CPU_JAVA=$(ticks_of "$QPID") CPU_PG=$(ticks_of $(pgrep -x postgres))
+    CPU_ALL=$(awk '/^cpu / {print $2 + $3 + $4 + $7 + $8}' /proc/stat)
+}
+cpu_per() { # requests: "java/pg/rest" microseconds of CPU per request since cpu_mark
+    local java0=$CPU_JAVA pg0=$CPU_PG all0=$CPU_ALL
+    cpu_mark
+    awk -v n="$1" -v t="$TICK_US" -v j=$((CPU_JAVA - java0)) -v p=$((CPU_PG - pg0)) -v a=$((CPU_ALL - all0)) \
+        'BEGIN { if (n < 1) n = 1; r = a - j - p; if (r < 0) r = 0; printf "%.0f/%.0f/%.0f", j * t / n, p * t / n, r * t / n }'
+}
+
 # ---- one measurement ---------------------------------------------------------------------------
 
 to_ms() { # wrk's 1.23ms / 456.00us / 1.02s
@@ -153,7 +181,9 @@ run_wrk() { # lua-script clients out-prefix: sets W_RPS W_P50 W_P99 W_ERR
     ((${2} >= threads)) || threads=$2 # wrk needs a connection per thread: -t1 for one client
     # --timeout: a q06 at scale 1 queues for seconds at 16 and 64 clients; wrk's default (2 s) would
     # drop those requests from the figures
+    cpu_mark
     wrk -t"$threads" -c"$2" -d"${DURATION}s" --timeout 60s --latency -s "$1" "$BASE" > "$file" 2>&1 || { cat "$file" >&2; die "wrk failed"; }
+    W_CPU=$(cpu_per "$(awk '/requests in/ {print $1}' "$file")")
     W_RPS=$(awk '/^Requests\/sec/ {printf "%.0f", $2}' "$file")
     W_P50=$(to_ms "$(awk '$1 == "50%" {print $2}' "$file")")
     W_P99=$(to_ms "$(awk '$1 == "99%" {print $2}' "$file")")
@@ -166,9 +196,12 @@ run_pgbench() { # script clients out-prefix [-D ...]: sets P_TPS P_AVG P_P50 P_P
     shift 3
     ((clients >= jobs)) || jobs=$clients
     rm -f "$prefix".pgbench_log.*
+    cpu_mark
     pgbench -n -M prepared -c "$clients" -j "$jobs" -T "$DURATION" -f "$script" "$@" \
         --log --log-prefix="$prefix.pgbench_log" -h 127.0.0.1 -p "$PG_PORT" -U postgres "$DB" > "$file" 2>&1 \
         || { cat "$file" >&2; die "pgbench failed"; }
+    P_CPU=$(cpu_per "$(awk '/^number of transactions actually processed/ {print $6}' "$file" | cut -d/ -f1)")
+    P_CPU=${P_CPU#*/} # Quarry idles meanwhile
     grep -Eq 'number of failed transactions: [1-9]' "$file" && log "pgbench: $(grep 'number of failed' "$file")"
     P_TPS=$(awk '/^tps = / {printf "%.0f", $3}' "$file")
     P_AVG=$(awk '/^latency average = / {printf "%.2f", $4}' "$file")
@@ -192,12 +225,14 @@ wait_alone() { # the other engineer's benchmark shares the 2 cores: measure only
 {
     printf 'Throughput benchmark, %s, %s, %s cores, wrk -t2 -d%ss, pgbench -M prepared -j 2 -T %s\n' \
         "$(date -u +%FT%TZ)" "$(git rev-parse --short HEAD 2> /dev/null || echo '?')" "$(nproc)" "$DURATION" "$DURATION"
-    echo "Quarry: default settings (pool max-size 20); pgbench: one connection per client"
-    echo "pgb tx = pgbench sending what Quarry sends: BEGIN READ ONLY; SET LOCAL statement_timeout; the statement; COMMIT, pipelined"
+    echo "Quarry: default settings (pool max-size 20)${QUARRY_OPTS:+ and $QUARRY_OPTS}; pgbench: one connection per client"
+    echo "pgb tps = pgbench sending the statement Quarry sends (query guard session, the default)"
+    echo "pgb tx = pgbench sending what Quarry sends with QUARRY_QUERY_GUARD=transaction: BEGIN READ ONLY; SET LOCAL statement_timeout; the statement; COMMIT, pipelined"
+    echo "CPU us: CPU time per request (pgbench: per transaction) of Quarry / PostgreSQL / the rest (load generator, kernel)"
     echo
 } > "$RESULTS"
-HEADER=$(printf '%-6s %-11s %4s | %8s %8s %6s | %8s %6s | %8s %8s %6s | %8s %8s %8s' \
-    scale template c 'Q req/s' 'pgb tps' ratio 'pgb tx' ratio 'Q p50' 'Q p99' p99/p50 'pgb avg' 'pgb p50' 'pgb p99')
+HEADER=$(printf '%-6s %-11s %4s | %8s %8s %6s | %8s %6s | %8s %8s %6s | %8s %8s %8s | %-14s %-10s' \
+    scale template c 'Q req/s' 'pgb tps' ratio 'pgb tx' ratio 'Q p50' 'Q p99' p99/p50 'pgb avg' 'pgb p50' 'pgb p99' 'Q CPU us' 'pgb CPU us')
 echo "$HEADER" >> "$RESULTS"
 ROWS=()
 CEILINGS=()
@@ -287,10 +322,10 @@ LUA
         wait_alone
         log "scale $SCALE, ceiling, $c clients: wrk on /q/health/live and on an unknown template (404)"
         run_wrk "$OUT/live.lua" "$c" "$OUT/sf$SCALE-live-c$c"
-        live=$W_RPS live_p50=$W_P50 live_p99=$W_P99
+        live=$W_RPS live_p50=$W_P50 live_p99=$W_P99 live_cpu=$W_CPU
         run_wrk "$OUT/unknown.lua" "$c" "$OUT/sf$SCALE-unknown-c$c" # its 404s are the point: W_ERR names them
-        CEILINGS+=("$(printf '%-6s %4s | /q/health/live %8s req/s (p50 %s, p99 %s ms) | unknown template 404 %8s req/s (p50 %s, p99 %s ms)' \
-            "$SCALE" "$c" "$live" "$live_p50" "$live_p99" "$W_RPS" "$W_P50" "$W_P99")")
+        CEILINGS+=("$(printf '%-6s %4s | /q/health/live %8s req/s (p50 %s, p99 %s ms, CPU us %s) | unknown template 404 %8s req/s (p50 %s, p99 %s ms, CPU us %s)' \
+            "$SCALE" "$c" "$live" "$live_p50" "$live_p99" "$live_cpu" "$W_RPS" "$W_P50" "$W_P99" "$W_CPU")")
     done
 
     for name in q06 order; do
@@ -306,18 +341,18 @@ LUA
             log "  pgbench $P_TPS tps, average $P_AVG ms, p50 $P_P50 ms, p99 $P_P99 ms"
             TX_TPS=-
             if [[ $PGBENCH_TX == 1 ]]; then
-                P_TPS_STMT=$P_TPS P_AVG_STMT=$P_AVG P_P50_STMT=$P_P50 P_P99_STMT=$P_P99
+                P_TPS_STMT=$P_TPS P_AVG_STMT=$P_AVG P_P50_STMT=$P_P50 P_P99_STMT=$P_P99 P_CPU_STMT=$P_CPU
                 run_pgbench "$OUT/$name-tx.sql" "$c" "$prefix-tx" "${defs[@]}"
                 TX_TPS=$P_TPS
                 log "  pgbench as Quarry sends it: $TX_TPS tps, average $P_AVG ms"
-                P_TPS=$P_TPS_STMT P_AVG=$P_AVG_STMT P_P50=$P_P50_STMT P_P99=$P_P99_STMT
+                P_TPS=$P_TPS_STMT P_AVG=$P_AVG_STMT P_P50=$P_P50_STMT P_P99=$P_P99_STMT P_CPU=$P_CPU_STMT
             fi
             ratio=$(awk -v a="$W_RPS" -v b="$P_TPS" 'BEGIN {printf "%.2f", (b > 0 ? a / b : 0)}')
             txratio=-
             [[ $TX_TPS == - ]] || txratio=$(awk -v a="$W_RPS" -v b="$TX_TPS" 'BEGIN {printf "%.2f", (b > 0 ? a / b : 0)}')
             spread=$(awk -v a="$W_P99" -v b="$W_P50" 'BEGIN {printf "%.1f", (b > 0 ? a / b : 0)}')
-            row=$(printf '%-6s %-11s %4s | %8s %8s %6s | %8s %6s | %8s %8s %6s | %8s %8s %8s' \
-                "$SCALE" "tpch/$name" "$c" "$W_RPS" "$P_TPS" "$ratio" "$TX_TPS" "$txratio" "$W_P50" "$W_P99" "$spread" "$P_AVG" "$P_P50" "$P_P99")
+            row=$(printf '%-6s %-11s %4s | %8s %8s %6s | %8s %6s | %8s %8s %6s | %8s %8s %8s | %-14s %-10s' \
+                "$SCALE" "tpch/$name" "$c" "$W_RPS" "$P_TPS" "$ratio" "$TX_TPS" "$txratio" "$W_P50" "$W_P99" "$spread" "$P_AVG" "$P_P50" "$P_P99" "$W_CPU" "$P_CPU")
             echo "$row" >> "$RESULTS"
             ROWS+=("$ratio $SCALE $name $c")
             [[ -z $W_ERR ]] || echo "       ^ wrk: $W_ERR" >> "$RESULTS"

@@ -37,9 +37,12 @@ public class DatabaseProbe {
         } catch (RuntimeException e) {
             Throwable cause = e.getCause() instanceof TimeoutException || e instanceof io.smallrye.mutiny.TimeoutException
                     ? new TimeoutException("no answer within " + timeout.toSeconds() + " s") : rootCause(e);
+            // PgBouncer refuses a login with settings it does not know ("unsupported startup parameter: ...")
+            String advice = String.valueOf(cause.getMessage()).contains("startup parameter")
+                    ? "a pooler such as PgBouncer refuses the session settings of quarry.query.guard=session: set QUARRY_QUERY_GUARD=transaction"
+                    : "set QUARKUS_DATASOURCE_REACTIVE_URL, QUARKUS_DATASOURCE_USERNAME and QUARKUS_DATASOURCE_PASSWORD";
             // a ConfigurationException without a cause is printed by Quarkus as its message alone
-            throw new ConfigurationException("Cannot reach PostgreSQL at " + where + ": " + cause.getMessage()
-                    + " (set QUARKUS_DATASOURCE_REACTIVE_URL, QUARKUS_DATASOURCE_USERNAME and QUARKUS_DATASOURCE_PASSWORD)");
+            throw new ConfigurationException("Cannot reach PostgreSQL at " + where + ": " + cause.getMessage() + " (" + advice + ")");
         }
     }
 

@@ -19,23 +19,27 @@ import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.RowSet;
 import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.mutiny.sqlclient.Tuple;
+import io.vertx.sqlclient.SqlClient;
 
 /**
- * Runs rendered queries on the reactive pool, each in a READ ONLY transaction with a statement
- * timeout: a page all at once, a stream through a server-side cursor.
+ * Runs rendered queries on the reactive pool, each read-only and under a statement timeout: a page
+ * all at once, a stream through a server-side cursor in a transaction of its own.
  */
 @Singleton
 public class QueryExecutor {
 
     private final Pool pool;
     private final Duration defaultTimeout;
+    private final QueryGuard guard;
     private final int fetchSize;
 
     QueryExecutor(Pool pool,
             @ConfigProperty(name = "quarry.query.timeout", defaultValue = "30s") Duration defaultTimeout,
+            @ConfigProperty(name = "quarry.query.guard", defaultValue = "session") QueryGuard guard,
             @ConfigProperty(name = "quarry.stream.fetch-size", defaultValue = "500") int fetchSize) {
         this.pool = pool;
         this.defaultTimeout = defaultTimeout;
+        this.guard = guard;
         this.fetchSize = fetchSize;
     }
 
@@ -50,20 +54,27 @@ public class QueryExecutor {
 
     /**
      * Every row of each query, one after the other in one snapshot (a page and its count agree).
-     * BEGIN, the statements and COMMIT are pipelined: sent together, answered in one round trip. A
-     * failed statement aborts the transaction, and PostgreSQL answers the COMMIT with a rollback.
+     * One query with the default timeout, on sessions guarded at login ({@link QueryGuard#SESSION}),
+     * is one statement: it needs no transaction of its own, and a point lookup spends most of its
+     * time on round trips and statements (without the three wrapper statements PostgreSQL answers
+     * about 40% more of them; the throughput benchmark in the README).
+     * Otherwise BEGIN, the statements and COMMIT are pipelined: sent together, answered in one round
+     * trip. A failed statement aborts the transaction, and PostgreSQL answers the COMMIT with a rollback.
      * <p>
      * On the Vert.x pool itself rather than its Mutiny wrapper: with SmallRye context propagation on
      * the classpath (Quarkus's Mutiny brings it), every Mutiny callback captures and restores the
      * thread's contexts (about 9% of a point lookup's JFR samples before); a page needs none of them.
      */
     public Future<List<RowSet<Row>>> fetch(List<RenderedQuery> queries, Duration timeout) {
+        if (queries.size() == 1 && guard == QueryGuard.SESSION && timeout.equals(defaultTimeout)) {
+            return statement(pool.getDelegate(), queries.get(0)).map(rows -> List.of(mutiny(rows)));
+        }
         String begin = queries.size() == 1 ? begin(timeout) : begin(timeout).replace("READ ONLY", "ISOLATION LEVEL REPEATABLE READ READ ONLY");
         return pool.getDelegate().withConnection(connection -> {
             List<Future<io.vertx.sqlclient.RowSet<io.vertx.sqlclient.Row>>> steps = new ArrayList<>(queries.size() + 2);
             steps.add(connection.query(begin).execute());
             for (RenderedQuery query : queries) {
-                steps.add(connection.preparedQuery(query.sql()).execute(io.vertx.sqlclient.Tuple.from(query.values())));
+                steps.add(statement(connection, query));
             }
             steps.add(connection.query("COMMIT").execute());
             // every step answered before the connection goes back; the first failure is the one to tell
@@ -75,11 +86,19 @@ public class QueryExecutor {
                 }
                 List<RowSet<Row>> results = new ArrayList<>(queries.size());
                 for (Future<io.vertx.sqlclient.RowSet<io.vertx.sqlclient.Row>> step : steps.subList(1, steps.size() - 1)) {
-                    results.add(RowSet.newInstance(step.result(), Row.__TYPE_ARG));
+                    results.add(mutiny(step.result()));
                 }
                 return Future.succeededFuture(results);
             });
         });
+    }
+
+    private static Future<io.vertx.sqlclient.RowSet<io.vertx.sqlclient.Row>> statement(SqlClient client, RenderedQuery query) {
+        return client.preparedQuery(query.sql()).execute(io.vertx.sqlclient.Tuple.from(query.values()));
+    }
+
+    private static RowSet<Row> mutiny(io.vertx.sqlclient.RowSet<io.vertx.sqlclient.Row> rows) {
+        return RowSet.newInstance(rows, Row.__TYPE_ARG);
     }
 
     /**
