@@ -19,8 +19,8 @@
 #     wrapped as with QUARRY_QUERY_GUARD=transaction (BEGIN READ ONLY; SET LOCAL statement_timeout;
 #     the statement; COMMIT, pipelined in one round trip: column "pgb tx");
 #   - for each of them, the CPU time spent per request (per transaction for pgbench): by Quarry's
-#     JVM, by the PostgreSQL processes, and by everything else (the load generator, the kernel's
-#     share of the loopback network), from /proc: where a request's cost goes on these cores.
+#     JVM (/proc), by the load generator (bash's time), and by the rest of the machine, which is
+#     PostgreSQL's backends and the kernel's loopback work: where a request's cost goes on these cores.
 # The ceiling: the same wrk, same clients, against two answers of the same process that touch no
 # database: /q/health/live (Vert.x route, no checks) and the 404 problem of an unknown template (the
 # page's path through RESTEasy Reactive up to the catalog lookup). What the HTTP layer alone serves on
@@ -151,24 +151,20 @@ rss_mb() { awk '/^VmRSS/ {printf "%.0f", $2 / 1024}' "/proc/$QPID/status"; }
 # ---- CPU time: where a request's cost goes --------------------------------------------------------
 
 TICK_US=$((1000000 / $(getconf CLK_TCK)))
-ticks_of() { # user + system ticks of the given processes so far
-    local total=0 pid
-    for pid in "$@"; do
-        [[ -r /proc/$pid/stat ]] && total=$((total + $(awk '{print $14 + $15}' "/proc/$pid/stat" 2> /dev/null || echo 0)))
-    done
-    echo "$total"
-}
-cpu_mark() { # sets CPU_JAVA CPU_PG CPU_ALL: ticks so far of Quarry, of PostgreSQL's processes, of the machine
-    # shellcheck disable=SC2046
-    CPU_JAVA=$(ticks_of "$QPID") CPU_PG=$(ticks_of $(pgrep -x postgres))
+cpu_mark() { # sets CPU_JAVA CPU_ALL: user + system ticks so far of Quarry and of the whole machine
+    CPU_JAVA=$(awk '{print $14 + $15}' "/proc/$QPID/stat")
     CPU_ALL=$(awk '/^cpu / {print $2 + $3 + $4 + $7 + $8}' /proc/stat)
 }
-cpu_per() { # requests: "java/pg/rest" microseconds of CPU per request since cpu_mark
-    local java0=$CPU_JAVA pg0=$CPU_PG all0=$CPU_ALL
+cpu_per() { # requests client-seconds: "quarry/postgres/client" microseconds of CPU per request since cpu_mark
+    # client-seconds: the load generator's own user + system time (bash's time); PostgreSQL is the
+    # rest of the machine's busy time (its backends, and the kernel's loopback work on its behalf)
+    local java0=$CPU_JAVA all0=$CPU_ALL
     cpu_mark
-    awk -v n="$1" -v t="$TICK_US" -v j=$((CPU_JAVA - java0)) -v p=$((CPU_PG - pg0)) -v a=$((CPU_ALL - all0)) \
-        'BEGIN { if (n < 1) n = 1; r = a - j - p; if (r < 0) r = 0; printf "%.0f/%.0f/%.0f", j * t / n, p * t / n, r * t / n }'
+    awk -v n="$1" -v c="$2" -v t="$TICK_US" -v j=$((CPU_JAVA - java0)) -v a=$((CPU_ALL - all0)) \
+        'BEGIN { if (n < 1) n = 1; c = c * 1e6; p = a * t - j * t - c; if (p < 0) p = 0
+                 printf "%.0f/%.0f/%.0f", j * t / n, p / n, c / n }'
 }
+client_seconds() { awk '{printf "%.2f", $1 + $2}' "$1"; } # a file of bash's time with TIMEFORMAT='%U %S'
 
 # ---- one measurement ---------------------------------------------------------------------------
 
@@ -181,9 +177,11 @@ run_wrk() { # lua-script clients out-prefix: sets W_RPS W_P50 W_P99 W_ERR
     ((${2} >= threads)) || threads=$2 # wrk needs a connection per thread: -t1 for one client
     # --timeout: a q06 at scale 1 queues for seconds at 16 and 64 clients; wrk's default (2 s) would
     # drop those requests from the figures
+    local TIMEFORMAT='%U %S'
     cpu_mark
-    wrk -t"$threads" -c"$2" -d"${DURATION}s" --timeout 60s --latency -s "$1" "$BASE" > "$file" 2>&1 || { cat "$file" >&2; die "wrk failed"; }
-    W_CPU=$(cpu_per "$(awk '/requests in/ {print $1}' "$file")")
+    { time wrk -t"$threads" -c"$2" -d"${DURATION}s" --timeout 60s --latency -s "$1" "$BASE" > "$file" 2>&1; } 2> "$3.time" \
+        || { cat "$file" >&2; die "wrk failed"; }
+    W_CPU=$(cpu_per "$(awk '/requests in/ {print $1}' "$file")" "$(client_seconds "$3.time")")
     W_RPS=$(awk '/^Requests\/sec/ {printf "%.0f", $2}' "$file")
     W_P50=$(to_ms "$(awk '$1 == "50%" {print $2}' "$file")")
     W_P99=$(to_ms "$(awk '$1 == "99%" {print $2}' "$file")")
@@ -196,11 +194,12 @@ run_pgbench() { # script clients out-prefix [-D ...]: sets P_TPS P_AVG P_P50 P_P
     shift 3
     ((clients >= jobs)) || jobs=$clients
     rm -f "$prefix".pgbench_log.*
+    local TIMEFORMAT='%U %S'
     cpu_mark
-    pgbench -n -M prepared -c "$clients" -j "$jobs" -T "$DURATION" -f "$script" "$@" \
-        --log --log-prefix="$prefix.pgbench_log" -h 127.0.0.1 -p "$PG_PORT" -U postgres "$DB" > "$file" 2>&1 \
+    { time pgbench -n -M prepared -c "$clients" -j "$jobs" -T "$DURATION" -f "$script" "$@" \
+        --log --log-prefix="$prefix.pgbench_log" -h 127.0.0.1 -p "$PG_PORT" -U postgres "$DB" > "$file" 2>&1; } 2> "$prefix.time" \
         || { cat "$file" >&2; die "pgbench failed"; }
-    P_CPU=$(cpu_per "$(awk '/^number of transactions actually processed/ {print $6}' "$file" | cut -d/ -f1)")
+    P_CPU=$(cpu_per "$(awk '/^number of transactions actually processed/ {print $6}' "$file" | cut -d/ -f1)" "$(client_seconds "$prefix.time")")
     P_CPU=${P_CPU#*/} # Quarry idles meanwhile
     grep -Eq 'number of failed transactions: [1-9]' "$file" && log "pgbench: $(grep 'number of failed' "$file")"
     P_TPS=$(awk '/^tps = / {printf "%.0f", $3}' "$file")
@@ -228,7 +227,7 @@ wait_alone() { # the other engineer's benchmark shares the 2 cores: measure only
     echo "Quarry: default settings (pool max-size 20)${QUARRY_OPTS:+ and $QUARRY_OPTS}; pgbench: one connection per client"
     echo "pgb tps = pgbench sending the statement Quarry sends (query guard session, the default)"
     echo "pgb tx = pgbench sending what Quarry sends with QUARRY_QUERY_GUARD=transaction: BEGIN READ ONLY; SET LOCAL statement_timeout; the statement; COMMIT, pipelined"
-    echo "CPU us: CPU time per request (pgbench: per transaction) of Quarry / PostgreSQL / the rest (load generator, kernel)"
+    echo "CPU us: CPU time per request (pgbench: per transaction) of Quarry / PostgreSQL (the rest of the machine: backends, loopback) / the load generator"
     echo
 } > "$RESULTS"
 HEADER=$(printf '%-6s %-11s %4s | %8s %8s %6s | %8s %6s | %8s %8s %6s | %8s %8s %8s | %-14s %-10s' \
