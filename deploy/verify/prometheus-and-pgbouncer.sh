@@ -212,25 +212,31 @@ BOUNCER_PID=$!
 started $BOUNCER_PID "PgBouncer"
 wait_port $BOUNCER_PORT 20 "PgBouncer"
 
+# Quarry through PgBouncer: the pooler settings of deploy/SCALE-OUT.md, as environment for `env`
+THROUGH_BOUNCER=(QUARKUS_DATASOURCE_REACTIVE_URL=postgresql://127.0.0.1:$BOUNCER_PORT/quarry
+    QUARKUS_DATASOURCE_USERNAME=postgres
+    QUARKUS_DATASOURCE_REACTIVE_CACHE_PREPARED_STATEMENTS=false
+    QUARKUS_DATASOURCE_REACTIVE_POSTGRESQL_USE_LAYER7_PROXY=true
+    QUARKUS_DATASOURCE_REACTIVE_POSTGRESQL_PIPELINING_LIMIT=1
+    QUARRY_CURSOR_SECRET=$CURSOR_SECRET)
+POOLED_JAVA=(java -Dquarkus.http.host=127.0.0.1 -Dquarkus.http.port=$POOLED_PORT -jar "$JAR")
+
 # The default guard (session settings at login) cannot work through transaction pooling: Quarry must
 # refuse to start rather than serve unguarded pages, whether PgBouncer refuses the settings or drops them
 refused() { # what: Quarry with the session guard through PgBouncer must exit, its log naming QUARRY_QUERY_GUARD
-    QUARKUS_DATASOURCE_REACTIVE_URL=postgresql://127.0.0.1:$BOUNCER_PORT/quarry QUARKUS_DATASOURCE_USERNAME=postgres \
-    QUARKUS_DATASOURCE_REACTIVE_CACHE_PREPARED_STATEMENTS=false QUARKUS_DATASOURCE_REACTIVE_POSTGRESQL_USE_LAYER7_PROXY=true \
-    QUARKUS_DATASOURCE_REACTIVE_POSTGRESQL_PIPELINING_LIMIT=1 QUARRY_CURSOR_SECRET=$CURSOR_SECRET \
-        timeout 60 java -Dquarkus.http.host=127.0.0.1 -Dquarkus.http.port=$POOLED_PORT -jar "$JAR" >"$WORK/quarry-refused.log" 2>&1 \
+    env "${THROUGH_BOUNCER[@]}" timeout 60 "${POOLED_JAVA[@]}" >"$WORK/quarry-refused.log" 2>&1 \
         && fail "Quarry started with quarry.query.guard=session through PgBouncer ($1)"
     grep -q "QUARRY_QUERY_GUARD=transaction" "$WORK/quarry-refused.log" \
         || { tail -20 "$WORK/quarry-refused.log"; fail "Quarry's refusal ($1) does not name QUARRY_QUERY_GUARD"; }
     log "  $1: refused to start: $(grep -o 'Cannot reach PostgreSQL.*\|quarry.query.guard is session.*' "$WORK/quarry-refused.log" | head -1 | cut -c1-150)..."
 }
-log "Quarry with the default query guard through PgBouncer: it must refuse to start"
-refused "PgBouncer refusing the startup parameters"
 bouncer_ignores() { # PgBouncer rereads its file on SIGHUP
     sed -i "s/^ignore_startup_parameters = .*/ignore_startup_parameters = $1/" "$WORK/pgbouncer/pgbouncer.ini"
     kill -HUP "$BOUNCER_PID"
     sleep 1
 }
+log "Quarry with the default query guard through PgBouncer: it must refuse to start"
+refused "PgBouncer refusing the startup parameters"
 bouncer_ignores extra_float_digits,default_transaction_read_only,statement_timeout
 refused "PgBouncer ignoring them"
 bouncer_ignores extra_float_digits
@@ -238,15 +244,8 @@ bouncer_ignores extra_float_digits
 # every request of a round at once, streams included: the stream bound (10 by default) would refuse
 # most of them with 503, which is not what this run is about (LoadLimitsTest proves the bound)
 log "starting Quarry on 127.0.0.1:$POOLED_PORT through PgBouncer (transaction guard, layer-7 proxy mode, pipelining 1, no statement cache)"
-QUARKUS_DATASOURCE_REACTIVE_URL=postgresql://127.0.0.1:$BOUNCER_PORT/quarry \
-QUARKUS_DATASOURCE_USERNAME=postgres \
-QUARKUS_DATASOURCE_REACTIVE_CACHE_PREPARED_STATEMENTS=false \
-QUARKUS_DATASOURCE_REACTIVE_POSTGRESQL_USE_LAYER7_PROXY=true \
-QUARKUS_DATASOURCE_REACTIVE_POSTGRESQL_PIPELINING_LIMIT=1 \
-QUARRY_QUERY_GUARD=transaction \
-QUARRY_CURSOR_SECRET=$CURSOR_SECRET \
-QUARRY_STREAM_MAX_CONCURRENT=$PARALLEL \
-    java -Dquarkus.http.host=127.0.0.1 -Dquarkus.http.port=$POOLED_PORT -jar "$JAR" >"$WORK/quarry-pooled.log" 2>&1 &
+env "${THROUGH_BOUNCER[@]}" QUARRY_QUERY_GUARD=transaction QUARRY_STREAM_MAX_CONCURRENT=$PARALLEL \
+    "${POOLED_JAVA[@]}" >"$WORK/quarry-pooled.log" 2>&1 &
 started $! "Quarry (PgBouncer)"
 wait_http "http://127.0.0.1:$POOLED_PORT/q/health/ready" 180 "Quarry (PgBouncer)" "$WORK/quarry-pooled.log"
 grep -q "Connected to PostgreSQL .* at 127.0.0.1:$BOUNCER_PORT/quarry" "$WORK/quarry-pooled.log" \
