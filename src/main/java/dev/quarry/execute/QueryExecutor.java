@@ -55,11 +55,11 @@ public class QueryExecutor {
     /**
      * Every row of each query, one after the other in one snapshot (a page and its count agree).
      * One query with the default timeout, on sessions guarded at login ({@link QueryGuard#SESSION}),
-     * is one statement: it needs no transaction of its own, and a point lookup spends most of its
-     * time on round trips and statements (without the three wrapper statements PostgreSQL answers
-     * about 40% more of them; the throughput benchmark in the README).
-     * Otherwise BEGIN, the statements and COMMIT are pipelined: sent together, answered in one round
-     * trip. A failed statement aborts the transaction, and PostgreSQL answers the COMMIT with a rollback.
+     * is one statement and needs no transaction of its own: for a point lookup the wrapper's three
+     * statements added 60% and more to the work of PostgreSQL and of Quarry (README, "Benchmark:
+     * throughput"). Otherwise BEGIN, the statements and COMMIT are pipelined: sent
+     * together, answered in one round trip. A failed statement aborts the transaction, and PostgreSQL
+     * answers the COMMIT with a rollback.
      * <p>
      * On the Vert.x pool itself rather than its Mutiny wrapper: with SmallRye context propagation on
      * the classpath (Quarkus's Mutiny brings it), every Mutiny callback captures and restores the
