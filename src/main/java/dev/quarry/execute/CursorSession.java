@@ -1,5 +1,6 @@
 package dev.quarry.execute;
 
+import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
@@ -28,7 +29,10 @@ import io.vertx.mutiny.sqlclient.Tuple;
  */
 final class CursorSession {
 
+    private static final Duration CANCEL_AGAIN_AFTER = Duration.ofMillis(250);
+
     private final CompletableFuture<CursorSession> opened = new CompletableFuture<>();
+    private final GuardedPool cancels;
     // guarded by this: the opening and the end of the stream may come on different threads
     private SqlConnection connection;
     private PreparedStatement statement;
@@ -37,12 +41,13 @@ final class CursorSession {
     /** The read PostgreSQL is executing now, if any. */
     private volatile Uni<RowSet<Row>> reading;
 
-    private CursorSession() {
+    private CursorSession(GuardedPool cancels) {
+        this.cancels = cancels;
     }
 
     /** Starts opening a session: a connection, BEGIN with {@code begin}, the prepared query. */
-    static CursorSession open(Pool pool, String begin, RenderedQuery query) {
-        CursorSession session = new CursorSession();
+    static CursorSession open(Pool pool, GuardedPool cancels, String begin, RenderedQuery query) {
+        CursorSession session = new CursorSession(cancels);
         pool.getConnection().subscribe().with(connection -> session.begin(connection, begin, query),
                 session.opened::completeExceptionally);
         return session;
@@ -130,19 +135,29 @@ final class CursorSession {
 
     /**
      * A read still executing (an aggregate before its first row) is stopped in PostgreSQL first, and
-     * the connection is only given back once that read has ended. A cancel request works on the
-     * server process, not on a statement, and arrives a while after it was sent: a connection given
-     * back at once could have the next stream's statement cancelled in its place. Between reads
-     * nothing executes, and closing the cursor is enough.
+     * the connection is only given back once the server has acted on the cancel request and that read
+     * has ended. A cancel request works on the server process, not on a statement: one that arrived
+     * after the connection went back would stop the next stream's statement in its place
+     * ({@link CancelRequest}). Between reads nothing executes, and closing the cursor is enough.
      */
     Uni<Void> cancel() {
         Uni<RowSet<Row>> executing = reading;
         if (!isOpen() || executing == null) {
             return abort();
         }
-        return PgConnection.cast(connection).cancelRequest().onFailure().recoverWithNull()
-                .chain(() -> executing.replaceWithVoid().onFailure().recoverWithNull())
-                .chain(this::abort);
+        return cancelUntilEnded(executing).chain(this::abort);
+    }
+
+    /**
+     * Cancel requests until the read has ended. A request that reaches the backend before it begins
+     * to execute the read (still reading the messages that start it) is dropped, and the statement
+     * would run to its end: while the read goes on, it is asked again.
+     */
+    private Uni<Void> cancelUntilEnded(Uni<RowSet<Row>> executing) {
+        return Uni.createFrom().completionStage(() -> cancels.cancel(PgConnection.cast(connection).getDelegate()).toCompletionStage())
+                .onFailure().recoverWithNull()
+                .chain(() -> executing.replaceWithVoid().onFailure().recoverWithNull()
+                        .ifNoItem().after(CANCEL_AGAIN_AFTER).recoverWithUni(() -> cancelUntilEnded(executing)));
     }
 
     /** Marks the session ended; true when it is open, so that the caller closes it. */

@@ -2,6 +2,7 @@ package dev.quarry.execute;
 
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
@@ -16,7 +17,9 @@ import org.jboss.logging.Logger;
 import io.quarkus.reactive.pg.client.PgPoolCreator;
 import io.quarkus.runtime.StartupEvent;
 import io.quarkus.runtime.configuration.ConfigurationException;
+import io.vertx.core.Future;
 import io.vertx.pgclient.PgConnectOptions;
+import io.vertx.pgclient.PgConnection;
 import io.vertx.pgclient.spi.PgDriver;
 import io.vertx.sqlclient.Pool;
 
@@ -30,6 +33,7 @@ import io.vertx.sqlclient.Pool;
  * <li>With {@link QueryGuard#SESSION}, sessions that are read-only with the default statement timeout
  * from their login on, checked once at startup: a pooler that swallowed the startup parameters
  * would otherwise leave pages unguarded without a word.</li>
+ * <li>{@link CancelRequest}s to the server the pool connects to.</li>
  * </ul>
  */
 @Singleton
@@ -41,6 +45,7 @@ public class GuardedPool implements PgPoolCreator {
     private final Duration waitTimeout;
     private final QueryGuard guard;
     private final Duration defaultTimeout;
+    private volatile CancelRequest cancelRequest;
 
     GuardedPool(@ConfigProperty(name = "quarry.pool.max-wait-queue", defaultValue = "100") int maxWaitQueue,
             @ConfigProperty(name = "quarry.pool.wait-timeout", defaultValue = "5s") Duration waitTimeout,
@@ -64,8 +69,17 @@ public class GuardedPool implements PgPoolCreator {
                         .addProperty("statement_timeout", Long.toString(defaultTimeout.toMillis()));
             }
         }
+        // with several hosts the pool picks one per connection, and the cancel would not know which
+        List<PgConnectOptions> servers = input.pgConnectOptionsList();
+        cancelRequest = servers.size() == 1 ? new CancelRequest(input.vertx(), servers.get(0).getSocketAddress()) : null;
         // what Quarkus does itself when no creator is present, with the options above
-        return PgDriver.INSTANCE.createPool(input.vertx(), input.pgConnectOptionsList(), input.poolOptions());
+        return PgDriver.INSTANCE.createPool(input.vertx(), servers, input.poolOptions());
+    }
+
+    /** Cancels what the connection's backend runs now, done once the server has acted on it where it can be. */
+    Future<Void> cancel(PgConnection connection) {
+        CancelRequest request = cancelRequest;
+        return request == null ? connection.cancelRequest() : request.send(connection);
     }
 
     /** After {@code DatabaseProbe} has found the server: a session of the pool has both settings. */

@@ -29,15 +29,17 @@ import io.vertx.sqlclient.SqlClient;
 public class QueryExecutor {
 
     private final Pool pool;
+    private final GuardedPool guardedPool;
     private final Duration defaultTimeout;
     private final QueryGuard guard;
     private final int fetchSize;
 
-    QueryExecutor(Pool pool,
+    QueryExecutor(Pool pool, GuardedPool guardedPool,
             @ConfigProperty(name = "quarry.query.timeout", defaultValue = "30s") Duration defaultTimeout,
             @ConfigProperty(name = "quarry.query.guard", defaultValue = "session") QueryGuard guard,
             @ConfigProperty(name = "quarry.stream.fetch-size", defaultValue = "500") int fetchSize) {
         this.pool = pool;
+        this.guardedPool = guardedPool;
         this.defaultTimeout = defaultTimeout;
         this.guard = guard;
         this.fetchSize = fetchSize;
@@ -114,7 +116,7 @@ public class QueryExecutor {
     public Multi<RowSet<Row>> stream(RenderedQuery query, Duration timeout, Uni<Void> stop) {
         AtomicBoolean stopped = new AtomicBoolean();
         return Multi.createFrom().resource(
-                () -> CursorSession.open(pool, begin(timeout), query),
+                () -> CursorSession.open(pool, guardedPool, begin(timeout), query),
                 session -> until(session.whenOpen().onItem().transformToMulti(open -> open.batches(fetchSize, Tuple.from(query.values()))),
                         stop.onFailure().invoke(() -> stopped.set(true))))
                 // a stopped stream's statement may still be running (or a read in flight): cancel it first
