@@ -76,6 +76,16 @@ public class GuardedPool implements PgPoolCreator {
         return PgDriver.INSTANCE.createPool(input.vertx(), servers, input.poolOptions());
     }
 
+    /** The statement timeout of a template without its own ({@code quarry.query.timeout}). */
+    Duration defaultTimeout() {
+        return defaultTimeout;
+    }
+
+    /** True when the session itself holds a statement read-only with this timeout: it needs no transaction. */
+    boolean sessionGuards(Duration timeout) {
+        return guard == QueryGuard.SESSION && timeout.equals(defaultTimeout);
+    }
+
     /** Cancels what the connection's backend runs now, done once the server has acted on it where it can be. */
     Future<Void> cancel(PgConnection connection) {
         CancelRequest request = cancelRequest;

@@ -30,23 +30,17 @@ public class QueryExecutor {
 
     private final Pool pool;
     private final GuardedPool guardedPool;
-    private final Duration defaultTimeout;
-    private final QueryGuard guard;
     private final int fetchSize;
 
     QueryExecutor(Pool pool, GuardedPool guardedPool,
-            @ConfigProperty(name = "quarry.query.timeout", defaultValue = "30s") Duration defaultTimeout,
-            @ConfigProperty(name = "quarry.query.guard", defaultValue = "session") QueryGuard guard,
             @ConfigProperty(name = "quarry.stream.fetch-size", defaultValue = "500") int fetchSize) {
         this.pool = pool;
         this.guardedPool = guardedPool;
-        this.defaultTimeout = defaultTimeout;
-        this.guard = guard;
         this.fetchSize = fetchSize;
     }
 
     public Duration defaultTimeout() {
-        return defaultTimeout;
+        return guardedPool.defaultTimeout();
     }
 
     /** Every row of the query. */
@@ -68,7 +62,7 @@ public class QueryExecutor {
      * thread's contexts (about 9% of a point lookup's JFR samples before); a page needs none of them.
      */
     public Future<List<RowSet<Row>>> fetch(List<RenderedQuery> queries, Duration timeout) {
-        if (queries.size() == 1 && guard == QueryGuard.SESSION && timeout.equals(defaultTimeout)) {
+        if (queries.size() == 1 && guardedPool.sessionGuards(timeout)) {
             return statement(pool.getDelegate(), queries.get(0)).map(rows -> List.of(mutiny(rows)));
         }
         String begin = queries.size() == 1 ? begin(timeout) : begin(timeout).replace("READ ONLY", "ISOLATION LEVEL REPEATABLE READ READ ONLY");
