@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import jakarta.inject.Singleton;
@@ -43,11 +44,6 @@ public class QueryExecutor {
         return guardedPool.defaultTimeout();
     }
 
-    /** Every row of the query. */
-    public Future<RowSet<Row>> fetch(RenderedQuery query, Duration timeout) {
-        return fetch(List.of(query), timeout).map(results -> results.get(0));
-    }
-
     /**
      * Every row of each query, one after the other in one snapshot (a page and its count agree).
      * One query with the default timeout, on sessions guarded at login ({@link QueryGuard#SESSION}),
@@ -61,11 +57,16 @@ public class QueryExecutor {
      * the classpath (Quarkus's Mutiny brings it), every Mutiny callback captures and restores the
      * thread's contexts (about 9% of a point lookup's JFR samples before); a page needs none of them.
      */
-    public Future<List<RowSet<Row>>> fetch(List<RenderedQuery> queries, Duration timeout) {
+    public CompletionStage<List<RowSet<Row>>> fetch(List<RenderedQuery> queries, Duration timeout) {
+        return fetchOnPool(queries, timeout).toCompletionStage();
+    }
+
+    private Future<List<RowSet<Row>>> fetchOnPool(List<RenderedQuery> queries, Duration timeout) {
         if (queries.size() == 1 && guardedPool.sessionGuards(timeout)) {
             return statement(pool.getDelegate(), queries.get(0)).map(rows -> List.of(mutiny(rows)));
         }
-        String begin = queries.size() == 1 ? begin(timeout) : begin(timeout).replace("READ ONLY", "ISOLATION LEVEL REPEATABLE READ READ ONLY");
+        // several statements see one snapshot: a page and its count agree
+        String begin = new ReadOnlyTransaction(queries.size() > 1, timeout).begin();
         return pool.getDelegate().withConnection(connection -> {
             List<Future<io.vertx.sqlclient.RowSet<io.vertx.sqlclient.Row>>> steps = new ArrayList<>(queries.size() + 2);
             steps.add(connection.query(begin).execute());
@@ -110,7 +111,7 @@ public class QueryExecutor {
     public Multi<RowSet<Row>> stream(RenderedQuery query, Duration timeout, Uni<Void> stop) {
         AtomicBoolean stopped = new AtomicBoolean();
         return Multi.createFrom().resource(
-                () -> CursorSession.open(pool, guardedPool, begin(timeout), query),
+                () -> CursorSession.open(pool, guardedPool, new ReadOnlyTransaction(false, timeout).begin(), query),
                 session -> until(session.whenOpen().onItem().transformToMulti(open -> open.batches(fetchSize, Tuple.from(query.values()))),
                         stop.onFailure().invoke(() -> stopped.set(true))))
                 // a stopped stream's statement may still be running (or a read in flight): cancel it first
@@ -126,11 +127,6 @@ public class QueryExecutor {
                 .toMulti();
         // one request at a time from the items, as the subscriber asks: the merge must not read ahead
         return Multi.createBy().merging().withRequests(1).streams(items.onTermination().invoke(() -> ended.complete(null)), stopper);
-    }
-
-    /** The statement_timeout is the template's or the configured default, never request text. */
-    private static String begin(Duration timeout) {
-        return "BEGIN READ ONLY; SET LOCAL statement_timeout = " + timeout.toMillis();
     }
 
     static Uni<Void> rollback(SqlConnection connection) {

@@ -13,6 +13,10 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.quarry.execute.QueryFailure;
+import dev.quarry.serve.BrokenQueryException;
+import dev.quarry.serve.ShuttingDownException;
+import dev.quarry.serve.TooManyStreamsException;
+import dev.quarry.serve.UnknownQueryException;
 import dev.quarry.render.RequestException;
 import io.vertx.pgclient.PgException;
 

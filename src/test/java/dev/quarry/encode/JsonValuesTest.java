@@ -22,7 +22,7 @@ class JsonValuesTest {
         for (String digits : new String[] { "0", "17.00", "-0.05", "123456789012345678901234567890.123456789", "0.0000001",
                 "-0.00000000000000000001", "1000" }) {
             assertThat(json(Numeric.parse(digits))).isEqualTo(digits);
-            assertThat(CsvText.text(Numeric.parse(digits))).isEqualTo(digits);
+            assertThat(ValueText.of(Numeric.parse(digits))).isEqualTo(digits);
         }
         assertThat(json(new BigDecimal("1E+3"))).isEqualTo("1000");
         assertThat(json(new BigDecimal("1.50E-8"))).isEqualTo("0.0000000150");

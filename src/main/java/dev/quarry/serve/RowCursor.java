@@ -1,8 +1,9 @@
-package dev.quarry.encode;
+package dev.quarry.serve;
 
 import java.util.ArrayList;
 import java.util.List;
 
+import dev.quarry.encode.ValueText;
 import dev.quarry.render.CursorCodec;
 import dev.quarry.render.QueryRequest;
 import dev.quarry.render.SortKey;
@@ -13,7 +14,7 @@ import io.vertx.mutiny.sqlclient.Row;
  * The cursor after a row: its ordering columns' values, signed, as {@code page.next} and SSE ids
  * carry it. One per request: a stream asks it for one row after the other.
  */
-public final class RowCursor {
+final class RowCursor {
 
     private final CursorCodec.Signer signer;
     private final int[] indexes;
@@ -21,7 +22,7 @@ public final class RowCursor {
     private final boolean[] padded;
     private final List<String> values;
 
-    public RowCursor(CursorCodec codec, String template, QueryRequest request) {
+    RowCursor(CursorCodec codec, String template, QueryRequest request) {
         this.signer = codec.signer(template, request.orderingSignature());
         List<String> names = request.columns().stream().map(ResultColumn::name).toList();
         this.indexes = request.ordering().stream().map(SortKey::column).mapToInt(names::indexOf).toArray();
@@ -32,11 +33,11 @@ public final class RowCursor {
         this.values = new ArrayList<>(indexes.length);
     }
 
-    public String after(Row row) {
+    String after(Row row) {
         values.clear();
         for (int i = 0; i < indexes.length; i++) {
             Object value = row.getValue(indexes[i]);
-            String text = value == null ? null : CsvText.text(value);
+            String text = value == null ? null : ValueText.of(value);
             // "ab  " > 'ab'::text, so the padded value would skip the row's ties ascending and repeat it descending
             values.add(text != null && padded[i] ? text.replaceFirst(" +$", "") : text);
         }

@@ -1,7 +1,7 @@
-package dev.quarry.http;
+package dev.quarry.serve;
 
 /** A stream refused or ended because the server is stopping; another replica can serve it. */
-class ShuttingDownException extends RuntimeException {
+public class ShuttingDownException extends RuntimeException {
 
     ShuttingDownException() {
         super("this server is shutting down; connect again (an EventSource does on its own) and another server answers, "

@@ -1,4 +1,4 @@
-package dev.quarry.http;
+package dev.quarry.serve;
 
 import java.time.Duration;
 import java.util.Optional;
@@ -17,28 +17,28 @@ import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 
 /**
- * The streams in flight (SSE, NDJSON, CSV). Each holds a connection of the pool for as long as it
+ * The slots of the streams in flight (SSE, NDJSON, CSV). Each holds a connection of the pool for as long as it
  * runs, so their number is bounded below the pool's size, and pages keep connections of their own.
  * When the server stops they all end, with a last event saying so where the format can carry one.
  */
 @Singleton
-public class OpenStreams {
+public class StreamSlots {
 
-    private static final Logger LOG = Logger.getLogger(OpenStreams.class);
+    private static final Logger LOG = Logger.getLogger(StreamSlots.class);
 
     private final int max;
     private final Duration shutdownDelay;
     private final AtomicInteger open = new AtomicInteger();
     private final CompletableFuture<Void> stopping = new CompletableFuture<>();
 
-    OpenStreams(@ConfigProperty(name = "quarry.stream.max-concurrent", defaultValue = "10") int max,
+    StreamSlots(@ConfigProperty(name = "quarry.stream.max-concurrent", defaultValue = "10") int max,
             @ConfigProperty(name = "quarkus.shutdown.delay") Optional<Duration> shutdownDelay) {
         this.max = max;
         this.shutdownDelay = shutdownDelay.orElse(Duration.ZERO);
     }
 
-    /** A place for one more stream, decided before any byte of it is sent. */
-    Place open() {
+    /** A slot for one more stream, decided before any byte of it is sent. */
+    Slot take() {
         if (stopping.isDone()) {
             throw new ShuttingDownException();
         }
@@ -46,7 +46,7 @@ public class OpenStreams {
             open.decrementAndGet();
             throw new TooManyStreamsException(max);
         }
-        return new Place();
+        return new Slot();
     }
 
     /**
@@ -67,8 +67,8 @@ public class OpenStreams {
         stopping.completeExceptionally(new ShuttingDownException());
     }
 
-    /** One stream's place among those in flight. */
-    final class Place {
+    /** One stream's slot among those in flight. */
+    final class Slot {
 
         private final AtomicBoolean released = new AtomicBoolean();
 
@@ -78,7 +78,7 @@ public class OpenStreams {
             return Uni.createFrom().completionStage(stopping::copy);
         }
 
-        /** The whole response, freeing the place however it ends (completed, failed, or the client gone). */
+        /** The whole response, freeing the slot however it ends (completed, failed, or the client gone). */
         <T> Multi<T> held(Multi<T> response) {
             return response.onTermination().invoke(() -> {
                 if (released.compareAndSet(false, true)) {

@@ -1,4 +1,4 @@
-package dev.quarry.execute;
+package dev.quarry.serve;
 
 import java.time.Duration;
 import java.util.concurrent.ConcurrentHashMap;
@@ -15,13 +15,7 @@ import io.micrometer.core.instrument.Timer;
  * first row, with percentile histograms so Prometheus can compute p99 across replicas.
  */
 @Singleton
-public class QueryMetrics {
-
-    public static final String OK = "ok";
-    public static final String CLIENT_ERROR = "client_error";
-    public static final String TIMEOUT = "timeout";
-    public static final String CANCELLED = "cancelled";
-    public static final String ERROR = "error";
+public class QueryMeters {
 
     private final MeterRegistry registry;
     // Registering looks the meter up by an Id built, sorted and hashed anew each time: a few percent
@@ -30,41 +24,36 @@ public class QueryMetrics {
     private final ConcurrentMap<Tags, Counter> rowCounters = new ConcurrentHashMap<>();
     private final ConcurrentMap<Tags, Timer> firstRowTimers = new ConcurrentHashMap<>();
 
-    private record Tags(String template, String format, String outcome) {
+    private record Tags(String template, Format format, Outcome outcome) {
     }
 
-    QueryMetrics(MeterRegistry registry) {
+    QueryMeters(MeterRegistry registry) {
         this.registry = registry;
     }
 
-    public void query(String template, String format, String outcome, Duration elapsed) {
+    void query(String template, Format format, Outcome outcome, Duration elapsed) {
         queryTimers.computeIfAbsent(new Tags(template, format, outcome), tags -> Timer.builder("quarry.query")
                 .description("Time from request to last row of a template's query")
-                .tags("template", template, "format", format, "outcome", outcome)
+                .tags("template", template, "format", format.tag(), "outcome", outcome.tag())
                 .publishPercentileHistogram()
                 .register(registry))
                 .record(elapsed);
     }
 
-    public void rows(String template, String format, long rows) {
+    void rows(String template, Format format, long rows) {
         rowCounters.computeIfAbsent(new Tags(template, format, null), tags -> Counter.builder("quarry.query.rows")
                 .description("Rows returned by a template's queries")
-                .tags("template", template, "format", format)
+                .tags("template", template, "format", format.tag())
                 .register(registry))
                 .increment(rows);
     }
 
-    public void firstRow(String template, String format, Duration elapsed) {
+    void firstRow(String template, Format format, Duration elapsed) {
         firstRowTimers.computeIfAbsent(new Tags(template, format, null), tags -> Timer.builder("quarry.query.first.row")
                 .description("Time from request to the first row of a template's query")
-                .tags("template", template, "format", format)
+                .tags("template", template, "format", format.tag())
                 .publishPercentileHistogram()
                 .register(registry))
                 .record(elapsed);
-    }
-
-    /** The outcome tag for a failure. */
-    public static String outcome(Throwable failure) {
-        return QueryFailure.of(failure) == QueryFailure.TIMEOUT ? TIMEOUT : ERROR;
     }
 }

@@ -1,7 +1,7 @@
-package dev.quarry.http;
+package dev.quarry.serve;
 
 /** A request for a template that failed its startup check and was kept aside. */
-class BrokenQueryException extends RuntimeException {
+public class BrokenQueryException extends RuntimeException {
 
     BrokenQueryException(String name, String reason) {
         super("query '" + name + "' is out of service: " + reason);

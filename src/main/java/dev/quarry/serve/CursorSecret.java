@@ -1,4 +1,4 @@
-package dev.quarry.http;
+package dev.quarry.serve;
 
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;

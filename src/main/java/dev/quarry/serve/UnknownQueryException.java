@@ -1,7 +1,7 @@
-package dev.quarry.http;
+package dev.quarry.serve;
 
 /** A request for a template that does not exist. */
-class UnknownQueryException extends RuntimeException {
+public class UnknownQueryException extends RuntimeException {
 
     UnknownQueryException(String name) {
         super("there is no query named '" + name + "'; GET /queries lists them");

@@ -1,4 +1,4 @@
-package dev.quarry.http;
+package dev.quarry.serve;
 
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -6,38 +6,39 @@ import java.util.concurrent.atomic.AtomicLong;
 
 import dev.quarry.encode.RowEncoder;
 import dev.quarry.execute.QueryExecutor;
-import dev.quarry.execute.QueryMetrics;
-import dev.quarry.render.QueryRequest;
 import dev.quarry.render.QueryRenderer;
+import dev.quarry.render.QueryRequest;
 import dev.quarry.template.Template;
 import io.smallrye.mutiny.Multi;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.RowSet;
 
-/** One request's query from start to finish: what it runs, how it encodes, and what it measured. */
-final class Run {
+/**
+ * One request's query from start to finish: the template and request it runs, how its rows encode,
+ * the stream slot it holds, and the rows and outcome it is metered with when it ends.
+ */
+final class QueryCall {
 
     private final Template template;
-    private final String format;
+    private final Format format;
     private final QueryRequest request;
     private final RowEncoder encoder;
     private final Duration timeout;
-    private final QueryMetrics metrics;
-    private final OpenStreams.Place place;
+    private final QueryMeters meters;
+    private final StreamSlots.Slot slot;
     private final long started = System.nanoTime();
     private final AtomicLong rows = new AtomicLong();
     private final AtomicBoolean finished = new AtomicBoolean();
 
-    /** @param place the stream's place among those in flight; null for a page */
-    Run(Template template, String format, QueryRequest request, RowEncoder encoder, Duration timeout, QueryMetrics metrics,
-            OpenStreams.Place place) {
+    /** @param slot the stream's slot among those in flight; null for a page */
+    QueryCall(Template template, Format format, QueryRequest request, Duration timeout, QueryMeters meters, StreamSlots.Slot slot) {
         this.template = template;
         this.format = format;
         this.request = request;
-        this.encoder = encoder;
+        this.encoder = new RowEncoder(request.columns());
         this.timeout = timeout;
-        this.metrics = metrics;
-        this.place = place;
+        this.meters = meters;
+        this.slot = slot;
     }
 
     Template template() {
@@ -66,25 +67,26 @@ final class Run {
 
     /** The streamed rows in the cursor's batches, none empty, counted and timed. */
     Multi<RowSet<Row>> batches(QueryExecutor executor) {
-        return measured(executor.stream(QueryRenderer.render(template, request), timeout, place.stopped()).select().where(batch -> batch.size() > 0)
+        return metered(executor.stream(QueryRenderer.render(template, request), timeout, slot.stopped())
+                .select().where(batch -> batch.size() > 0)
                 .invoke(batch -> counted(batch.size())));
     }
 
-    /** A stream's whole response, which keeps its place among the streams in flight until it ends. */
+    /** A stream's whole response, which keeps its slot among the streams in flight until it ends. */
     <T> Multi<T> held(Multi<T> response) {
-        return place.held(response);
+        return slot.held(response);
     }
 
     private void counted(int count) {
         if (rows.getAndAdd(count) == 0) {
-            metrics.firstRow(template.name(), format, Duration.ofNanos(System.nanoTime() - started));
+            meters.firstRow(template.name(), format, Duration.ofNanos(System.nanoTime() - started));
         }
     }
 
-    private <T> Multi<T> measured(Multi<T> items) {
+    private <T> Multi<T> metered(Multi<T> items) {
         return items.onTermination().invoke((failure, cancelled) -> {
             if (cancelled) {
-                record(QueryMetrics.CANCELLED);
+                record(Outcome.CANCELLED);
             } else {
                 finished(rows.get(), failure);
             }
@@ -95,18 +97,17 @@ final class Run {
     void finished(long count, Throwable failure) {
         if (failure == null) {
             rows.set(count);
-            if (count > 0 && format.equals("json")) {
-                metrics.firstRow(template.name(), format, Duration.ofNanos(System.nanoTime() - started));
+            if (count > 0 && !format.streamed()) {
+                meters.firstRow(template.name(), format, Duration.ofNanos(System.nanoTime() - started));
             }
         }
-        record(failure == null ? QueryMetrics.OK
-                : failure instanceof ShuttingDownException ? QueryMetrics.CANCELLED : QueryMetrics.outcome(failure));
+        record(failure == null ? Outcome.OK : Outcome.of(failure));
     }
 
-    private void record(String outcome) {
+    private void record(Outcome outcome) {
         if (finished.compareAndSet(false, true)) {
-            metrics.query(template.name(), format, outcome, Duration.ofNanos(System.nanoTime() - started));
-            metrics.rows(template.name(), format, rows.get());
+            meters.query(template.name(), format, outcome, Duration.ofNanos(System.nanoTime() - started));
+            meters.rows(template.name(), format, rows.get());
         }
     }
 }

@@ -1,0 +1,30 @@
+package dev.quarry.encode;
+
+import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
+
+import io.vertx.pgclient.data.Interval;
+import io.vertx.sqlclient.data.Numeric;
+
+/** A value as text, with the same exact numbers and ISO-8601 times as the JSON: CSV fields and cursor values. */
+public final class ValueText {
+
+    private ValueText() {
+    }
+
+    public static String of(Object value) {
+        if (value instanceof Numeric numeric) {
+            return numeric.isNaN() ? "NaN" : JsonValues.plain(numeric.bigDecimalValue());
+        }
+        if (value instanceof BigDecimal decimal) {
+            return JsonValues.plain(decimal);
+        }
+        if (value instanceof Interval interval) {
+            return JsonValues.isoDuration(interval);
+        }
+        if (value instanceof Object[]) {
+            return new String(RowEncoder.JsonWriting.bytes(out -> JsonValues.write(out, value)), StandardCharsets.UTF_8);
+        }
+        return value.toString();
+    }
+}

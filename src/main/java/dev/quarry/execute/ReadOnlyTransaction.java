@@ -1,0 +1,18 @@
+package dev.quarry.execute;
+
+import java.time.Duration;
+
+/**
+ * The transaction a query runs in when the session alone does not guard it: read-only, under a
+ * statement timeout that is the template's or the configured default, never request text.
+ *
+ * @param snapshot whether its statements must see one snapshot (REPEATABLE READ), as a page and its count do
+ */
+record ReadOnlyTransaction(boolean snapshot, Duration timeout) {
+
+    /** BEGIN and the timeout, one string: sent together, answered in one round trip. */
+    String begin() {
+        return "BEGIN" + (snapshot ? " ISOLATION LEVEL REPEATABLE READ" : "") + " READ ONLY; SET LOCAL statement_timeout = "
+                + timeout.toMillis();
+    }
+}

@@ -1,0 +1,26 @@
+package dev.quarry.serve;
+
+import dev.quarry.execute.QueryFailure;
+
+/** How a query ended, as its meters tag it. */
+public enum Outcome {
+    OK("ok"), CLIENT_ERROR("client_error"), TIMEOUT("timeout"), CANCELLED("cancelled"), ERROR("error");
+
+    private final String tag;
+
+    Outcome(String tag) {
+        this.tag = tag;
+    }
+
+    public String tag() {
+        return tag;
+    }
+
+    /** The outcome of a query that failed: a stream ended by the shutdown counts as cancelled. */
+    public static Outcome of(Throwable failure) {
+        if (failure instanceof ShuttingDownException) {
+            return CANCELLED;
+        }
+        return QueryFailure.of(failure) == QueryFailure.TIMEOUT ? TIMEOUT : ERROR;
+    }
+}

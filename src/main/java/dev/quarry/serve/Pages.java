@@ -1,0 +1,106 @@
+package dev.quarry.serve;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.function.Consumer;
+import java.util.function.Function;
+
+import jakarta.inject.Singleton;
+
+import dev.quarry.encode.ResultDocuments;
+import dev.quarry.execute.QueryExecutor;
+import dev.quarry.render.CursorCodec;
+import dev.quarry.render.QueryRenderer;
+import dev.quarry.render.QueryRequest;
+import dev.quarry.render.RenderedQuery;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.RowSet;
+
+/**
+ * A query's answer as one JSON page: the page's rows read with one extra, which tells that more
+ * follow and gives the signed cursor after the last row kept; the total when asked for, from the
+ * same snapshot; or, with {@code _explain=true}, the SQL, its bound values and the plan instead.
+ */
+@Singleton
+public class Pages {
+
+    static final int DEFAULT_PAGE_SIZE = 100;
+
+    private final QueryCalls calls;
+    private final QueryExecutor executor;
+    private final CursorCodec cursors;
+
+    Pages(QueryCalls calls, QueryExecutor executor, CursorCodec cursors) {
+        this.calls = calls;
+        this.executor = executor;
+        this.cursors = cursors;
+    }
+
+    /** The page's JSON document; a bad request fails before anything runs. */
+    public CompletionStage<byte[]> page(String name, Map<String, List<String>> parameters) {
+        QueryCall call = calls.open(name, parameters, Format.JSON, OptionalInt.of(DEFAULT_PAGE_SIZE), Optional.empty());
+        QueryRequest request = call.request();
+        if (request.explain()) {
+            return explain(call);
+        }
+        List<RenderedQuery> queries = new ArrayList<>(2);
+        queries.add(QueryRenderer.renderPage(call.template(), request));
+        switch (request.count()) {
+            case EXACT -> queries.add(QueryRenderer.renderCount(call.template(), request));
+            case PLANNED -> queries.add(PlannedRows.explain(QueryRenderer.renderFiltered(call.template(), request)));
+            case NONE -> { }
+        }
+        return answer(executor.fetch(queries, call.timeout()), results -> document(call, results), failure -> call.finished(0, failure));
+    }
+
+    private byte[] document(QueryCall call, List<RowSet<Row>> results) {
+        QueryRequest request = call.request();
+        List<Row> rows = new ArrayList<>(results.get(0).size());
+        results.get(0).forEach(rows::add);
+        int limit = request.limit().orElse(Integer.MAX_VALUE);
+        String next = null;
+        if (rows.size() > limit) {
+            rows = rows.subList(0, limit);
+            next = request.keyed() ? new RowCursor(cursors, call.template().name(), request).after(rows.get(limit - 1)) : null;
+        }
+        Long total = switch (request.count()) {
+            case EXACT -> results.get(1).iterator().next().getLong(0);
+            case PLANNED -> PlannedRows.estimate(results.get(1));
+            case NONE -> null;
+        };
+        call.finished(rows.size(), null);
+        return ResultDocuments.page(call.template().name(), call.encoder(), rows, request.limit(), next, total);
+    }
+
+    /** {@code _explain=true}: the final SQL, its bound values and PostgreSQL's plan, without running it. */
+    private CompletionStage<byte[]> explain(QueryCall call) {
+        RenderedQuery query = QueryRenderer.renderPage(call.template(), call.request());
+        // a plan is not an execution: it is not metered
+        return answer(executor.fetch(List.of(PlannedRows.explain(query)), call.timeout()),
+                plans -> ResultDocuments.explain(query.sql(), query.values(), plans.get(0).iterator().next().getValue(0)), failure -> {
+                });
+    }
+
+    /** The document made of the results, failing with the failure itself (not wrapped, as thenApply would), once recorded. */
+    private static CompletionStage<byte[]> answer(CompletionStage<List<RowSet<Row>>> results, Function<List<RowSet<Row>>, byte[]> document,
+            Consumer<Throwable> failed) {
+        CompletableFuture<byte[]> answer = new CompletableFuture<>();
+        results.whenComplete((rows, failure) -> {
+            try {
+                if (failure != null) {
+                    throw failure;
+                }
+                answer.complete(document.apply(rows));
+            } catch (Throwable e) {
+                failed.accept(e);
+                answer.completeExceptionally(e);
+            }
+        });
+        return answer;
+    }
+}

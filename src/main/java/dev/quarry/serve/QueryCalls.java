@@ -1,0 +1,61 @@
+package dev.quarry.serve;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalInt;
+
+import jakarta.inject.Singleton;
+
+import dev.quarry.execute.Catalog;
+import dev.quarry.execute.CheckedTemplate;
+import dev.quarry.execute.QueryExecutor;
+import dev.quarry.render.CursorCodec;
+import dev.quarry.render.QueryRequest;
+import dev.quarry.render.RequestParser;
+
+/**
+ * Starts a request's {@link QueryCall}: finds the template, reads the request against it and takes
+ * a stream slot, each of which may refuse it before anything runs or any byte is sent.
+ */
+@Singleton
+class QueryCalls {
+
+    private final Catalog catalog;
+    private final QueryExecutor executor;
+    private final QueryMeters meters;
+    private final CursorCodec cursors;
+    private final StreamSlots slots;
+
+    QueryCalls(Catalog catalog, QueryExecutor executor, QueryMeters meters, CursorCodec cursors, StreamSlots slots) {
+        this.catalog = catalog;
+        this.executor = executor;
+        this.meters = meters;
+        this.cursors = cursors;
+        this.slots = slots;
+    }
+
+    /**
+     * @param defaultLimit the page size when the request gives none; empty for a stream
+     * @param lastEventId  the id of the last event a reconnecting EventSource saw
+     */
+    QueryCall open(String name, Map<String, List<String>> parameters, Format format, OptionalInt defaultLimit,
+            Optional<String> lastEventId) {
+        CheckedTemplate checked = catalog.find(name).orElseThrow(() -> new UnknownQueryException(name));
+        if (checked.broken().isPresent()) {
+            throw new BrokenQueryException(name, checked.broken().get());
+        }
+        QueryRequest request;
+        try {
+            request = RequestParser.parse(checked.template(), checked.columns(), parameters, defaultLimit, cursors, lastEventId);
+        } catch (RuntimeException e) {
+            meters.query(name, format, Outcome.CLIENT_ERROR, Duration.ZERO);
+            throw e;
+        }
+        Duration timeout = checked.template().timeout().orElse(executor.defaultTimeout());
+        // last, once nothing else can refuse the request: the slot is freed only when the response ends
+        StreamSlots.Slot slot = format.streamed() ? slots.take() : null;
+        return new QueryCall(checked.template(), format, request, timeout, meters, slot);
+    }
+}

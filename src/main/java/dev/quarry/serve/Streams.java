@@ -1,0 +1,104 @@
+package dev.quarry.serve;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
+
+import jakarta.inject.Singleton;
+
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+import dev.quarry.encode.ResultDocuments;
+import dev.quarry.encode.SseFrames;
+import dev.quarry.execute.QueryExecutor;
+import dev.quarry.render.CursorCodec;
+import io.smallrye.mutiny.Multi;
+import io.vertx.mutiny.sqlclient.Row;
+
+/**
+ * A query's answer as a stream of bytes already framed for its media type, one buffer per batch the
+ * cursor read (a write per row cost more than encoding the row). Each stream holds a stream slot
+ * until it ends. A failure after the first bytes is told in the stream where the format can carry
+ * it, as the problem the caller makes of it.
+ */
+@Singleton
+public class Streams {
+
+    private final QueryCalls calls;
+    private final QueryExecutor executor;
+    private final CursorCodec cursors;
+    private final Duration heartbeat;
+
+    Streams(QueryCalls calls, QueryExecutor executor, CursorCodec cursors,
+            @ConfigProperty(name = "quarry.stream.heartbeat", defaultValue = "15s") Duration heartbeat) {
+        this.calls = calls;
+        this.executor = executor;
+        this.cursors = cursors;
+        this.heartbeat = heartbeat;
+    }
+
+    /**
+     * Server-Sent Events: {@code meta} (the columns), a {@code row} per row, {@code end} (rows and
+     * elapsed time) or {@code error} (the problem), and a comment after each heartbeat's time of silence.
+     *
+     * @param lastEventId the id of the last event a reconnecting EventSource saw: a keyed stream resumes after it
+     * @param problem     the problem+json document of a failure
+     */
+    public Multi<byte[]> events(String name, Map<String, List<String>> parameters, Optional<String> lastEventId,
+            Function<Throwable, byte[]> problem) {
+        QueryCall call = calls.open(name, parameters, Format.SSE, OptionalInt.empty(), lastEventId);
+        // a keyed stream's row ids are cursors, so a reconnecting EventSource resumes after the last row it saw
+        AtomicLong ordinal = new AtomicLong();
+        Function<Row, String> rowId = call.request().keyed() ? new RowCursor(cursors, name, call.request())::after
+                : row -> Long.toString(ordinal.incrementAndGet());
+        AtomicLong lastSent = new AtomicLong(System.nanoTime());
+        byte[] endOfStream = new byte[0]; // a marker, never sent
+        Multi<byte[]> events = Multi.createBy().concatenating().streams(
+                Multi.createFrom().item(() -> SseFrames.event("meta", ResultDocuments.meta(name, call.encoder()))),
+                call.batches(executor).map(batch -> call.encoder().events(batch, rowId)),
+                Multi.createFrom().item(() -> SseFrames.event("end", ResultDocuments.end(call.rows(), call.elapsedMillis()))))
+                .onFailure().recoverWithItem(failure -> SseFrames.event("error", problem.apply(failure)))
+                .invoke(() -> lastSent.set(System.nanoTime()))
+                .onCompletion().continueWith(endOfStream);
+        // a comment line when nothing else was sent for a heartbeat's time, so proxies keep the connection
+        byte[] heartbeatComment = SseFrames.comment("heartbeat");
+        Multi<byte[]> heartbeats = Multi.createFrom().ticks().every(heartbeat.dividedBy(3))
+                .onOverflow().drop()
+                .filter(tick -> System.nanoTime() - lastSent.get() >= heartbeat.toNanos())
+                .map(tick -> {
+                    lastSent.set(System.nanoTime());
+                    return heartbeatComment;
+                });
+        return call.held(Multi.createBy().merging().streams(events, heartbeats).select().first(buffer -> buffer != endOfStream));
+    }
+
+    /** One JSON object per line; a failure after the first line is a last line {@code {"error": problem}}. */
+    public Multi<byte[]> jsonLines(String name, Map<String, List<String>> parameters, Function<Throwable, byte[]> problem) {
+        QueryCall call = calls.open(name, parameters, Format.NDJSON, OptionalInt.empty(), Optional.empty());
+        return call.held(call.batches(executor).map(batch -> call.encoder().jsonLines(batch))
+                .onFailure().recoverWithItem(failure -> errorLine(problem.apply(failure))));
+    }
+
+    /** RFC 4180 with a header line; a failure after the header cannot be told in CSV: the response is cut short. */
+    public Multi<byte[]> csv(String name, Map<String, List<String>> parameters) {
+        QueryCall call = calls.open(name, parameters, Format.CSV, OptionalInt.empty(), Optional.empty());
+        return call.held(Multi.createBy().concatenating().streams(
+                Multi.createFrom().item(() -> call.encoder().csvHeader().getBytes(StandardCharsets.UTF_8)),
+                call.batches(executor).map(batch -> call.encoder().csv(batch))));
+    }
+
+    private static byte[] errorLine(byte[] problem) {
+        byte[] start = "{\"error\":".getBytes(StandardCharsets.UTF_8);
+        byte[] line = new byte[start.length + problem.length + 2];
+        System.arraycopy(start, 0, line, 0, start.length);
+        System.arraycopy(problem, 0, line, start.length, problem.length);
+        line[line.length - 2] = '}';
+        line[line.length - 1] = '\n';
+        return line;
+    }
+}
