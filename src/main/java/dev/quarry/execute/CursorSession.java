@@ -32,7 +32,7 @@ final class CursorSession {
     private static final Duration CANCEL_AGAIN_AFTER = Duration.ofMillis(250);
 
     private final CompletableFuture<CursorSession> opened = new CompletableFuture<>();
-    private final GuardedPool cancels;
+    private final Canceller cancels;
     // guarded by this: the opening and the end of the stream may come on different threads
     private SqlConnection connection;
     private PreparedStatement statement;
@@ -41,12 +41,12 @@ final class CursorSession {
     /** The read PostgreSQL is executing now, if any. */
     private volatile Uni<RowSet<Row>> reading;
 
-    private CursorSession(GuardedPool cancels) {
+    private CursorSession(Canceller cancels) {
         this.cancels = cancels;
     }
 
     /** Starts opening a session: a connection, BEGIN with {@code begin}, the prepared query. */
-    static CursorSession open(Pool pool, GuardedPool cancels, String begin, RenderedQuery query) {
+    static CursorSession open(Pool pool, Canceller cancels, String begin, RenderedQuery query) {
         CursorSession session = new CursorSession(cancels);
         pool.getConnection().subscribe().with(connection -> session.begin(connection, begin, query),
                 session.opened::completeExceptionally);

@@ -30,18 +30,20 @@ import io.vertx.sqlclient.SqlClient;
 public class QueryExecutor {
 
     private final Pool pool;
-    private final GuardedPool guardedPool;
+    private final SessionGuard guard;
+    private final Canceller canceller;
     private final int fetchSize;
 
-    QueryExecutor(Pool pool, GuardedPool guardedPool,
+    QueryExecutor(Pool pool, SessionGuard guard, Canceller canceller,
             @ConfigProperty(name = "quarry.stream.fetch-size", defaultValue = "500") int fetchSize) {
         this.pool = pool;
-        this.guardedPool = guardedPool;
+        this.guard = guard;
+        this.canceller = canceller;
         this.fetchSize = fetchSize;
     }
 
     public Duration defaultTimeout() {
-        return guardedPool.defaultTimeout();
+        return guard.defaultTimeout();
     }
 
     /**
@@ -62,7 +64,7 @@ public class QueryExecutor {
     }
 
     private Future<List<RowSet<Row>>> fetchOnPool(List<RenderedQuery> queries, Duration timeout) {
-        if (queries.size() == 1 && guardedPool.sessionGuards(timeout)) {
+        if (queries.size() == 1 && guard.sessionGuards(timeout)) {
             return statement(pool.getDelegate(), queries.get(0)).map(rows -> List.of(mutiny(rows)));
         }
         // several statements see one snapshot: a page and its count agree
@@ -111,7 +113,7 @@ public class QueryExecutor {
     public Multi<RowSet<Row>> stream(RenderedQuery query, Duration timeout, Uni<Void> stop) {
         AtomicBoolean stopped = new AtomicBoolean();
         return Multi.createFrom().resource(
-                () -> CursorSession.open(pool, guardedPool, new ReadOnlyTransaction(false, timeout).begin(), query),
+                () -> CursorSession.open(pool, canceller, new ReadOnlyTransaction(false, timeout).begin(), query),
                 session -> until(session.whenOpen().onItem().transformToMulti(open -> open.batches(fetchSize, Tuple.from(query.values()))),
                         stop.onFailure().invoke(() -> stopped.set(true))))
                 // a stopped stream's statement may still be running (or a read in flight): cancel it first
