@@ -20,9 +20,11 @@ import org.eclipse.microprofile.openapi.models.security.SecurityScheme;
 
 import dev.quarry.execute.Catalog;
 import dev.quarry.execute.CheckedTemplate;
-import dev.quarry.template.ResultColumn;
 import dev.quarry.render.RequestParser;
+import dev.quarry.template.ParamType;
 import dev.quarry.template.ParameterSpec;
+import dev.quarry.template.PgType;
+import dev.quarry.template.ResultColumn;
 import dev.quarry.template.Template;
 import io.quarkus.smallrye.openapi.OpenApiFilter;
 
@@ -118,7 +120,7 @@ public class TemplateOperations implements OASFilter {
     }
 
     private static Parameter parameter(ParameterSpec spec) {
-        Schema scalar = scalar(spec.type().keyword());
+        Schema scalar = scalar(spec.type());
         if (!spec.allowed().isEmpty()) {
             scalar.enumeration(spec.allowed().stream().map(TemplateOperations::json).toList());
         }
@@ -154,37 +156,29 @@ public class TemplateOperations implements OASFilter {
         return value instanceof Temporal ? value.toString() : value;
     }
 
-    private static Schema scalar(String type) {
-        return switch (type) {
-            case "int" -> OASFactory.createSchema().type(List.of(Schema.SchemaType.INTEGER)).format("int32");
-            case "bigint" -> OASFactory.createSchema().type(List.of(Schema.SchemaType.INTEGER)).format("int64");
-            case "numeric" -> OASFactory.createSchema().type(List.of(Schema.SchemaType.NUMBER));
-            case "date" -> string().format("date");
-            case "timestamp" -> string().format("date-time");
-            case "boolean" -> OASFactory.createSchema().type(List.of(Schema.SchemaType.BOOLEAN));
-            default -> string();
-        };
+    private static Schema scalar(ParamType type) {
+        return schema(PgType.of(type));
     }
 
     /** The JSON shape of a row, from PostgreSQL's types of the output columns. */
     private static Schema rowSchema(List<ResultColumn> columns) {
         Schema row = OASFactory.createSchema().type(List.of(Schema.SchemaType.OBJECT));
         for (ResultColumn column : columns) {
-            Schema.SchemaType type = switch (column.type()) {
-                case "integer", "bigint", "smallint" -> Schema.SchemaType.INTEGER;
-                case "numeric", "real", "double precision" -> Schema.SchemaType.NUMBER;
-                case "boolean" -> Schema.SchemaType.BOOLEAN;
-                default -> Schema.SchemaType.STRING;
-            };
-            Schema schema = OASFactory.createSchema().type(List.of(type, Schema.SchemaType.NULL)).description(column.type());
-            if (column.type().equals("date")) {
-                schema.format("date");
-            } else if (column.type().startsWith("timestamp")) {
-                schema.format("date-time");
-            }
-            row.addProperty(column.name(), schema);
+            Schema schema = column.pgType().map(TemplateOperations::schema).orElseGet(TemplateOperations::string);
+            row.addProperty(column.name(), schema.type(List.of(schema.getType().get(0), Schema.SchemaType.NULL)).description(column.type()));
         }
         return row;
+    }
+
+    private static Schema schema(PgType type) {
+        Schema schema = OASFactory.createSchema().type(List.of(switch (type.shape()) {
+            case STRING -> Schema.SchemaType.STRING;
+            case INTEGER -> Schema.SchemaType.INTEGER;
+            case NUMBER -> Schema.SchemaType.NUMBER;
+            case BOOLEAN -> Schema.SchemaType.BOOLEAN;
+        }));
+        type.format().ifPresent(schema::format);
+        return schema;
     }
 
     private static Schema problemSchema() {
