@@ -1,6 +1,7 @@
 package dev.quarry.execute;
 
 import dev.quarry.template.ResultColumn;
+import dev.quarry.template.SortKey;
 import dev.quarry.template.SourcePosition;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -126,16 +127,15 @@ final class TemplateChecker {
                         + "' appears twice; give one of them another name with AS");
             }
         }
-        for (String declared : concat(template.sortable(), template.key())) {
+        for (String declared : concat(template.header().sortable(), template.header().key())) {
             if (!names.contains(declared)) {
                 throw new TemplateException(template.source(), 1, "'" + declared + "' in @sort or @key is not an output column; "
                         + "the columns are " + String.join(", ", names));
             }
         }
-        for (String item : template.order()) {
-            String column = item.startsWith("-") ? item.substring(1) : item;
-            if (!template.sortable().contains(column)) {
-                throw new TemplateException(template.source(), 1, "'" + column + "' in @order is not in @sort");
+        for (SortKey item : template.header().order()) {
+            if (!template.header().sortable().contains(item.column())) {
+                throw new TemplateException(template.source(), 1, "'" + item.column() + "' in @order is not in @sort");
             }
         }
     }

@@ -65,15 +65,15 @@ public class TemplateOperations implements OASFilter {
 
     private static Operation operation(CheckedTemplate checked, boolean authentication) {
         Template template = checked.template();
-        String roles = template.roles().isEmpty() ? "" : "\n\nNeeds one of the roles " + String.join(", ", template.roles())
+        String roles = template.header().roles().isEmpty() ? "" : "\n\nNeeds one of the roles " + String.join(", ", template.header().roles())
                 + " in the token's groups claim.";
         Operation operation = OASFactory.createOperation()
                 .operationId(template.name().replaceAll("[^A-Za-z0-9]", "_"))
-                .summary(template.summary())
-                .description(template.description() + (authentication ? roles : ""))
+                .summary(template.header().summary())
+                .description(template.header().description() + (authentication ? roles : ""))
                 .addTag(template.name().contains("/") ? template.name().substring(0, template.name().indexOf('/')) : "queries");
         template.parameters().values().forEach(parameter -> operation.addParameter(parameter(parameter)));
-        List<String> sortable = template.grouped() ? groupColumns(template) : template.sortable();
+        List<String> sortable = template.grouped() ? groupColumns(template) : template.header().sortable();
         if (!sortable.isEmpty()) {
             List<Object> keys = new ArrayList<>();
             sortable.forEach(column -> {
@@ -88,9 +88,9 @@ public class TemplateOperations implements OASFilter {
                 OASFactory.createSchema().type(List.of(Schema.SchemaType.INTEGER)).minimum(BigDecimal.ONE)
                         .maximum(BigDecimal.valueOf(RequestParser.MAX_LIMIT))));
         if (template.grouped()) {
-            operation.addParameter(query("_group", "Dimensions to group by, comma-separated", names(template.dimensions())));
+            operation.addParameter(query("_group", "Dimensions to group by, comma-separated", names(template.header().dimensions())));
             operation.addParameter(query("_measures", "Measures to compute, comma-separated (all by default)",
-                    names(template.measures())));
+                    names(template.header().measures())));
         }
         Schema row = rowSchema(checked.columns());
         Schema page = OASFactory.createSchema().type(List.of(Schema.SchemaType.OBJECT))
@@ -191,8 +191,8 @@ public class TemplateOperations implements OASFilter {
     }
 
     private static List<String> groupColumns(Template template) {
-        List<String> columns = new ArrayList<>(template.dimensions().keySet());
-        columns.addAll(template.measures().keySet());
+        List<String> columns = new ArrayList<>(template.header().dimensions().keySet());
+        columns.addAll(template.header().measures().keySet());
         return columns;
     }
 

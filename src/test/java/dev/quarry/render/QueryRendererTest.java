@@ -27,6 +27,7 @@ import java.util.stream.Collectors;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 
+import dev.quarry.template.SortKey;
 import dev.quarry.render.QueryRenderer.Placeholder;
 import dev.quarry.template.SourcePosition;
 import dev.quarry.template.ParameterSpec;
@@ -630,7 +631,7 @@ class QueryRendererTest {
                 }
                 assertFalse(query.sql().isBlank(), template.name());
                 // the declared order, completed by the key, orders the rows outside
-                assertTrue(request.ordering().stream().map(SortKey::column).toList().containsAll(template.key()), template.name());
+                assertTrue(request.ordering().stream().map(SortKey::column).toList().containsAll(template.header().key()), template.name());
                 String orderBy = request.ordering().stream()
                         .map(key -> "\"" + key.column() + "\"" + (key.descending() ? " DESC NULLS FIRST" : " ASC NULLS LAST"))
                         .collect(Collectors.joining(", ", " ORDER BY ", ""));
