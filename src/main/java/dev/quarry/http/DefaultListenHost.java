@@ -24,6 +24,7 @@ public final class DefaultListenHost implements ConfigSourceFactory {
     static final String HOST = "quarkus.http.host";
     static final String LOOPBACK = "127.0.0.1";
     static final String EVERY_INTERFACE = "0.0.0.0";
+    static final int ORDINAL = 10;
 
     @Override
     public Iterable<ConfigSource> getConfigSources(ConfigSourceContext context) {
@@ -32,7 +33,7 @@ public final class DefaultListenHost implements ConfigSourceFactory {
         }
         ConfigValue auth = context.getValue(AuthenticationSettings.ENABLED);
         boolean authEnabled = auth.getValue() != null && Boolean.parseBoolean(auth.getValue().trim());
-        return List.of(new MapBackedConfigSource(NAME, Map.of(HOST, hostFor(authEnabled)), 10) {
+        return List.of(new MapBackedConfigSource(NAME, Map.of(HOST, hostFor(authEnabled)), ORDINAL) {
         });
     }
 

@@ -21,13 +21,17 @@ class ListenAnnouncement {
             ValueRegistry values) {
         ConfigValue host = config.getConfigValue(DefaultListenHost.HOST);
         int port = values.get(HttpServer.HTTP_SERVER).getPort();
-        LOG.info(line(host.getValue(), port, DefaultListenHost.NAME.equals(host.getSourceName()), authentication.enabled()));
+        // Quarkus' own default (localhost, in dev and test runs only) sits below every source, ours included
+        String setBy = DefaultListenHost.NAME.equals(host.getSourceName()) ? null
+                : host.getSourceOrdinal() < DefaultListenHost.ORDINAL ? "Quarkus' default for dev and test runs" : "quarkus.http.host is set";
+        LOG.info(line(host.getValue(), port, setBy, authentication.enabled()));
     }
 
-    static String line(String host, int port, boolean defaulted, boolean authEnabled) {
+    /** {@code setBy} is null when {@link DefaultListenHost} chose the host. */
+    static String line(String host, int port, String setBy, boolean authEnabled) {
         String where = "Serving HTTP on " + host + ":" + port;
-        if (!defaulted) {
-            return where + ": quarkus.http.host is set";
+        if (setBy != null) {
+            return where + ": " + setBy;
         }
         return authEnabled
                 ? where + " (every interface): authentication is on"
