@@ -15,7 +15,7 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import dev.quarry.encode.ResultDocuments;
 import dev.quarry.encode.SseFrames;
-import dev.quarry.execute.QueryExecutor;
+import dev.quarry.execute.CursorStreams;
 import dev.quarry.render.CursorCodec;
 import io.smallrye.mutiny.Multi;
 import io.vertx.mutiny.sqlclient.Row;
@@ -30,14 +30,14 @@ import io.vertx.mutiny.sqlclient.Row;
 public class Streams {
 
     private final QueryCalls calls;
-    private final QueryExecutor executor;
+    private final CursorStreams cursorStreams;
     private final CursorCodec cursors;
     private final Duration heartbeat;
 
-    Streams(QueryCalls calls, QueryExecutor executor, CursorCodec cursors,
+    Streams(QueryCalls calls, CursorStreams cursorStreams, CursorCodec cursors,
             @ConfigProperty(name = "quarry.stream.heartbeat", defaultValue = "15s") Duration heartbeat) {
         this.calls = calls;
-        this.executor = executor;
+        this.cursorStreams = cursorStreams;
         this.cursors = cursors;
         this.heartbeat = heartbeat;
     }
@@ -60,7 +60,7 @@ public class Streams {
         byte[] endOfStream = new byte[0]; // a marker, never sent
         Multi<byte[]> events = Multi.createBy().concatenating().streams(
                 Multi.createFrom().item(() -> SseFrames.event("meta", ResultDocuments.meta(name, call.encoder()))),
-                call.batches(executor).map(batch -> call.encoder().events(batch, rowId)),
+                call.batches(cursorStreams).map(batch -> call.encoder().events(batch, rowId)),
                 Multi.createFrom().item(() -> SseFrames.event("end", ResultDocuments.end(call.rows(), call.elapsedMillis()))))
                 .onFailure().recoverWithItem(failure -> SseFrames.event("error", problem.apply(failure)))
                 .invoke(() -> lastSent.set(System.nanoTime()))
@@ -80,7 +80,7 @@ public class Streams {
     /** One JSON object per line; a failure after the first line is a last line {@code {"error": problem}}. */
     public Multi<byte[]> jsonLines(String name, Map<String, List<String>> parameters, Function<Throwable, byte[]> problem) {
         QueryCall call = calls.open(name, parameters, Format.NDJSON, OptionalInt.empty(), Optional.empty());
-        return call.held(call.batches(executor).map(batch -> call.encoder().jsonLines(batch))
+        return call.held(call.batches(cursorStreams).map(batch -> call.encoder().jsonLines(batch))
                 .onFailure().recoverWithItem(failure -> errorLine(problem.apply(failure))));
     }
 
@@ -89,7 +89,7 @@ public class Streams {
         QueryCall call = calls.open(name, parameters, Format.CSV, OptionalInt.empty(), Optional.empty());
         return call.held(Multi.createBy().concatenating().streams(
                 Multi.createFrom().item(() -> call.encoder().csvHeader().getBytes(StandardCharsets.UTF_8)),
-                call.batches(executor).map(batch -> call.encoder().csv(batch))));
+                call.batches(cursorStreams).map(batch -> call.encoder().csv(batch))));
     }
 
     private static byte[] errorLine(byte[] problem) {
