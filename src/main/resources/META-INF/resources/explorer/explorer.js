@@ -145,8 +145,9 @@ function parameterField(parameter) {
     field.focus = boxes[0];
     field.read = () => boxes.filter(box => box.checked).map(box => box.value).join(',');
     field.write = text => boxes.forEach(box => { box.checked = text.split(',').includes(box.value); });
-    field.wrapper = el('fieldset', { class: 'field', 'data-param': parameter.name }, el('legend', {}, label),
-      boxes.map(box => el('label', { class: 'check' }, box, ' ' + box.value)), hint ? el('p', { class: 'hint' }, hint) : null);
+    field.wrapper = el('fieldset', { class: 'field wide', 'data-param': parameter.name }, el('legend', {}, label),
+      el('div', { class: 'choices' }, boxes.map(box => el('label', { class: 'check' }, box, ' ' + box.value))),
+      hint ? el('p', { class: 'hint' }, hint) : null);
     return field;
   }
   let input;
@@ -176,8 +177,8 @@ function choiceField(name, legend, choices) {
   return { name, focus: boxes[0], boxes,
     read: () => boxes.filter(box => box.checked).map(box => box.value).join(','),
     write: text => boxes.forEach(box => { box.checked = text.split(',').includes(box.value); }),
-    wrapper: el('fieldset', { class: 'field', 'data-param': name }, el('legend', {}, legend),
-      boxes.map(box => el('label', { class: 'check' }, box, ' ' + box.value))) };
+    wrapper: el('fieldset', { class: 'field wide', 'data-param': name }, el('legend', {}, legend),
+      el('div', { class: 'choices' }, boxes.map(box => el('label', { class: 'check' }, box, ' ' + box.value)))) };
 }
 
 /** One filter: column, lookup and value, written into the query as col__lookup=value. */
@@ -187,7 +188,7 @@ function filterRow(columns, number, column = columns[0], lookup = 'exact', value
   const lookupSelect = el('select', { 'aria-label': `Filter ${number} lookup` },
     LOOKUPS.map(name => el('option', { value: name, selected: name === lookup }, name)));
   const valueInput = el('input', { type: 'text', value, 'aria-label': `Filter ${number} value`,
-    placeholder: 'value; in: a,b; range: a,b; isnull: true' });
+    placeholder: 'value (in, range: a,b)' });
   const row = el('div', { class: 'filter' }, columnSelect, lookupSelect, valueInput,
     el('button', { type: 'button', class: 'secondary', 'aria-label': `Remove filter ${number}`, onclick: () => row.remove() }, 'Remove'));
   row.key = () => lookupSelect.value === 'exact' ? columnSelect.value : columnSelect.value + '__' + lookupSelect.value;
@@ -209,10 +210,9 @@ async function showTemplate(name) {
     return;
   }
   const grouped = entry.dimensions.length > 0;
-  const fields = entry.parameters.map(parameterField);
-  if (grouped) {
-    fields.push(choiceField('_group', 'Group by', entry.dimensions), choiceField('_measures', 'Measures', entry.measures));
-  }
+  const parameterFields = entry.parameters.map(parameterField);
+  const groupFields = grouped ? [choiceField('_group', 'Group by', entry.dimensions), choiceField('_measures', 'Measures', entry.measures)] : [];
+  const fields = [...parameterFields, ...groupFields];
   const sortable = grouped ? [...entry.dimensions, ...entry.measures] : entry.sortable;
   const sortSelect = el('select', { id: 'sort' }, el('option', { value: '' }, 'default order'),
     sortable.map(column => el('option', { value: column }, column)));
@@ -228,12 +228,13 @@ async function showTemplate(name) {
   const runButton = el('button', { type: 'submit', id: 'run' }, 'Run');
   const stopButton = el('button', { type: 'button', id: 'stop', disabled: true }, 'Stop');
   const form = el('form', { id: 'query-form', novalidate: true },
-    fields.length === 0 ? null : el('div', { class: 'fields' }, fields.map(field => field.wrapper)),
+    parameterFields.length === 0 ? null : el('div', { class: 'fields' }, parameterFields.map(field => field.wrapper)),
+    groupFields.length === 0 ? null : el('div', { class: 'fields' }, groupFields.map(field => field.wrapper)),
     el('div', { class: 'fields' },
       sortable.length === 0 ? null : el('div', { class: 'field', 'data-param': '_sort' }, el('label', { for: 'sort' }, 'Sort by'), sortSelect,
         el('label', { class: 'check' }, descending, ' descending')),
-      el('div', { class: 'field', 'data-param': '_limit' }, el('label', { for: 'page-size' }, 'Rows per page'), pageSize)),
-    el('fieldset', { class: 'field', 'data-param': '_filters' }, el('legend', {}, 'Filters'), filters, addFilter),
+      el('div', { class: 'field', 'data-param': '_limit' }, el('label', { for: 'page-size' }, 'Rows per page'), pageSize),
+      el('fieldset', { class: 'field wide' }, el('legend', {}, 'Filters'), filters, addFilter)),
     el('div', { class: 'buttons' }, runButton, stopButton));
 
   /** The form as the API's query string: only what differs from the template's defaults. */
@@ -523,62 +524,91 @@ function problemBox(problem, rowsSoFar, action) {
 
 // ---- the chart -------------------------------------------------------------------------------
 
-/** A line over a date column, or bars over categories, of the numeric columns the person picks. */
+/**
+ * A line over a date column, or bars over categories, of the numeric columns the person picks;
+ * "split by" draws one series per value of another column (a line per nation over the months).
+ */
 function chartPanel() {
   const xSelect = el('select', { id: 'chart-x' });
+  const splitSelect = el('select', { id: 'chart-split' });
   const kindSelect = el('select', { id: 'chart-kind' }, el('option', { value: 'line' }, 'line'), el('option', { value: 'bar' }, 'bars'));
-  const yChoices = el('span', { class: 'choices' });
+  const yChoices = el('div', { class: 'choices' });
   const canvas = el('div', { id: 'chart', role: 'img' });
   const element = el('section', { class: 'chart-panel', hidden: true, 'aria-label': 'Chart' },
     el('div', { class: 'fields' },
       el('div', { class: 'field' }, el('label', { for: 'chart-x' }, 'X axis'), xSelect),
-      el('fieldset', { class: 'field' }, el('legend', {}, 'Y axis'), yChoices),
+      el('fieldset', { class: 'field wide' }, el('legend', {}, 'Y axis'), yChoices),
+      el('div', { class: 'field' }, el('label', { for: 'chart-split' }, 'Split by'), splitSelect),
       el('div', { class: 'field' }, el('label', { for: 'chart-kind' }, 'Chart'), kindSelect)),
     canvas);
   let instance = null;
   let data = { columns: [], rows: [] };
 
-  const choices = () => {
-    const hash = new URLSearchParams(location.hash.slice(1));
-    return { x: hash.get('x'), y: hash.has('y') ? hash.get('y').split(',') : null, kind: hash.get('kind') };
-  };
+  const isTime = name => /^(date|timestamp)/.test(data.columns.find(column => column.name === name)?.type || '');
+  const checkedYs = () => [...yChoices.querySelectorAll('input:checked')].map(box => box.value);
+  const saved = () => new URLSearchParams(location.hash.slice(1));
+  // the choices go into the fragment: the query string is the API's, the fragment the page's own
   const remember = () => {
-    const y = [...yChoices.querySelectorAll('input:checked')].map(box => box.value);
-    history.replaceState(null, '', location.pathname + location.search
-      + '#' + new URLSearchParams({ x: xSelect.value, y: y.join(','), kind: kindSelect.value }));
+    history.replaceState(null, '', location.pathname + location.search + '#' + new URLSearchParams(
+      { x: xSelect.value, y: checkedYs().join(','), split: splitSelect.value, kind: kindSelect.value }));
     render();
   };
   xSelect.addEventListener('change', () => {
     kindSelect.value = isTime(xSelect.value) ? 'line' : 'bar';
     remember();
   });
+  splitSelect.addEventListener('change', remember);
   kindSelect.addEventListener('change', remember);
-
-  const isTime = name => /^(date|timestamp)/.test(data.columns.find(column => column.name === name)?.type || '');
 
   async function render() {
     const x = xSelect.value;
-    const ys = [...yChoices.querySelectorAll('input:checked')].map(box => box.value);
+    const split = splitSelect.value;
+    const ys = checkedYs();
     const keys = x.split(' · ');
-    let rows = data.rows.map(row => ({ label: keys.map(key => row[key] ?? 'null').join(' · '), row }));
+    const label = row => keys.map(key => row[key] ?? 'null').join(' · ');
+    let labels;
+    let series;
+    if (split) {
+      // one series per value of the split column (per y, when several), aligned on the distinct labels
+      labels = [...new Set(data.rows.map(label))];
+      const groups = Map.groupBy(data.rows, row => String(row[split] ?? 'null'));
+      series = [...groups].flatMap(([group, rows]) => {
+        const byLabel = new Map(rows.map(row => [label(row), row]));
+        return ys.map(y => ({ name: ys.length > 1 ? `${group} ${y}` : group,
+          values: labels.map(text => byLabel.get(text)?.[y] ?? null) }));
+      });
+    } else {
+      labels = data.rows.map(label);
+      series = ys.map(y => ({ name: y, values: data.rows.map(row => row[y]) }));
+    }
     if (isTime(x)) {
-      rows = rows.sort((a, b) => a.label.localeCompare(b.label));
+      const order = labels.map((text, i) => i).sort((a, b) => labels[a].localeCompare(labels[b]));
+      labels = order.map(i => labels[i]);
+      series.forEach(line => { line.values = order.map(i => line.values[i]); });
     }
     const echarts = await import(ECHARTS);
     instance = instance || echarts.init(canvas, null, { renderer: 'svg' });
-    canvas.setAttribute('aria-label', `${kindSelect.value === 'line' ? 'Line' : 'Bar'} chart of ${ys.join(', ') || 'nothing'} by ${x}`);
+    canvas.setAttribute('aria-label', `${kindSelect.value === 'line' ? 'Line' : 'Bar'} chart of ${ys.join(', ') || 'nothing'} by ${x}`
+      + (split ? `, one series per ${split}` : ''));
     instance.setOption({
       animation: false,
       grid: { left: 16, right: 24, top: 40, bottom: 8, containLabel: true },
-      legend: { top: 0 },
+      legend: { top: 0, type: 'scroll' },
       tooltip: { trigger: 'axis' },
-      xAxis: { type: 'category', data: rows.map(item => item.label) },
+      xAxis: { type: 'category', data: labels },
       yAxis: { type: 'value' },
       // the chart's only rounding: values are drawn as doubles, the table keeps their digits
-      series: ys.map(y => ({ name: y, type: kindSelect.value, showSymbol: rows.length < 60,
-        data: rows.map(item => item.row[y] === null ? null : Number(item.row[y])) })),
+      series: series.map(line => ({ name: line.name, type: kindSelect.value, showSymbol: labels.length < 60,
+        data: line.values.map(value => value === null ? null : Number(value)) })),
     }, true);
   }
+
+  /** A column with a few distinct values that is not on the x axis: one line each reads well. */
+  const naturalSplit = (candidates, x) => candidates.filter(name => !x.split(' · ').includes(name))
+    .find(name => {
+      const distinct = new Set(data.rows.map(row => row[name])).size;
+      return distinct > 1 && distinct <= 12;
+    }) || '';
 
   window.addEventListener('resize', () => instance?.resize());
   return {
@@ -595,14 +625,17 @@ function chartPanel() {
         return;
       }
       const axes = other.length > 1 ? [...other, other.join(' · ')] : other;
-      const chosen = choices();
-      const x = axes.includes(chosen.x) ? chosen.x : other.find(name => isTime(name)) || axes[axes.length - 1];
+      const chosen = saved();
+      const x = axes.includes(chosen.get('x')) ? chosen.get('x') : other.find(name => isTime(name)) || axes[axes.length - 1];
       xSelect.replaceChildren(...axes.map(name => el('option', { value: name, selected: name === x }, name)));
-      const ys = (chosen.y || []).filter(name => numeric.includes(name));
+      const split = chosen.has('split') ? chosen.get('split') : naturalSplit(other, x);
+      splitSelect.replaceChildren(el('option', { value: '' }, '—'),
+        ...other.map(name => el('option', { value: name, selected: name === split }, name)));
+      const ys = (chosen.get('y') || '').split(',').filter(name => numeric.includes(name));
       yChoices.replaceChildren(...numeric.map(name => el('label', { class: 'check' },
         el('input', { type: 'checkbox', value: name, checked: (ys.length ? ys : numeric.slice(0, 1)).includes(name), onchange: remember }),
         ' ' + name)));
-      kindSelect.value = chosen.kind === 'bar' || chosen.kind === 'line' ? chosen.kind : isTime(x) ? 'line' : 'bar';
+      kindSelect.value = ['bar', 'line'].includes(chosen.get('kind')) ? chosen.get('kind') : isTime(x) ? 'line' : 'bar';
       element.hidden = false;
       render();
     },

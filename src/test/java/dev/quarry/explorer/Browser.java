@@ -58,7 +58,7 @@ final class Browser implements AutoCloseable {
         ChromeOptions options = new ChromeOptions();
         options.setBinary(CHROMIUM);
         // --no-sandbox: the tests run as root here
-        options.addArguments("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1280,1000",
+        options.addArguments("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1280,1300",
                 "--hide-scrollbars");
         // every request the page makes, read back by requestedUrls()
         LoggingPreferences logs = new LoggingPreferences();

@@ -205,8 +205,10 @@ class ExplorerTest {
         assertThat(new Select(browser.driver.findElement(By.id("chart-x")))
                 .getFirstSelectedOption().getText()).isEqualTo("month");
         assertThat(chart.findElements(By.tagName("text")).stream().map(WebElement::getText)).anyMatch(text -> text.startsWith("1995-0"));
-        // the line: one path with a segment per month (12 months in 1995)
-        browser.waiting(10).until(d -> longestPath(chart) > 12);
+        // a line per nation of Europe, each through the 12 months of 1995
+        assertThat(chart.findElements(By.tagName("text")).stream().map(WebElement::getText))
+                .contains("FRANCE", "GERMANY", "ROMANIA", "RUSSIA", "UNITED KINGDOM");
+        browser.waiting(10).until(d -> longestPath(chart) >= 12);
         browser.screenshot("chart-line");
 
         open("/explore/tpch/q01");
