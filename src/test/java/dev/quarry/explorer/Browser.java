@@ -84,13 +84,11 @@ final class Browser implements AutoCloseable {
         return driver.findElement(By.id("status")).getText();
     }
 
-    /** The result table's cells, row by row, as the page shows them. */
+    /** The result table's cells, row by row, as the page shows them (read in one script: tables can be long). */
+    @SuppressWarnings("unchecked")
     List<List<String>> cells() {
-        List<List<String>> rows = new ArrayList<>();
-        for (WebElement row : driver.findElements(By.cssSelector("#results tbody tr"))) {
-            rows.add(row.findElements(By.tagName("td")).stream().map(WebElement::getText).toList());
-        }
-        return rows;
+        return (List<List<String>>) driver.executeScript(
+                "return [...document.querySelectorAll('#results tbody tr')].map(row => [...row.cells].map(cell => cell.innerText))");
     }
 
     List<String> headers() {
@@ -101,20 +99,29 @@ final class Browser implements AutoCloseable {
         return driver.switchTo().activeElement();
     }
 
-    /** Every URL the browser requested since the last call: documents, scripts, fetches. */
-    List<String> requestedUrls() {
-        List<String> urls = new ArrayList<>();
+    /** A request the browser sent: its URL and headers. */
+    record Request(String url, JsonNode headers) {
+    }
+
+    /** Every request the browser sent since the last call: documents, scripts, fetches. */
+    List<Request> requests() {
+        List<Request> requests = new ArrayList<>();
         for (LogEntry entry : driver.manage().logs().get(LogType.PERFORMANCE)) {
             try {
                 JsonNode message = JSON.readTree(entry.getMessage()).get("message");
                 if (message.get("method").asText().equals("Network.requestWillBeSent")) {
-                    urls.add(message.get("params").get("request").get("url").asText());
+                    JsonNode request = message.get("params").get("request");
+                    requests.add(new Request(request.get("url").asText(), request.get("headers")));
                 }
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
         }
-        return urls;
+        return requests;
+    }
+
+    List<String> requestedUrls() {
+        return requests().stream().map(Request::url).toList();
     }
 
     /** Saves what the page looks like now, to be looked at: a test that counts rows can pass on an unreadable page. */

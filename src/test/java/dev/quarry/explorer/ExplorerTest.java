@@ -198,6 +198,24 @@ class ExplorerTest {
     }
 
     @Test
+    void aLongResultPagesOnWithTheKeysetCursor() {
+        open("/explore/test/many-rows?rows=2500");
+        assertThat(browser.awaitRunEnd()).startsWith("First 1,000 rows");
+        WebElement more = browser.driver.findElement(By.id("more"));
+        more.click();
+        assertThat(browser.awaitRunEnd()).startsWith("First 2,000 rows");
+        more.click();
+        assertThat(browser.awaitRunEnd()).startsWith("2,500 rows");
+        assertThat(more.isDisplayed()).isFalse();
+        List<String> numbers = browser.cells().stream().map(row -> row.get(0)).toList();
+        assertThat(numbers).isEqualTo(java.util.stream.IntStream.rangeClosed(1, 2500).mapToObj(String::valueOf).toList());
+        // test/many-rows is keyed by n: the next pages start after the signed cursor of the last row shown
+        assertThat(browser.requestedUrls().stream().filter(url -> url.contains("/queries/test/many-rows")))
+                .hasSize(3).filteredOn(url -> url.contains("_after=")).hasSize(2);
+        assertThat(browser.driver.getCurrentUrl()).endsWith("/explore/test/many-rows?rows=2500");
+    }
+
+    @Test
     void aTimeSeriesIsDrawnAsALineAndTheAxesCanBePicked() {
         open("/explore/analysis/monthly-trend?region=EUROPE");
         browser.awaitRunEnd();
