@@ -299,11 +299,11 @@ async function showTemplate(name) {
     results.run();
   };
 
-  main.replaceChildren(
+  main.replaceChildren(...[
     el('nav', { class: 'crumbs' }, el('a', { href: '/' }, '← All templates')),
     el('h1', {}, entry.name, ' ', el('span', { class: 'summary' }, entry.summary)),
     entry.description ? el('p', { class: 'muted' }, entry.description) : null,
-    form, results.element);
+    form, results.element].filter(Boolean));
   fillForm();
   results.run();
 }
@@ -351,7 +351,7 @@ function resultsPanel(entry, form, { runButton, stopButton }) {
       const plan = await api.getJson(apiPath({ _explain: 'true' }));
       explain.replaceChildren(el('h3', {}, 'SQL'), el('pre', {}, plan.sql),
         el('h3', {}, 'Bound values'), plan.values.length === 0 ? el('p', { class: 'muted' }, 'none')
-          : el('ol', {}, plan.values.map((value, i) => el('li', {}, el('code', {}, `$${i + 1}`), ' = ', JSON.stringify(value)))),
+          : el('ol', {}, plan.values.map((value, i) => el('li', {}, el('code', {}, `$${i + 1}`), ' = ', valueText(value)))),
         el('h3', {}, 'Plan'), el('pre', {}, planText(plan.plan[0].Plan, 0)));
     } catch (error) {
       explain.replaceChildren(problemBox(error.problem));
@@ -501,6 +501,11 @@ function planText(node, depth) {
   return [line, ...(node.Plans || []).map(child => planText(child, depth + 1))].join('\n');
 }
 
+/** A bound value as psql would show it; numbers arrive as their exact text (parseExact), lists as arrays. */
+function valueText(value) {
+  return value === null ? 'null' : Array.isArray(value) ? '{' + value.join(',') + '}' : String(value);
+}
+
 /** A problem as sentences, with what to do: never raw JSON. */
 function problemText(problem) {
   const allowed = problem.allowed && problem.allowed.length ? ` Allowed: ${problem.allowed.join(', ')}.` : '';
@@ -512,7 +517,6 @@ function problemBox(problem, rowsSoFar, action) {
     403: 'Your token does not carry a role this template needs; ask for one, or pick another template.',
     404: 'Pick a template from the catalog.',
     503: problem.retryAfter ? `Quarry suggests trying again in ${problem.retryAfter} s.` : 'Try again in a moment.',
-    504: 'Narrow the query with its parameters or filters.',
   }[problem.status];
   return el('div', { class: 'problem' },
     el('strong', {}, rowsSoFar ? `${problem.title} (after ${rowsSoFar} rows)` : problem.title),
