@@ -126,7 +126,7 @@ function defaultText(parameter) {
   return value === null || value === undefined ? '' : Array.isArray(value) ? value.join(',') : String(value);
 }
 
-/** A labelled control for a parameter, from its declared type: {name, defaultText, read(), write(text), wrapper, focus}. */
+/** A labelled control for a parameter, from its declared type: {name, defaultText, read(), write(text), wrapper}. */
 function parameterField(parameter) {
   const id = 'param-' + parameter.name;
   const list = parameter.type.endsWith('[]');
@@ -142,7 +142,6 @@ function parameterField(parameter) {
   if (list && parameter.allowed.length > 0) {
     // several of a fixed set: a checkbox each
     const boxes = parameter.allowed.map((value, i) => el('input', { type: 'checkbox', id: `${id}-${i}`, value: String(value) }));
-    field.focus = boxes[0];
     field.read = () => boxes.filter(box => box.checked).map(box => box.value).join(',');
     field.write = text => boxes.forEach(box => { box.checked = text.split(',').includes(box.value); });
     field.wrapper = el('fieldset', { class: 'field wide', 'data-param': parameter.name }, el('legend', {}, label),
@@ -160,7 +159,6 @@ function parameterField(parameter) {
     input = el('input', { id, type: inputType, min: parameter.min, max: parameter.max,
       step: type === 'numeric' ? 'any' : type === 'timestamp' || inputType === 'number' ? '1' : null });
   }
-  field.focus = input;
   field.read = () => input.value.trim();
   field.write = text => { input.value = text; };
   field.wrapper = el('div', { class: 'field', 'data-param': parameter.name }, el('label', { for: id }, label), input,
@@ -172,9 +170,9 @@ function parameterField(parameter) {
 }
 
 /** A group of checkboxes for _group or _measures, read as a comma-separated list. */
-function choiceField(name, legend, choices) {
+function choiceField(name, legend, choices, whenAbsent) {
   const boxes = choices.map(choice => el('input', { type: 'checkbox', id: `${name}-${choice}`, value: choice }));
-  return { name, focus: boxes[0], boxes,
+  return { name, defaultText: whenAbsent,
     read: () => boxes.filter(box => box.checked).map(box => box.value).join(','),
     write: text => boxes.forEach(box => { box.checked = text.split(',').includes(box.value); }),
     wrapper: el('fieldset', { class: 'field wide', 'data-param': name }, el('legend', {}, legend),
@@ -193,7 +191,6 @@ function filterRow(columns, number, column = columns[0], lookup = 'exact', value
     el('button', { type: 'button', class: 'secondary', 'aria-label': `Remove filter ${number}`, onclick: () => row.remove() }, 'Remove'));
   row.key = () => lookupSelect.value === 'exact' ? columnSelect.value : columnSelect.value + '__' + lookupSelect.value;
   row.value = () => valueInput.value;
-  row.focus = valueInput;
   if (!columns.includes(column)) {
     columnSelect.prepend(el('option', { value: column, selected: true }, column));
   }
@@ -211,7 +208,10 @@ async function showTemplate(name) {
   }
   const grouped = entry.dimensions.length > 0;
   const parameterFields = entry.parameters.map(parameterField);
-  const groupFields = grouped ? [choiceField('_group', 'Group by', entry.dimensions), choiceField('_measures', 'Measures', entry.measures)] : [];
+  const groupFields = grouped ? [
+    choiceField('_group', 'Group by', entry.dimensions, ''),
+    // without _measures the API computes every measure
+    choiceField('_measures', 'Measures', entry.measures, entry.measures.join(','))] : [];
   const fields = [...parameterFields, ...groupFields];
   const sortable = grouped ? [...entry.dimensions, ...entry.measures] : entry.sortable;
   const sortSelect = el('select', { id: 'sort' }, el('option', { value: '' }, 'default order'),
@@ -242,8 +242,7 @@ async function showTemplate(name) {
     const query = new URLSearchParams();
     for (const field of fields) {
       const value = field.read();
-      const isDefault = field.name === '_measures' ? value === entry.measures.join(',') : value === (field.defaultText || '');
-      if (value !== '' && !isDefault) {
+      if (value !== '' && value !== field.defaultText) {
         query.set(field.name, value);
       }
     }
@@ -263,8 +262,9 @@ async function showTemplate(name) {
   const fillForm = () => {
     const query = new URLSearchParams(location.search);
     for (const field of fields) {
-      field.write(query.has(field.name) ? query.get(field.name) : field.name === '_measures' ? entry.measures.join(',') : field.defaultText || '');
+      field.write(query.has(field.name) ? query.get(field.name) : field.defaultText);
     }
+    // the control holds one sort key: a link with several keeps its first
     const sort = (query.get('_sort') || '').split(',')[0];
     descending.checked = sort.startsWith('-');
     sortSelect.value = sort.replace(/^-/, '');
@@ -315,7 +315,7 @@ function resultsPanel(entry, form, { runButton, stopButton }) {
   const message = el('div', { id: 'message', role: 'alert' });
   const table = el('table', { id: 'results' });
   const more = el('button', { type: 'button', id: 'more', hidden: true }, 'More rows');
-  const chart = chartPanel();
+  const chart = chartPanel(entry.key);
   const curl = el('pre', { id: 'curl' });
   const explain = el('div', { id: 'explain' });
   const explainDetails = el('details', { ontoggle: () => explainDetails.open && loadExplain() },
@@ -399,7 +399,7 @@ function resultsPanel(entry, form, { runButton, stopButton }) {
       status.textContent = `Not run: check “${problem.parameter}”.`;
       return;
     }
-    const retry = problem.status === 503
+    const retry = problem.retryAfter
       ? el('button', { type: 'button', class: 'secondary', onclick: () => form.requestSubmit() }, 'Try again') : null;
     message.replaceChildren(problemBox(problem, rowsSoFar, retry));
   }
@@ -465,7 +465,7 @@ function resultsPanel(entry, form, { runButton, stopButton }) {
         }
       } else {
         status.textContent = progress();
-        showProblem(error.problem, state.rows.length);
+        showProblem(error.problem || { title: 'The page failed', detail: error.message }, state.rows.length);
       }
     } finally {
       clearInterval(ticker);
@@ -516,7 +516,8 @@ function problemBox(problem, rowsSoFar, action) {
   const advice = {
     403: 'Your token does not carry a role this template needs; ask for one, or pick another template.',
     404: 'Pick a template from the catalog.',
-    503: problem.retryAfter ? `Quarry suggests trying again in ${problem.retryAfter} s.` : 'Try again in a moment.',
+    // a 503 for a passing state (busy, unreachable, stopping) says when to come back; a broken template does not
+    503: problem.retryAfter ? `Quarry suggests trying again in ${problem.retryAfter} s.` : null,
   }[problem.status];
   return el('div', { class: 'problem' },
     el('strong', {}, rowsSoFar ? `${problem.title} (after ${rowsSoFar} rows)` : problem.title),
@@ -532,7 +533,7 @@ function problemBox(problem, rowsSoFar, action) {
  * A line over a date column, or bars over categories, of the numeric columns the person picks;
  * "split by" draws one series per value of another column (a line per nation over the months).
  */
-function chartPanel() {
+function chartPanel(keyColumns) {
   const xSelect = el('select', { id: 'chart-x' });
   const splitSelect = el('select', { id: 'chart-split' });
   const kindSelect = el('select', { id: 'chart-kind' }, el('option', { value: 'line' }, 'line'), el('option', { value: 'bar' }, 'bars'));
@@ -636,8 +637,10 @@ function chartPanel() {
       splitSelect.replaceChildren(el('option', { value: '' }, '—'),
         ...other.map(name => el('option', { value: name, selected: name === split }, name)));
       const ys = (chosen.get('y') || '').split(',').filter(name => numeric.includes(name));
+      // a key (an order number) is no quantity to draw
+      const defaultY = numeric.find(name => !keyColumns.includes(name)) || numeric[0];
       yChoices.replaceChildren(...numeric.map(name => el('label', { class: 'check' },
-        el('input', { type: 'checkbox', value: name, checked: (ys.length ? ys : numeric.slice(0, 1)).includes(name), onchange: remember }),
+        el('input', { type: 'checkbox', value: name, checked: (ys.length ? ys : [defaultY]).includes(name), onchange: remember }),
         ' ' + name)));
       kindSelect.value = ['bar', 'line'].includes(chosen.get('kind')) ? chosen.get('kind') : isTime(x) ? 'line' : 'bar';
       element.hidden = false;
