@@ -464,7 +464,7 @@ function resultsPanel(entry, form, { runButton, stopButton }) {
           status.textContent = 'Stopped: ' + progress();
         }
       } else {
-        status.textContent = progress();
+        status.textContent = 'Failed: ' + progress();
         showProblem(error.problem || { title: 'The page failed', detail: error.message }, state.rows.length);
       }
     } finally {
