@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.logging.Level;
 
 import org.openqa.selenium.By;
@@ -38,6 +39,8 @@ final class Browser implements AutoCloseable {
     private static final String CHROMIUM = "/usr/bin/chromium";
     private static final String CHROMEDRIVER = "/usr/bin/chromedriver";
     private static final Path SCREENSHOTS = Path.of("target", "explorer-screenshots");
+    /** Where the page's downloads land, without a dialog. */
+    static final Path DOWNLOADS = Path.of("target", "explorer-downloads").toAbsolutePath();
     private static final ObjectMapper JSON = new ObjectMapper();
 
     final ChromeDriver driver;
@@ -60,7 +63,9 @@ final class Browser implements AutoCloseable {
         // --no-sandbox: the tests run as root here
         options.addArguments("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1280,1300",
                 "--hide-scrollbars");
-        // every request the page makes, read back by requestedUrls()
+        options.setExperimentalOption("prefs", Map.of("download.default_directory", DOWNLOADS.toString(),
+                "download.prompt_for_download", false));
+        // every request the page makes, read back by requests()
         LoggingPreferences logs = new LoggingPreferences();
         logs.enable(LogType.PERFORMANCE, Level.ALL);
         options.setCapability("goog:loggingPrefs", logs);

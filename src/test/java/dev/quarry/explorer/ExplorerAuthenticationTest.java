@@ -63,12 +63,12 @@ class ExplorerAuthenticationTest {
     @Test
     void theTokenIsAskedForOnceAndSentAsAnAuthorizationHeaderOnly() {
         open("/");
-        WebElement input = browser.waiting(10).until(d -> d.findElement(By.id("token")));
+        WebElement input = browser.waiting(20).until(d -> d.findElement(By.id("token")));
         assertThat(browser.driver.findElement(By.cssSelector("label[for=token]")).getText()).isEqualTo("Bearer token");
         browser.screenshot("sign-in");
         String token = TestTokens.valid("analyst");
         input.sendKeys(token, Keys.ENTER);
-        browser.waiting(10).until(d -> !d.findElements(By.cssSelector("a.entry-name")).isEmpty());
+        browser.waiting(20).until(d -> !d.findElements(By.cssSelector("a.entry-name")).isEmpty());
         assertThat(browser.driver.findElements(By.cssSelector("a.entry-name")).stream().map(WebElement::getText))
                 .contains("test/restricted", "tpch/q01");
 
@@ -94,7 +94,7 @@ class ExplorerAuthenticationTest {
     void aTokenThatDoesNotVerifyIsAskedForAgain() {
         browser.driver.executeScript("sessionStorage.setItem('quarry.token', 'not.a.jwt')");
         open("/explore/tpch/q01");
-        browser.waiting(10).until(d -> d.findElement(By.id("token")));
+        browser.waiting(20).until(d -> d.findElement(By.id("token")));
         assertThat(browser.driver.findElement(By.tagName("main")).getText())
                 .contains("Quarry did not accept the token").contains("not valid");
     }

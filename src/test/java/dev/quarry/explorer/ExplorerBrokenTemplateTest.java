@@ -50,7 +50,7 @@ class ExplorerBrokenTemplateTest {
     void theCatalogAndThePageSayTheTemplateIsOutOfServiceAndWhy() {
         String origin = base.toString().replaceAll("/$", "");
         browser.navigate().to(origin + "/?q=broken");
-        WebElement entry = browser.waiting(10).until(d -> d.findElement(By.cssSelector(".catalog li")));
+        WebElement entry = browser.waiting(20).until(d -> d.findElement(By.cssSelector(".catalog li")));
         assertThat(entry.getText()).contains("broken/typo").contains("Out of service: broken/typo.sql:4: PostgreSQL: syntax error");
 
         browser.navigate().to(origin + "/explore/broken/typo");

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.UncheckedIOException;
 import java.net.URL;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -69,7 +71,7 @@ class ExplorerTest {
     void theCatalogListsEveryTemplateAndSearchesTheirWords() {
         JsonNode catalog = json(given().get("/queries").asString());
         open("/");
-        browser.waiting(10).until(d -> !d.findElements(By.cssSelector(".catalog li a.entry-name")).isEmpty());
+        browser.waiting(20).until(d -> !d.findElements(By.cssSelector(".catalog li a.entry-name")).isEmpty());
         List<String> listed = browser.driver.findElements(By.cssSelector("a.entry-name")).stream().map(WebElement::getText).toList();
         List<String> names = new ArrayList<>();
         catalog.forEach(entry -> names.add(entry.get("name").asText()));
@@ -79,7 +81,7 @@ class ExplorerTest {
 
         WebElement search = browser.driver.findElement(By.id("search"));
         search.sendKeys("pricing summary");
-        browser.waiting(5).until(d -> d.findElements(By.cssSelector("a.entry-name")).size() == 1);
+        browser.waiting(10).until(d -> d.findElements(By.cssSelector("a.entry-name")).size() == 1);
         assertThat(browser.driver.findElement(By.cssSelector("a.entry-name")).getText()).isEqualTo("tpch/q01");
         assertThat(browser.driver.getCurrentUrl()).endsWith("/?q=pricing%20summary");
         browser.screenshot("catalog-search");
@@ -124,7 +126,7 @@ class ExplorerTest {
         WebElement delta = browser.driver.findElement(By.id("param-delta"));
         delta.clear();
         delta.sendKeys("60", Keys.ENTER);
-        browser.waiting(10).until(d -> d.getCurrentUrl().endsWith("/explore/tpch/q01?delta=60"));
+        browser.waiting(20).until(d -> d.getCurrentUrl().endsWith("/explore/tpch/q01?delta=60"));
         browser.awaitRunEnd();
         assertThat(browser.cells()).isEqualTo(apiRows("/queries/tpch/q01?delta=60")).isNotEqualTo(before);
 
@@ -137,7 +139,7 @@ class ExplorerTest {
         browser.driver.findElement(By.cssSelector("[aria-label='Filter 1 value']")).sendKeys("F");
         browser.driver.findElement(By.id("run")).click();
         String query = "delta=60&_sort=-sum_qty&l_linestatus=F";
-        browser.waiting(10).until(d -> d.getCurrentUrl().endsWith("/explore/tpch/q01?" + query));
+        browser.waiting(20).until(d -> d.getCurrentUrl().endsWith("/explore/tpch/q01?" + query));
         browser.awaitRunEnd();
         List<List<String>> filtered = apiRows("/queries/tpch/q01?" + query);
         assertThat(filtered).hasSize(3);
@@ -150,13 +152,29 @@ class ExplorerTest {
     }
 
     @Test
+    void theResultDownloadsAsCsvAndCurlAsksForTheSameQuery() throws Exception {
+        Path file = Browser.DOWNLOADS.resolve("tpch-q01.csv");
+        Files.deleteIfExists(file);
+        open("/explore/tpch/q01?delta=60");
+        browser.awaitRunEnd();
+        browser.driver.findElement(By.xpath("//button[text()='Download CSV']")).click();
+        browser.waiting(20).until(d -> Files.exists(file));
+        String csv = given().accept("text/csv").get("/queries/tpch/q01?delta=60").then().statusCode(200).extract().asString();
+        assertThat(Files.readString(file)).isEqualTo(csv).startsWith("l_returnflag,l_linestatus,");
+
+        browser.driver.findElement(By.xpath("//summary[text()='curl']")).click();
+        assertThat(browser.driver.findElement(By.id("curl")).getText())
+                .isEqualTo("curl -H 'Accept: text/csv' '" + base.toString().replaceAll("/$", "") + "/queries/tpch/q01?delta=60'");
+    }
+
+    @Test
     void aBadValueIsShownBesideItsField() {
         open("/explore/tpch/q01");
         browser.awaitRunEnd();
         WebElement delta = browser.driver.findElement(By.id("param-delta"));
         delta.clear();
         delta.sendKeys("500", Keys.ENTER);
-        WebElement error = browser.waiting(10).until(d -> d.findElement(By.cssSelector("[data-param='delta'] .field-error")));
+        WebElement error = browser.waiting(20).until(d -> d.findElement(By.cssSelector("[data-param='delta'] .field-error")));
         assertThat(error.getText()).contains("delta").contains("120");
         assertThat(delta.getAttribute("aria-invalid")).isEqualTo("true");
         assertThat(delta.getAttribute("aria-describedby")).contains(error.getAttribute("id"));
@@ -165,7 +183,7 @@ class ExplorerTest {
 
         // a filter on a column with a value its type cannot read: beside that filter
         open("/explore/tpch/q01?count_order__gt=many");
-        WebElement filterError = browser.waiting(10).until(d -> d.findElement(By.cssSelector(".filter .field-error")));
+        WebElement filterError = browser.waiting(20).until(d -> d.findElement(By.cssSelector(".filter .field-error")));
         assertThat(filterError.getText()).contains("count_order__gt");
         assertThat(browser.driver.findElement(By.id("message")).getText()).isEmpty();
     }
@@ -173,7 +191,7 @@ class ExplorerTest {
     @Test
     void unknownTemplatesAndFailedStreamsAreToldInWords() {
         open("/explore/no/such-template");
-        WebElement problem = browser.waiting(10).until(d -> d.findElement(By.cssSelector(".problem")));
+        WebElement problem = browser.waiting(20).until(d -> d.findElement(By.cssSelector(".problem")));
         assertThat(problem.getText()).contains("Unknown template").contains("no/such-template").contains("All templates");
 
         // a statement timeout after the stream began arrives as an error event
@@ -187,12 +205,12 @@ class ExplorerTest {
     @Test
     void stopEndsTheStreamAndPostgresqlCancelsTheQuery() {
         open("/explore/test/sleep?seconds=30");
-        browser.waiting(10).until(d -> TestDatabase.serviceSleeping() == 1);
+        browser.waiting(20).until(d -> TestDatabase.serviceSleeping() == 1);
         assertThat(browser.status()).startsWith("Running");
         browser.screenshot("running");
         browser.driver.findElement(By.id("stop")).click();
-        browser.waiting(5).until(d -> browser.status().startsWith("Stopped"));
-        browser.waiting(5).until(d -> TestDatabase.serviceSleeping() == 0);
+        browser.waiting(10).until(d -> browser.status().startsWith("Stopped"));
+        browser.waiting(10).until(d -> TestDatabase.serviceSleeping() == 0);
         assertThat(TestDatabase.serviceActivity()).noneMatch(activity -> activity.contains("pg_sleep"));
         assertThat(browser.driver.findElement(By.id("run")).isEnabled()).isTrue();
     }
@@ -226,7 +244,7 @@ class ExplorerTest {
         // a line per nation of Europe, each through the 12 months of 1995
         assertThat(chart.findElements(By.tagName("text")).stream().map(WebElement::getText))
                 .contains("FRANCE", "GERMANY", "ROMANIA", "RUSSIA", "UNITED KINGDOM");
-        browser.waiting(10).until(d -> longestPath(chart) >= 12);
+        browser.waiting(20).until(d -> longestPath(chart) >= 12);
         browser.screenshot("chart-line");
 
         open("/explore/tpch/q01");
@@ -235,7 +253,7 @@ class ExplorerTest {
         assertThat(new Select(browser.driver.findElement(By.id("chart-kind")))
                 .getFirstSelectedOption().getText()).isEqualTo("bars");
         browser.driver.findElement(By.cssSelector(".chart-panel input[value='avg_price']")).click();
-        browser.waiting(10).until(d -> d.getCurrentUrl().contains("y=sum_qty%2Cavg_price"));
+        browser.waiting(20).until(d -> d.getCurrentUrl().contains("y=sum_qty%2Cavg_price"));
         assertThat(bars.findElements(By.tagName("text")).stream().map(WebElement::getText)).contains("avg_price", "sum_qty");
         browser.screenshot("chart-bars");
     }
@@ -248,12 +266,12 @@ class ExplorerTest {
     @Test
     void everyRequestOfThePageGoesToThisService() {
         open("/");
-        browser.waiting(10).until(d -> !d.findElements(By.cssSelector("a.entry-name")).isEmpty());
+        browser.waiting(20).until(d -> !d.findElements(By.cssSelector("a.entry-name")).isEmpty());
         open("/explore/analysis/monthly-trend");
         browser.awaitRunEnd();
         browser.waiting(20).until(d -> d.findElement(By.cssSelector("#chart svg")));
         browser.driver.findElement(By.xpath("//summary[text()='SQL and plan']")).click();
-        WebElement explain = browser.waiting(10).until(d -> d.findElement(By.cssSelector("#explain pre")));
+        WebElement explain = browser.waiting(20).until(d -> d.findElement(By.cssSelector("#explain pre")));
         assertThat(explain.getText()).contains("SELECT");
         browser.screenshot("sql-and-plan");
 
@@ -268,19 +286,19 @@ class ExplorerTest {
     @Test
     void aPersonWithoutAMouseFindsAndRunsATemplate() {
         open("/");
-        browser.waiting(10).until(d -> !d.findElements(By.cssSelector("a.entry-name")).isEmpty());
+        browser.waiting(20).until(d -> !d.findElements(By.cssSelector("a.entry-name")).isEmpty());
         tabTo("search");
         browser.active().sendKeys("q03");
-        browser.waiting(5).until(d -> d.findElements(By.cssSelector("a.entry-name")).size() == 1);
+        browser.waiting(10).until(d -> d.findElements(By.cssSelector("a.entry-name")).size() == 1);
         tabTo("link to tpch/q03");
         browser.active().sendKeys(Keys.ENTER);
-        browser.waiting(10).until(d -> d.getCurrentUrl().endsWith("/explore/tpch/q03"));
+        browser.waiting(20).until(d -> d.getCurrentUrl().endsWith("/explore/tpch/q03"));
         browser.awaitRunEnd();
         tabTo("param-segment");
         browser.active().sendKeys("MACHINERY");
         tabTo("run");
         browser.active().sendKeys(Keys.ENTER);
-        browser.waiting(10).until(d -> d.getCurrentUrl().endsWith("/explore/tpch/q03?segment=MACHINERY"));
+        browser.waiting(20).until(d -> d.getCurrentUrl().endsWith("/explore/tpch/q03?segment=MACHINERY"));
         browser.awaitRunEnd();
         assertThat(browser.cells()).isNotEmpty().isEqualTo(apiRows("/queries/tpch/q03?segment=MACHINERY"));
         browser.screenshot("keyboard-q03");
