@@ -1,6 +1,7 @@
 // The explorer: the catalog at /, and at /explore/{template}?{query} the page of one template, whose
 // query string is exactly the one /queries/{template} takes, so the address bar is a shareable link.
-// Chart choices, which the API knows nothing of, live in the fragment (#x=...&y=...&kind=...).
+// Chart choices, which the API knows nothing of, live in the fragment (#x=...&y=...&split=...&kind=...).
+// api.js does the talking to Quarry; this file builds the pages with el(), a small DOM helper.
 
 import * as api from './api.js';
 
@@ -103,7 +104,7 @@ async function showCatalog() {
   });
   main.replaceChildren(
     el('h1', {}, 'Analyses'),
-    el('div', { class: 'field' }, el('label', { for: 'search' }, 'Search templates'), search),
+    el('div', { class: 'field wide' }, el('label', { for: 'search' }, 'Search templates'), search),
     count, list);
   render();
 }
