@@ -13,6 +13,10 @@ import java.util.Optional;
  */
 final class RowComparison {
 
+    private static final String SAME = "    ";
+    private static final String MISSING = "  - ";
+    private static final String UNEXPECTED = "  + ";
+
     private RowComparison() {
     }
 
@@ -21,7 +25,7 @@ final class RowComparison {
         List<String> want = expected.stream().map(RowComparison::show).toList();
         List<String> got = actual.stream().map(RowComparison::show).toList();
         List<String> diff = ordered ? orderedDiff(want, got) : multisetDiff(want, got);
-        if (diff.stream().noneMatch(line -> line.startsWith("-") || line.startsWith("+"))) {
+        if (diff.stream().noneMatch(line -> line.startsWith(MISSING) || line.startsWith(UNEXPECTED))) {
             return Optional.empty();
         }
         String header = "rows differ (" + (ordered ? "in order" : "in any order") + "; - expected, + actual):";
@@ -32,11 +36,11 @@ final class RowComparison {
         List<String> lines = new ArrayList<>();
         int common = 0;
         while (common < want.size() && common < got.size() && want.get(common).equals(got.get(common))) {
-            lines.add("    " + want.get(common));
+            lines.add(SAME + want.get(common));
             common++;
         }
-        want.subList(common, want.size()).forEach(row -> lines.add("  - " + row));
-        got.subList(common, got.size()).forEach(row -> lines.add("  + " + row));
+        want.subList(common, want.size()).forEach(row -> lines.add(MISSING + row));
+        got.subList(common, got.size()).forEach(row -> lines.add(UNEXPECTED + row));
         return lines;
     }
 
@@ -45,12 +49,12 @@ final class RowComparison {
         List<String> lines = new ArrayList<>();
         for (String row : want) {
             if (unmatched.remove(row)) {
-                lines.add("    " + row);
+                lines.add(SAME + row);
             } else {
-                lines.add("  - " + row);
+                lines.add(MISSING + row);
             }
         }
-        unmatched.forEach(row -> lines.add("  + " + row));
+        unmatched.forEach(row -> lines.add(UNEXPECTED + row));
         return lines;
     }
 

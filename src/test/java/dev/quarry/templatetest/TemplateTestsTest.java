@@ -129,9 +129,9 @@ class TemplateTestsTest {
                   - name: quick
                     params: seconds=0
                     expect:
-                      - {n: 1, slept: true}
-                      - {n: 2, slept: true}
-                      - {n: 3, slept: true}
+                      - {n: 1, slept: false}
+                      - {n: 2, slept: false}
+                      - {n: 3, slept: false}
                 """);
         assertEquals("file.test.yaml:2: ran past its timeout of 500 ms", run.results().get(0).failure().orElseThrow());
         assertTrue(run.results().get(0).millis() < 10_000, run.results().get(0).millis() + " ms");
