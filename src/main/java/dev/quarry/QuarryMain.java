@@ -55,6 +55,9 @@ public class QuarryMain {
         System.setProperty("quarkus.shutdown.delay", "0s");
         System.setProperty("quarry.templates.on-error", "mark-broken");
         System.setProperty("quarkus.log.category.\"dev.quarry.execute.Catalog\".level", "OFF");
+        // the output is the command's own: no banner, no "started ... Listening on:" line
+        System.setProperty("quarkus.banner.enabled", "false");
+        System.setProperty("quarkus.log.category.\"io.quarkus\".level", "WARN");
         Quarkus.run(args[0].equals("test") ? TestCommand.class : CheckCommand.class, args);
     }
 }
