@@ -113,7 +113,7 @@ public final class RowEncoder {
     private void appendCsv(StringBuilder line, Row row) {
         for (int i = 0; i < columns.size(); i++) {
             Object value = row.getValue(i);
-            CsvText.append(line, i, value == null ? null : ValueText.of(value));
+            CsvText.append(line, i, ValueText.of(value));
         }
         line.append("\r\n");
     }
