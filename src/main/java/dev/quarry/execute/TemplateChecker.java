@@ -23,7 +23,9 @@ import io.vertx.pgclient.PgException;
 /**
  * Has PostgreSQL confirm a template at startup: it prepares the statement with every optional block
  * kept and again with every one dropped, reads the types PostgreSQL inferred for each placeholder and
- * each output column, and plans it to see that it only reads. Nothing is executed.
+ * each output column, and plans it to see that it only reads. Nothing is read but the statement's
+ * types: it runs only under {@code LIMIT 0}, with NULL bound to every parameter. Works from PostgreSQL
+ * 15 on, and on Citus.
  */
 final class TemplateChecker {
 
@@ -43,20 +45,17 @@ final class TemplateChecker {
         try {
             run("BEGIN READ ONLY");
             prepare(template, everything);
-            Row types = run("SELECT parameter_types::text[], result_types::text[] FROM pg_prepared_statements"
-                    + " WHERE name = 'quarry_check'").iterator().next();
+            Row types = run("SELECT parameter_types::text[] FROM pg_prepared_statements WHERE name = 'quarry_check'")
+                    .iterator().next();
             checkParameters(template, everything, types.getArrayOfStrings(0));
-            String[] resultTypes = types.getArrayOfStrings(1);
-            if (resultTypes == null) {
-                throw new TemplateException(template.source(), 1, "the statement returns no rows; a template is a query");
-            }
             run("DEALLOCATE quarry_check");
             if (!minimal.sql().equals(everything.sql())) {
                 prepare(template, minimal);
                 run("DEALLOCATE quarry_check");
             }
-            checkReadOnly(template, everything);
-            List<ResultColumn> columns = columns(everything, resultTypes);
+            Tuple nulls = nullBinds(everything);
+            checkReadOnly(template, everything, nulls);
+            List<ResultColumn> columns = columns(everything, nulls);
             checkNames(template, columns);
             return columns;
         } finally {
@@ -99,23 +98,31 @@ final class TemplateChecker {
         }
     }
 
-    private void checkReadOnly(Template template, RenderedQuery query) {
-        String plan = run("EXPLAIN (GENERIC_PLAN, FORMAT JSON) " + query.sql()).iterator().next().getValue(0).toString();
+    /** The values of a check's statement: NULL for each parameter, the rendered value for anything else. */
+    private static Tuple nullBinds(RenderedQuery query) {
+        Tuple nulls = Tuple.tuple();
+        query.values().forEach(value -> nulls.addValue(value instanceof Placeholder ? null : value));
+        return nulls;
+    }
+
+    /** The plan with NULL parameters (EXPLAIN's GENERIC_PLAN only exists from 16 on, and Citus refuses it). */
+    private void checkReadOnly(Template template, RenderedQuery query, Tuple nulls) {
+        String plan = connection.preparedQuery("EXPLAIN (FORMAT JSON) " + query.sql()).execute(nulls).await()
+                .atMost(STEP_TIMEOUT).iterator().next().getValue(0).toString();
         if (plan.contains("\"ModifyTable\"")) {
             throw new TemplateException(template.source(), 1, "the statement writes; templates only read");
         }
     }
 
-    /** Names from an execution that returns no row; types from the prepared statement, as PostgreSQL writes them. */
-    private List<ResultColumn> columns(RenderedQuery query, String[] types) {
-        Tuple nulls = Tuple.tuple();
-        query.values().forEach(value -> nulls.addValue(value instanceof Placeholder ? null : value));
+    /** Names from an execution that returns no row; types as PostgreSQL writes them. */
+    private List<ResultColumn> columns(RenderedQuery query, Tuple nulls) {
         RowSet<Row> empty = connection.preparedQuery("SELECT * FROM (" + query.sql() + ") AS q LIMIT 0").execute(nulls)
                 .await().atMost(STEP_TIMEOUT);
         List<String> names = empty.columnsNames();
+        List<String> types = ResultTypes.of(connection, query.sql(), nulls, names.size());
         List<ResultColumn> columns = new ArrayList<>();
         for (int i = 0; i < names.size(); i++) {
-            columns.add(new ResultColumn(names.get(i), types[i]));
+            columns.add(new ResultColumn(names.get(i), types.get(i)));
         }
         return columns;
     }
