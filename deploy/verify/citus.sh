@@ -72,6 +72,10 @@ cleanup() {
         rm -rf "$DATA"
     fi
     [[ -n $BUILD ]] && rm -rf "$BUILD"
+    if ((status != 0 && FAILED == 0)); then
+        echo "FAIL the script stopped early (exit status $status)"
+        FAILED=1
+    fi
     ((status == 0 && FAILED == 0)) || log "logs are in $WORK"
     log "done in $(($(date +%s) - STARTED)) s"
     echo "$PASSED passed, $FAILED failed"
@@ -275,13 +279,16 @@ start_quarry() { # port http-port log
     PIDS+=($!)
 }
 wait_ready() { # http-port log
-    local deadline=$(($(date +%s) + 120))
+    local deadline=$(($(date +%s) + 300))
     until curl -fsS -o /dev/null "http://127.0.0.1:$1/q/health/ready" 2>/dev/null; do
         if ! kill -0 "${PIDS[-1]}" 2>/dev/null && ! kill -0 "${PIDS[0]}" 2>/dev/null; then break; fi
         (($(date +%s) < deadline)) || break
         sleep 0.5
     done
-    curl -fsS -o /dev/null "http://127.0.0.1:$1/q/health/ready" 2>/dev/null || { grep -E 'ERROR|FATAL' "$2" | head -5 | cut -c1-400; fatal "Quarry on $1 did not get ready (see $2)"; }
+    curl -fsS -o /dev/null "http://127.0.0.1:$1/q/health/ready" 2>/dev/null || {
+        grep -E 'ERROR|FATAL' "$2" | head -5 | cut -c1-400 || true
+        fatal "Quarry on $1 did not get ready (see $2)"
+    }
 }
 log "starting Quarry on the coordinator (:$QUARRY_CITUS_PORT) and on the plain PostgreSQL (:$QUARRY_SINGLE_PORT)"
 start_quarry "$COORDINATOR_PORT" "$QUARRY_CITUS_PORT" "$WORK/quarry-citus.log"

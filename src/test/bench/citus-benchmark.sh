@@ -17,32 +17,30 @@ millis() { # url: the time of one answer, failing on anything but 200
     awk -v t="${out##* }" 'BEGIN { printf "%d", t * 1000 }'
 }
 median() { tr ' ' '\n' | grep . | sort -n | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : int((v[NR / 2] + v[NR / 2 + 1]) / 2) }'; }
-plan_type() { # the kind of distributed plan of a template, from Citus' EXPLAIN (JSON)
+plan_type() { # the kind of distributed plan of a template (as Quarry sends it: wrapped for a page), from Citus' EXPLAIN
     curl -fsS -m 300 "$CITUS_URL/queries/$1?_explain=true" | python3 -c '
 import json, sys
-text = sys.stdin.read()
-plan = json.loads(text)
-kinds = []
-if "MapMergeJob" in text or "Map Task Count" in text:
-    kinds.append("repartition")
-if "Subplan" in text:
-    kinds.append("subplans")
-counts = []
+tasks, subplans, repartition = [], [], []
 def walk(node):
     if isinstance(node, dict):
-        if "Task Count" in node:
-            counts.append(node["Task Count"])
-        for value in node.values():
+        for key, value in node.items():
+            if key == "Task Count":
+                tasks.append(value)
+            elif key == "Subplans":
+                subplans.append(len(value))
+            elif key in ("MapMergeJob", "Map Task Count", "Merge Task Count"):
+                repartition.append(key)
             walk(value)
     elif isinstance(node, list):
         for value in node:
             walk(value)
-walk(plan)
-if counts and max(counts) > 1:
-    kinds.insert(0, "multi-shard")
-elif counts:
-    kinds.insert(0, "router")
-print(", ".join(kinds) or "coordinator only")'
+walk(json.load(sys.stdin))
+kinds = ["multi-shard" if max(tasks) > 1 else "router"] if tasks else ["coordinator only"]
+if sum(subplans):
+    kinds.append(f"{sum(subplans)} subplan" + ("s" if sum(subplans) > 1 else ""))
+if repartition:
+    kinds.append("repartition")
+print(", ".join(kinds))'
 }
 
 echo "| template | one node ms | Citus ms | Citus / one node | Citus plan |"
