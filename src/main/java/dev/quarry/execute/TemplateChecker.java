@@ -30,6 +30,7 @@ import io.vertx.pgclient.PgException;
 final class TemplateChecker {
 
     private static final String PREPARE = "PREPARE quarry_check AS ";
+    private static final String EXPLAIN = "EXPLAIN (FORMAT JSON) ";
     private static final Duration STEP_TIMEOUT = Duration.ofSeconds(30);
 
     private final SqlConnection connection;
@@ -53,9 +54,8 @@ final class TemplateChecker {
                 prepare(template, minimal);
                 run("DEALLOCATE quarry_check");
             }
-            Tuple nulls = nullBinds(everything);
-            checkReadOnly(template, everything, nulls);
-            List<ResultColumn> columns = columns(everything, nulls);
+            checkReadOnly(template, everything);
+            List<ResultColumn> columns = columns(everything, nullBinds(everything));
             checkNames(template, columns);
             return columns;
         } finally {
@@ -68,16 +68,21 @@ final class TemplateChecker {
         try {
             run(PREPARE + query.sql());
         } catch (PgException e) {
-            String where = template.source();
-            if (e.getPosition() != null) {
-                // empty when the error is in text Quarry wrote, such as a dimension's expression
-                String located = query.locate(Integer.parseInt(e.getPosition()) - 1 - PREPARE.length());
-                where = located.isEmpty() ? where : located;
-            }
-            int colon = where.lastIndexOf(':');
-            throw new TemplateException(colon < 0 ? where : where.substring(0, colon),
-                    colon < 0 ? 1 : Integer.parseInt(where.substring(colon + 1)), "PostgreSQL: " + e.getErrorMessage());
+            throw refused(template, query, e, PREPARE.length());
         }
+    }
+
+    /** PostgreSQL's (or Citus') refusal, at the file and line it points to, else the template's first line. */
+    private static TemplateException refused(Template template, RenderedQuery query, PgException e, int prefixLength) {
+        String where = template.source();
+        if (e.getPosition() != null) {
+            // empty when the error is in text Quarry wrote, such as a dimension's expression
+            String located = query.locate(Integer.parseInt(e.getPosition()) - 1 - prefixLength);
+            where = located.isEmpty() ? where : located;
+        }
+        int colon = where.lastIndexOf(':');
+        return new TemplateException(colon < 0 ? where : where.substring(0, colon),
+                colon < 0 ? 1 : Integer.parseInt(where.substring(colon + 1)), "PostgreSQL: " + e.getErrorMessage());
     }
 
     private static void checkParameters(Template template, RenderedQuery query, String[] postgresTypes) {
@@ -105,10 +110,23 @@ final class TemplateChecker {
         return nulls;
     }
 
-    /** The plan with NULL parameters (EXPLAIN's GENERIC_PLAN only exists from 16 on, and Citus refuses it). */
-    private void checkReadOnly(Template template, RenderedQuery query, Tuple nulls) {
-        String plan = connection.preparedQuery("EXPLAIN (FORMAT JSON) " + query.sql()).execute(nulls).await()
-                .atMost(STEP_TIMEOUT).iterator().next().getValue(0).toString();
+    /**
+     * The plan with each parameter's default, NULL where it has none (EXPLAIN's GENERIC_PLAN only exists
+     * from 16 on, and Citus refuses it). Defaults rather than NULLs: with NULL in its conditions the
+     * planner proves a query empty and Citus then never meets what it cannot distribute (a recursive
+     * CTE beside a distributed table, grouping sets), which would fail only when a request ran it.
+     */
+    private void checkReadOnly(Template template, RenderedQuery query) {
+        Tuple defaults = Tuple.tuple();
+        query.values().forEach(value -> defaults.addValue(value instanceof Placeholder placeholder
+                ? template.parameters().get(placeholder.parameter()).defaultValue().orElse(null) : value));
+        String plan;
+        try {
+            plan = connection.preparedQuery(EXPLAIN + query.sql()).execute(defaults).await().atMost(STEP_TIMEOUT)
+                    .iterator().next().getValue(0).toString();
+        } catch (PgException e) {
+            throw refused(template, query, e, EXPLAIN.length());
+        }
         if (plan.contains("\"ModifyTable\"")) {
             throw new TemplateException(template.source(), 1, "the statement writes; templates only read");
         }
