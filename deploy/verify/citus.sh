@@ -83,6 +83,7 @@ cleanup() {
     exit "$status"
 }
 trap cleanup EXIT
+trap 'exit 143' TERM INT   # a cancelled run cleans up too
 
 as_server() { if ((EUID == 0)); then runuser -u "$SERVER_USER" -- "$@"; else "$@"; fi; }
 
