@@ -54,6 +54,19 @@ class TemplateCheckerTest {
     }
 
     @Test
+    void typesOfComputedColumnsAreTheExactPostgresTypes() {
+        List<ResultColumn> columns = check("t/computed", """
+                -- Expressions, an array and a literal
+                SELECT array_agg(o_orderkey) AS keys, sum(o_totalprice) / 2 AS half, now() AS at,
+                       'x' AS letter, interval '1 day' AS span, o_orderdate - 1 AS before
+                FROM orders GROUP BY o_orderdate LIMIT 1
+                """);
+        assertThat(columns).containsExactly(new ResultColumn("keys", "bigint[]"), new ResultColumn("half", "numeric"),
+                new ResultColumn("at", "timestamp with time zone"), new ResultColumn("letter", "text"),
+                new ResultColumn("span", "interval"), new ResultColumn("before", "date"));
+    }
+
+    @Test
     void aSyntaxErrorIsReportedAtItsFileAndLine() {
         assertThatThrownBy(() -> check("t/typo", """
                 -- A typo on line 4
