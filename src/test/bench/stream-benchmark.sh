@@ -22,7 +22,8 @@
 # csv"), BENCH_TEMPLATES (a regex over template names, default ^(tpch/q[0-9]+|analysis/)),
 # BENCH_FETCH_SIZE (quarry.stream.fetch-size; the service default when unset), BENCH_MAX_LOAD (1.5),
 # BENCH_QUIET_WAIT (600), BENCH_PG_PORT (54371), BENCH_HTTP_PORT (18081), BENCH_SKIP_LATENCY=1,
-# BENCH_SKIP_STREAM=1, BENCH_BASE_JAR (another quarry-run.jar: started beside Quarry, -Xmx64m, on the
+# BENCH_SKIP_STREAM=1, BENCH_CHECK_COUNTS=0 (no untimed stream per format first), BENCH_STREAM_TIMEOUT
+# (1800 s), BENCH_JAR (the jar under test), BENCH_BASE_JAR (another quarry-run.jar: started beside Quarry, -Xmx64m, on the
 # same database and port HTTP port + 1, and its BENCH_BASE_FORMATS ("ndjson") streams measured in the
 # same rotation as base-FORMAT: before/after a change; BENCH_BASE_OPTS: its extra java options, so the
 # base may also be this jar with another setting), BENCH_JFR=1 (after the timed runs, one NDJSON and one SSE stream under JFR and
@@ -32,7 +33,7 @@ set -euo pipefail
 cd "$(dirname "$0")/../../.."
 ROOT=$(pwd)
 OUT=$ROOT/target/bench
-JAR=$ROOT/target/quarkus-app/quarkus-run.jar
+JAR=${BENCH_JAR:-$ROOT/target/quarkus-app/quarkus-run.jar}
 PG_PORT=${BENCH_PG_PORT:-54371}
 HTTP_PORT=${BENCH_HTTP_PORT:-18081}
 STREAM_RUNS=${BENCH_STREAM_RUNS:-3}
@@ -42,6 +43,7 @@ TEMPLATES=${BENCH_TEMPLATES:-^(tpch/q[0-9]+|analysis/)}
 MAX_LOAD=${BENCH_MAX_LOAD:-1.5}
 QUIET_WAIT=${BENCH_QUIET_WAIT:-600}
 QUIET_BUDGET=${BENCH_QUIET_BUDGET:-3600}
+STREAM_TIMEOUT=${BENCH_STREAM_TIMEOUT:-1800} # seconds: a stream that stalls fails the run instead of hanging it
 SCALE=1
 BASE=http://127.0.0.1:$HTTP_PORT
 BASE_JAR=${BENCH_BASE_JAR:-}
@@ -203,20 +205,22 @@ if [[ -z ${BENCH_SKIP_STREAM:-} ]]; then
     }
     url_of() { [[ $1 == base-* ]] && echo "$BASE_URL" || echo "$BASE"; }
     pid_of() { [[ $1 == base-* ]] && echo "$BASE_QPID" || echo "$QPID"; }
-    stream_to() { curl -sfN -H "Accept: $(accept_of "$1")" "$(url_of "$1")/queries/bench/lineitem"; }
+    stream_to() { curl -sfN -m "$STREAM_TIMEOUT" -H "Accept: $(accept_of "$1")" "$(url_of "$1")/queries/bench/lineitem"; }
 
-    # once each, untimed: the row counts (also the JIT's warm-up)
+    # once each, untimed: the row counts (also the JIT's warm-up); BENCH_CHECK_COUNTS=0 checks COPY's only
+    COUNTED_FORMATS=$FORMATS
+    [[ ${BENCH_CHECK_COUNTS:-1} == 1 ]] || COUNTED_FORMATS=
     log "checking the row counts (untimed)"
     declare -A BYTES
     read -r count BYTES[copy] < <(copy_to "$STREAM_SQL" | wc -lc)
     ((count == EXPECTED)) || die "COPY gave $count rows, not $EXPECTED"
     read -r count BYTES[copy-json] < <(copy_to "$JSON_SQL" | wc -lc)
     ((count == EXPECTED)) || die "COPY of row_to_json gave $count rows, not $EXPECTED"
-    for format in $FORMATS; do
+    for format in $COUNTED_FORMATS; do
         case ${format#base-} in
-            ndjson) count=$(stream_to ndjson | wc -l) ;;
-            sse) count=$(stream_to sse | grep -c '^event: *row$') ;;
-            csv) count=$(($(stream_to csv | wc -l) - 1)) ;;
+            ndjson) count=$(stream_to "$format" | wc -l) ;;
+            sse) count=$(stream_to "$format" | grep -c '^event: *row$') ;;
+            csv) count=$(($(stream_to "$format" | wc -l) - 1)) ;;
             *) die "unknown format $format" ;;
         esac
         ((count == EXPECTED)) || die "$format gave $count rows, not $EXPECTED"
@@ -250,7 +254,7 @@ if [[ -z ${BENCH_SKIP_STREAM:-} ]]; then
                 BACKGROUND+=($!)
                 jstat -gc "$pid" 500 > "$OUT/jstat-$format-$run.txt" &
                 BACKGROUND+=($!)
-                out=$({ /usr/bin/time -f '%U %S' curl -sfN -o /dev/null -w '%{size_download} %{time_total}\n' \
+                out=$({ /usr/bin/time -f '%U %S' curl -sfN -m "$STREAM_TIMEOUT" -o /dev/null -w '%{size_download} %{time_total}\n' \
                     -H "Accept: $(accept_of "$format")" "$(url_of "$format")/queries/bench/lineitem"; } 2>&1)
                 kill "${BACKGROUND[@]: -2}" 2> /dev/null || true
                 wait "${BACKGROUND[@]: -2}" 2> /dev/null || true

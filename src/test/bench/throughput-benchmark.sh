@@ -45,7 +45,8 @@
 # Settings (environment): BENCH_SCALES ("0.01 1"), BENCH_CLIENTS ("1 16 64"), BENCH_DURATION (15),
 # BENCH_QUARRY_OPTS (extra java options for Quarry, such as -Dquarkus.vertx.event-loops-pool-size=1),
 # BENCH_PG_PORT (54381), BENCH_HTTP_PORT (18082), BENCH_JAR (target/quarkus-app/quarkus-run.jar),
-# BENCH_JFR (1), BENCH_FLOOR_CLIENTS ("16 64"), BENCH_FLOOR_ROUNDS (5), BENCH_FLOOR_PORT (HTTP port + 1),
+# BENCH_JFR (1), BENCH_FLOOR_CLIENTS ("16 64"), BENCH_FLOOR_ROUNDS (5), BENCH_FLOOR_WARMUP (10: seconds of
+# wrk on each side first; on a loaded machine the JIT needs minutes for Quarry, seconds for the floor), BENCH_FLOOR_PORT (HTTP port + 1),
 # BENCH_BASE_JAR (unset), BENCH_BASE_PORT (HTTP port + 2), BENCH_PGBENCH_TX (1: the column
 # "pgb tx"), BENCH_NO_WAIT=1 (do not wait for a running stream-benchmark.sh: smoke tests only).
 # Everything it writes is under target/bench-throughput (results.txt is the table).
@@ -65,6 +66,7 @@ QUARRY_OPTS=${BENCH_QUARRY_OPTS:-}
 PGBENCH_TX=${BENCH_PGBENCH_TX:-1}
 FLOOR_CLIENTS=${BENCH_FLOOR_CLIENTS:-16 64}
 FLOOR_ROUNDS=${BENCH_FLOOR_ROUNDS:-5}
+FLOOR_WARMUP=${BENCH_FLOOR_WARMUP:-10}
 FLOOR_PORT=${BENCH_FLOOR_PORT:-$((HTTP_PORT + 1))}
 BASE_JAR=${BENCH_BASE_JAR:-}
 BASE_PORT=${BENCH_BASE_PORT:-$((HTTP_PORT + 2))}
@@ -184,7 +186,7 @@ wait_http() { # url pid log: until the url answers (any status), or the process 
 }
 start_floor() { # database: the floor, sending tpch/order's SQL with the values Quarry binds after the key
     # shellcheck disable=SC2086
-    java -cp "$ROOT/target/test-classes:$ROOT/target/quarkus-app/lib/main/*" dev.quarry.bench.FloorServer \
+    java -cp "$ROOT/target/test-classes:$(dirname "$JAR")/lib/main/*" dev.quarry.bench.FloorServer \
         "$FLOOR_PORT" "$PG_PORT" "$1" "$OUT/order-floor.sql" "$EVENT_LOOPS" 20 "${order_values[@]:1}" > "$OUT/floor.log" 2>&1 &
     BACKGROUND+=($!)
     wait_http "http://127.0.0.1:$FLOOR_PORT/" "$!" "$OUT/floor.log"
@@ -378,8 +380,8 @@ LUA
         start_base "$DB"
         SIDES+=("base http://127.0.0.1:$BASE_PORT")
     fi
-    for side in "${SIDES[@]:1}"; do # the same warm-up as Quarry's
-        wrk -t2 -c16 -d10s -s "$OUT/order.lua" "${side#* }" > /dev/null
+    for side in "${SIDES[@]}"; do
+        wrk -t2 -c16 -d"${FLOOR_WARMUP}s" -s "$OUT/order.lua" "${side#* }" > /dev/null
     done
     for c in $FLOOR_CLIENTS; do
         declare -A F_RPS=() F_P99=()
