@@ -22,7 +22,7 @@
 # csv"), BENCH_TEMPLATES (a regex over template names, default ^(tpch/q[0-9]+|analysis/)),
 # BENCH_FETCH_SIZE (quarry.stream.fetch-size; the service default when unset), BENCH_MAX_LOAD (1.5),
 # BENCH_QUIET_WAIT (600), BENCH_PG_PORT (54371), BENCH_HTTP_PORT (18081), BENCH_SKIP_LATENCY=1,
-# BENCH_SKIP_STREAM=1, BENCH_CHECK_COUNTS=0 (no untimed stream per format first), BENCH_STREAM_TIMEOUT
+# BENCH_SKIP_STREAM=1, BENCH_SKIP_LOAD=1, BENCH_CHECK_COUNTS=0 (no untimed stream per format first), BENCH_STREAM_TIMEOUT
 # (1800 s), BENCH_JAR (the jar under test), BENCH_BASE_JAR (another quarry-run.jar: started beside Quarry, -Xmx64m, on the
 # same database and port HTTP port + 1, and its BENCH_BASE_FORMATS ("ndjson") streams measured in the
 # same rotation as base-FORMAT: before/after a change; BENCH_BASE_OPTS: its extra java options, so the
@@ -151,9 +151,11 @@ if [[ -f $OUT/postgres/postmaster.pid ]] && kill -0 "$(head -1 "$OUT/postgres/po
     log "an embedded PostgreSQL ($POSTMASTER_BEFORE) already runs on $OUT/postgres: using it, and leaving it running"
 fi
 
-log "loading TPC-H scale $SCALE (skipped when it is already loaded)"
-java "${PROPS[@]}" -jar "$JAR" load --scale "$SCALE" > "$OUT/load.log" 2>&1 || { cat "$OUT/load.log" >&2; die "load failed"; }
-grep -E '^(Loaded|TPC-H|Scale)|already' "$OUT/load.log" >&2 || true
+if [[ ${BENCH_SKIP_LOAD:-0} == 0 ]]; then # 1: the data is there from an earlier run
+    log "loading TPC-H scale $SCALE (skipped when it is already loaded)"
+    java "${PROPS[@]}" -jar "$JAR" load --scale "$SCALE" > "$OUT/load.log" 2>&1 || { cat "$OUT/load.log" >&2; die "load failed"; }
+    grep -E '^(Loaded|TPC-H|Scale)|already' "$OUT/load.log" >&2 || true
+fi
 
 log "starting Quarry with -Xmx64m on $BASE"
 java -Xmx64m "${PROPS[@]}" -Dquarry.dataset.load-on-start=none -jar "$JAR" > "$OUT/quarry.log" 2>&1 &
