@@ -2,6 +2,7 @@ package dev.quarry.encode;
 
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
+import java.time.LocalDate;
 
 import io.vertx.pgclient.data.Interval;
 import io.vertx.sqlclient.data.Numeric;
@@ -25,6 +26,10 @@ public final class ValueText {
         }
         if (value instanceof BigDecimal decimal) {
             return JsonValues.plain(decimal);
+        }
+        if (value instanceof LocalDate date) {
+            char[] text = IsoDates.chars(date);
+            return text == null ? date.toString() : new String(text);
         }
         if (value instanceof Interval interval) {
             return JsonValues.isoDuration(interval);
