@@ -17,11 +17,12 @@ import java.util.Optional;
  * @param dimensions  name to SQL expression over the body's columns, for grouped requests
  * @param measures    name to aggregate expression over the body's columns
  * @param roles       the roles allowed to run it; empty for everyone
+ * @param cache       how long its answers are kept ({@code @cache}); zero for {@code @cache off}; empty for the global default
  */
 public record Template(String name, String source, String summary, String description,
         Map<String, ParameterSpec> parameters, List<String> sortable, List<String> key, List<String> order,
         Map<String, String> dimensions, Map<String, String> measures, Optional<Duration> timeout,
-        List<String> roles, List<Fragment> body) {
+        List<String> roles, List<Fragment> body, Optional<Duration> cache) {
 
     public boolean grouped() {
         return !measures.isEmpty();
@@ -29,6 +30,6 @@ public record Template(String name, String source, String summary, String descri
 
     Template withBody(Map<String, ParameterSpec> expandedParameters, List<Fragment> expandedBody) {
         return new Template(name, source, summary, description, expandedParameters, sortable, key, order, dimensions, measures,
-                timeout, roles, expandedBody);
+                timeout, roles, expandedBody, cache);
     }
 }

@@ -37,6 +37,6 @@ public final class TemplateParser {
         List<Fragment> fragments = BodyScanner.scan(source, body, bodyStart + 1);
         return new Template(name, source, declared.summary(), declared.description(), declared.parameters(),
                 declared.sortable(), declared.key(), declared.order(), declared.dimensions(), declared.measures(), declared.timeout(),
-                declared.roles(), fragments);
+                declared.roles(), fragments, declared.cache());
     }
 }
