@@ -29,15 +29,19 @@ public class AnswerCache {
 
     private final CacheSettings settings;
     private final CacheMeters meters;
+    private final SharedTier shared;
     private final AsyncCache<AnswerKey, KeptAnswer> answers;
     private final ConcurrentMap<AnswerKey, CompletableFuture<Void>> refreshing = new ConcurrentHashMap<>();
 
-    AnswerCache(CacheSettings settings, CacheMeters meters) {
+    AnswerCache(CacheSettings settings, CacheMeters meters, SharedTier shared) {
         this.settings = settings;
         this.meters = meters;
+        this.shared = shared;
         this.answers = Caffeine.newBuilder()
                 .maximumWeight(settings.maxBytes())
-                .weigher((AnswerKey key, KeptAnswer kept) -> (int) Math.min(Integer.MAX_VALUE,
+                // an answer that is only shared while it runs weighs nothing: it goes as soon as it is read, and must not
+                // evict kept ones (the requests in flight bound its memory, not this cache)
+                .weigher((AnswerKey key, KeptAnswer kept) -> kept.ttl().isZero() ? 0 : (int) Math.min(Integer.MAX_VALUE,
                         key.weight() + kept.answer().bytes() + 16L * kept.answer().chunks().size()))
                 .expireAfter(new KeptFor())
                 .evictionListener((AnswerKey key, KeptAnswer kept, RemovalCause cause) -> {
@@ -83,15 +87,16 @@ public class AnswerCache {
         return served;
     }
 
-    /** Forgets the kept answers of one template, or of all: the next request runs again. */
-    public int purge(Optional<String> template) {
-        int purged = 0;
+    /** Forgets the kept answers of one template, or of all, here and in the shared tier: the next request runs again. */
+    public CompletionStage<Long> purge(Optional<String> template) {
+        long purged = 0;
         for (AnswerKey key : answers.asMap().keySet()) {
             if (template.map(key.template()::equals).orElse(true) && answers.asMap().remove(key) != null) {
                 purged++;
             }
         }
-        return purged;
+        long local = purged;
+        return shared.purge(template).thenApply(remote -> local + remote);
     }
 
     /** Bytes the kept answers hold, by Caffeine's weights: never above {@code quarry.cache.max-size}. */
@@ -101,7 +106,7 @@ public class AnswerCache {
 
     private CompletableFuture<KeptAnswer> run(AnswerKey key, Duration ttl, Supplier<CompletionStage<Answer>> execution) {
         CompletableFuture<KeptAnswer> kept = new CompletableFuture<>();
-        execution.get().whenComplete((answer, failure) -> {
+        read(key, ttl, execution).whenComplete((answer, failure) -> {
             if (failure != null) {
                 kept.completeExceptionally(failure);
                 return;
@@ -129,13 +134,18 @@ public class AnswerCache {
         if (refreshing.putIfAbsent(key, mine) != null) {
             return;
         }
-        execution.get().whenComplete((answer, failure) -> {
+        read(key, ttl, execution).whenComplete((answer, failure) -> {
             // a failed refresh leaves the old answer for the rest of its grace, and the next request tries again
             if (failure == null) {
                 answers.put(key, CompletableFuture.completedFuture(keeping(key, answer, ttl)));
             }
             refreshing.remove(key, mine);
         });
+    }
+
+    /** An answer that is kept comes from the shared tier when there is one; one that is only shared while it runs, from here. */
+    private CompletionStage<Answer> read(AnswerKey key, Duration ttl, Supplier<CompletionStage<Answer>> execution) {
+        return ttl.isZero() ? execution.get() : shared.answer(key, ttl, execution);
     }
 
     /** Bytes held by one template's kept answers. */

@@ -41,11 +41,7 @@ public class CacheMeters {
     }
 
     void evicted(String template) {
-        evictions.computeIfAbsent(template, name -> Counter.builder("quarry.cache.evictions")
-                .description("Kept answers evicted to stay within quarry.cache.max-size")
-                .tag("template", name)
-                .register(registry))
-                .increment();
+        evictions(template).increment();
     }
 
     void tooLarge(String template) {
@@ -56,13 +52,26 @@ public class CacheMeters {
                 .increment();
     }
 
-    /** Registers, once per template, the gauge of the bytes its kept answers hold. */
+    /**
+     * Registers, once per template that keeps answers, the gauge of the bytes they hold, and its
+     * evictions at zero, so that a dashboard shows both from the first kept answer.
+     */
     void holding(String template, ToDoubleFunction<String> heldBytes) {
-        bytes.computeIfAbsent(template, name -> Gauge.builder("quarry.cache.bytes", name, heldBytes)
-                .description("Bytes held by a template's kept answers")
+        bytes.computeIfAbsent(template, name -> {
+            evictions(name);
+            return Gauge.builder("quarry.cache.bytes", name, heldBytes)
+                    .description("Bytes held by a template's kept answers")
+                    .tag("template", name)
+                    .baseUnit("bytes")
+                    .strongReference(true)
+                    .register(registry);
+        });
+    }
+
+    private Counter evictions(String template) {
+        return evictions.computeIfAbsent(template, name -> Counter.builder("quarry.cache.evictions")
+                .description("Kept answers evicted to stay within quarry.cache.max-size")
                 .tag("template", name)
-                .baseUnit("bytes")
-                .strongReference(true)
                 .register(registry));
     }
 }

@@ -30,8 +30,7 @@ public class AnswerHeaders {
         return headers(response, served);
     }
 
-    /** The headers alone, for a stream (no ETag: its bytes are known only once it ends). */
-    public Response.ResponseBuilder headers(Response.ResponseBuilder response, Served served) {
+    private Response.ResponseBuilder headers(Response.ResponseBuilder response, Served served) {
         response.header(HttpHeaders.ETAG, served.answer().etag());
         String scope = authentication.enabled() ? "private, " : "";
         long maxAge = served.ttl().toSeconds();
