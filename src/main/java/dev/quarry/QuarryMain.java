@@ -23,8 +23,12 @@ public class QuarryMain {
             System.err.println("quarry load: " + e.getMessage());
             System.exit(2);
         }
-        // a batch job: no HTTP listener, no load of the default scale at startup
+        // a batch job: no HTTP listener, no load of the default scale at startup, no shutdown delay
+        // (no load balancer to tell), and no server banner ("Listening on:" with no address after it)
         System.setProperty("quarkus.http.host-enabled", "false");
+        System.setProperty("quarkus.shutdown.delay", "0s");
+        System.setProperty("quarkus.banner.enabled", "false");
+        System.setProperty("quarkus.log.category.\"io.quarkus\".level", "WARN");
         System.setProperty("quarry.dataset.load-on-start", "none");
         System.setProperty("quarry.templates.check-on-start", "false");
         Quarkus.run(LoadCommand.class, args);

@@ -14,20 +14,14 @@
 SELECT
     n_name                                  AS nation,
     r_name                                  AS region,
-    sum(l_extendedprice * (1 - l_discount)) AS revenue,
-    count(DISTINCT o_orderkey)              AS orders,
-    count(*)                                AS line_items,
-    count(DISTINCT c_custkey)               AS customers,
-    count(DISTINCT s_suppkey)               AS suppliers
-FROM lineitem
-JOIN orders   ON o_orderkey = l_orderkey
-JOIN customer ON c_custkey = o_custkey
+    sum(revenue)               AS revenue,
+    count(DISTINCT l_orderkey) AS orders,
+    count(*)                   AS line_items,
+    count(DISTINCT o_custkey)  AS customers,
+    count(DISTINCT s_suppkey)  AS suppliers
+FROM {{analysis/sales}} AS sale
 JOIN supplier ON s_suppkey = l_suppkey
              AND s_nationkey = c_nationkey
-JOIN nation   ON n_nationkey = c_nationkey
-JOIN region   ON r_regionkey = n_regionkey
-WHERE o_orderdate >= :since::date
-  AND o_orderdate <  :until::date
-  /*[ AND r_name = :region ]*/
+/*[ WHERE r_name = :region ]*/
 GROUP BY n_name, r_name
 ORDER BY revenue DESC

@@ -12,18 +12,12 @@
 -- @order region, nation, month
 WITH monthly AS (
     SELECT
-        r_name                                  AS region,
-        n_name                                  AS nation,
-        date_trunc('month', o_orderdate)::date  AS month,
-        sum(l_extendedprice * (1 - l_discount)) AS revenue
-    FROM lineitem
-    JOIN orders   ON o_orderkey = l_orderkey
-    JOIN customer ON c_custkey = o_custkey
-    JOIN nation   ON n_nationkey = c_nationkey
-    JOIN region   ON r_regionkey = n_regionkey
-    WHERE o_orderdate >= :since::date
-      AND o_orderdate <  :until::date
-      /*[ AND r_name = :region ]*/
+        r_name                                 AS region,
+        n_name                                 AS nation,
+        date_trunc('month', o_orderdate)::date AS month,
+        sum(revenue)                           AS revenue
+    FROM {{analysis/sales}} AS sale
+    /*[ WHERE r_name = :region ]*/
     GROUP BY r_name, n_name, date_trunc('month', o_orderdate)
 )
 SELECT

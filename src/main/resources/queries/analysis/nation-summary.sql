@@ -24,13 +24,9 @@ WITH orders_per_nation AS (
 ),
 revenue_per_nation AS (
     SELECT
-        c_nationkey                             AS nationkey,
-        sum(l_extendedprice * (1 - l_discount)) AS revenue
-    FROM lineitem
-    JOIN orders   ON o_orderkey = l_orderkey
-    JOIN customer ON c_custkey = o_custkey
-    WHERE o_orderdate >= :since::date
-      AND o_orderdate <  :until::date
+        c_nationkey  AS nationkey,
+        sum(revenue) AS revenue
+    FROM {{analysis/sales}} AS sale
     GROUP BY c_nationkey
 ),
 suppliers_per_nation AS (

@@ -15,8 +15,8 @@
 -- @dimension month: extract(MONTH FROM o_orderdate)::int
 -- @dimension category: category
 -- @dimension ship_mode: l_shipmode
--- @measure revenue: sum(l_extendedprice * (1 - l_discount))
--- @measure orders: count(DISTINCT o_orderkey)
+-- @measure revenue: sum(revenue)
+-- @measure orders: count(DISTINCT l_orderkey)
 -- @measure customers: count(DISTINCT o_custkey)
 -- @measure quantity: sum(l_quantity)
 -- @measure avg_discount: round(avg(l_discount), 4)
@@ -28,19 +28,13 @@ SELECT
     o_orderdate,
     top.name AS category,
     l_shipmode,
-    o_orderkey,
+    l_orderkey,
     o_custkey,
-    l_extendedprice,
+    revenue,
     l_discount,
     l_quantity
-FROM lineitem
-JOIN orders                     ON o_orderkey = l_orderkey
-JOIN customer                   ON c_custkey = o_custkey
-JOIN nation                     ON n_nationkey = c_nationkey
-JOIN region                     ON r_regionkey = n_regionkey
-JOIN part_leaf_category AS leaf ON leaf.p_partkey = l_partkey
+FROM {{analysis/sales}} AS sale
+JOIN part_leaf_category AS leaf ON leaf.p_partkey = sale.l_partkey
 JOIN part_category      AS kind ON kind.id = leaf.category_id
 JOIN part_category      AS mid  ON mid.id = kind.parent_id
 JOIN part_category      AS top  ON top.id = mid.parent_id
-WHERE o_orderdate >= :since::date
-  AND o_orderdate <  :until::date

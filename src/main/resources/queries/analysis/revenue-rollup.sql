@@ -18,14 +18,8 @@ SELECT
         WHEN 1 THEN 'region'
         ELSE 'total'
     END                                     AS level,
-    sum(l_extendedprice * (1 - l_discount)) AS revenue,
-    count(DISTINCT o_orderkey)              AS orders
-FROM lineitem
-JOIN orders   ON o_orderkey = l_orderkey
-JOIN customer ON c_custkey = o_custkey
-JOIN nation   ON n_nationkey = c_nationkey
-JOIN region   ON r_regionkey = n_regionkey
-WHERE o_orderdate >= :since::date
-  AND o_orderdate <  :until::date
+    sum(revenue)                            AS revenue,
+    count(DISTINCT l_orderkey)              AS orders
+FROM {{analysis/sales}} AS sale
 GROUP BY ROLLUP (r_name, n_name)
 ORDER BY grouping(r_name), r_name, grouping(n_name), n_name

@@ -57,8 +57,4 @@ public class Answers {
         });
         return served;
     }
-
-    public Duration ttl(Template template) {
-        return settings.ttl(template);
-    }
 }

@@ -36,7 +36,7 @@ public class CacheSettings {
 
     /** How long the template's answers are kept: zero for not at all. */
     public Duration ttl(Template template) {
-        return template.cache().or(() -> defaultTtl).orElse(Duration.ZERO);
+        return template.header().cache().or(() -> defaultTtl).orElse(Duration.ZERO);
     }
 
     public long maxBytes() {

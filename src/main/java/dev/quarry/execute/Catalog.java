@@ -19,6 +19,7 @@ import dev.quarry.template.Template;
 import dev.quarry.template.TemplateException;
 import dev.quarry.template.TemplateFiles;
 import io.quarkus.runtime.StartupEvent;
+import io.quarkus.runtime.configuration.ConfigurationException;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.SqlConnection;
 
@@ -52,8 +53,15 @@ public class Catalog {
     }
 
     void load(@Observes @Priority(Interceptor.Priority.PLATFORM_BEFORE + 20) StartupEvent event) {
-        if (checkOnStart) {
+        if (!checkOnStart) {
+            return;
+        }
+        try {
             reload();
+        } catch (TemplateException e) {
+            // Quarkus prints a ConfigurationException without a cause as its message alone: one line
+            // naming the file, the line and the reason, rather than a stack trace around it
+            throw new ConfigurationException(e.getMessage());
         }
     }
 

@@ -65,7 +65,7 @@ final class CursorSession {
         }
         connection.query(begin).execute()
                 .chain(() -> connection.prepare(query.sql()))
-                .onFailure().call(() -> QueryExecutor.rollback(connection).chain(connection::close))
+                .onFailure().call(() -> rollback(connection).chain(connection::close))
                 .subscribe().with(statement -> prepared(connection, statement), opened::completeExceptionally);
     }
 
@@ -81,7 +81,7 @@ final class CursorSession {
         if (wanted) {
             opened.complete(this);
         } else {
-            statement.close().onFailure().recoverWithNull().chain(() -> QueryExecutor.rollback(connection))
+            statement.close().onFailure().recoverWithNull().chain(() -> rollback(connection))
                     .chain(connection::close).subscribe().with(closed -> { }, failure -> { });
         }
     }
@@ -130,7 +130,7 @@ final class CursorSession {
         if (!end()) {
             return Uni.createFrom().voidItem();
         }
-        return closeCursor().chain(() -> QueryExecutor.rollback(connection)).chain(connection::close);
+        return closeCursor().chain(() -> rollback(connection)).chain(connection::close);
     }
 
     /**
@@ -177,5 +177,9 @@ final class CursorSession {
     private Uni<Void> closeCursor() {
         Uni<Void> closed = cursor == null ? Uni.createFrom().voidItem() : cursor.close().onFailure().recoverWithNull();
         return closed.chain(() -> statement.close().onFailure().recoverWithNull());
+    }
+
+    private static Uni<Void> rollback(SqlConnection connection) {
+        return connection.query("ROLLBACK").execute().replaceWithVoid().onFailure().recoverWithNull();
     }
 }

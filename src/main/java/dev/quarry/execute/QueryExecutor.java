@@ -3,43 +3,31 @@ package dev.quarry.execute;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 import jakarta.inject.Singleton;
 
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import dev.quarry.render.RenderedQuery;
-import io.smallrye.mutiny.Multi;
-import io.smallrye.mutiny.Uni;
 import io.vertx.core.Future;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.RowSet;
-import io.vertx.mutiny.sqlclient.SqlConnection;
-import io.vertx.mutiny.sqlclient.Tuple;
 import io.vertx.sqlclient.SqlClient;
 
 /**
- * Runs rendered queries on the reactive pool, each read-only and under a statement timeout: a page
- * all at once, a stream through a server-side cursor in a transaction of its own.
+ * Runs rendered queries on the reactive pool for every row at once (pages), each read-only and
+ * under a statement timeout. Streams read through {@link CursorStreams} instead.
  */
 @Singleton
 public class QueryExecutor {
 
     private final Pool pool;
     private final SessionGuard guard;
-    private final Canceller canceller;
-    private final int fetchSize;
 
-    QueryExecutor(Pool pool, SessionGuard guard, Canceller canceller,
-            @ConfigProperty(name = "quarry.stream.fetch-size", defaultValue = "500") int fetchSize) {
+    QueryExecutor(Pool pool, SessionGuard guard) {
         this.pool = pool;
         this.guard = guard;
-        this.canceller = canceller;
-        this.fetchSize = fetchSize;
     }
 
     public Duration defaultTimeout() {
@@ -98,40 +86,5 @@ public class QueryExecutor {
 
     private static RowSet<Row> mutiny(io.vertx.sqlclient.RowSet<io.vertx.sqlclient.Row> rows) {
         return RowSet.newInstance(rows, Row.__TYPE_ARG);
-    }
-
-    /**
-     * The rows through a cursor, in batches of {@code fetch-size} as the subscriber asks for them (the
-     * last batch may be empty). The connection is held for the stream and given back on every path; a
-     * cancelled stream also cancels the statement in PostgreSQL, which closing the cursor alone would
-     * not stop.
-     *
-     * @param stop fails when the stream must end early (the server is stopping): the statement is then
-     *             cancelled and the session closed, and only after that does the stream fail with
-     *             stop's failure, so the end a client sees comes after the cleanup
-     */
-    public Multi<RowSet<Row>> stream(RenderedQuery query, Duration timeout, Uni<Void> stop) {
-        AtomicBoolean stopped = new AtomicBoolean();
-        return Multi.createFrom().resource(
-                () -> CursorSession.open(pool, canceller, new ReadOnlyTransaction(false, timeout).begin(), query),
-                session -> until(session.whenOpen().onItem().transformToMulti(open -> open.batches(fetchSize, Tuple.from(query.values()))),
-                        stop.onFailure().invoke(() -> stopped.set(true))))
-                // a stopped stream's statement may still be running (or a read in flight): cancel it first
-                .withFinalizer(CursorSession::complete, (session, failure) -> stopped.get() ? session.cancel() : session.abort(),
-                        CursorSession::cancel);
-    }
-
-    /** The items, failing with stop's failure as soon as it fails; completing as they do. */
-    private static <T> Multi<T> until(Multi<T> items, Uni<Void> stop) {
-        CompletableFuture<Void> ended = new CompletableFuture<>();
-        // emits nothing: fails when stop does, or completes when the items end
-        Multi<T> stopper = Uni.combine().any().of(stop, Uni.createFrom().completionStage(ended)).onItem().<T>transform(ignored -> null)
-                .toMulti();
-        // one request at a time from the items, as the subscriber asks: the merge must not read ahead
-        return Multi.createBy().merging().withRequests(1).streams(items.onTermination().invoke(() -> ended.complete(null)), stopper);
-    }
-
-    static Uni<Void> rollback(SqlConnection connection) {
-        return connection.query("ROLLBACK").execute().replaceWithVoid().onFailure().recoverWithNull();
     }
 }

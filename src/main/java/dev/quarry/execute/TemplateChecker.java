@@ -1,10 +1,13 @@
 package dev.quarry.execute;
 
 import dev.quarry.template.ResultColumn;
+import dev.quarry.template.SortKey;
+import dev.quarry.template.SourcePosition;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 
 import dev.quarry.render.QueryRenderer;
@@ -69,15 +72,11 @@ final class TemplateChecker {
         try {
             run(PREPARE + query.sql());
         } catch (PgException e) {
-            String where = template.source();
-            if (e.getPosition() != null) {
-                // empty when the error is in text Quarry wrote, such as a dimension's expression
-                String located = query.locate(Integer.parseInt(e.getPosition()) - 1 - PREPARE.length());
-                where = located.isEmpty() ? where : located;
-            }
-            int colon = where.lastIndexOf(':');
-            throw new TemplateException(colon < 0 ? where : where.substring(0, colon),
-                    colon < 0 ? 1 : Integer.parseInt(where.substring(colon + 1)), "PostgreSQL: " + e.getErrorMessage());
+            // none when the error is in text Quarry wrote, such as a dimension's expression
+            SourcePosition where = Optional.ofNullable(e.getPosition())
+                    .flatMap(position -> query.locate(Integer.parseInt(position) - 1 - PREPARE.length()))
+                    .orElse(new SourcePosition(template.source(), 1));
+            throw new TemplateException(where.source(), where.line(), "PostgreSQL: " + e.getErrorMessage());
         }
     }
 
@@ -128,16 +127,15 @@ final class TemplateChecker {
                         + "' appears twice; give one of them another name with AS");
             }
         }
-        for (String declared : concat(template.sortable(), template.key())) {
+        for (String declared : concat(template.header().sortable(), template.header().key())) {
             if (!names.contains(declared)) {
                 throw new TemplateException(template.source(), 1, "'" + declared + "' in @sort or @key is not an output column; "
                         + "the columns are " + String.join(", ", names));
             }
         }
-        for (String item : template.order()) {
-            String column = item.startsWith("-") ? item.substring(1) : item;
-            if (!template.sortable().contains(column)) {
-                throw new TemplateException(template.source(), 1, "'" + column + "' in @order is not in @sort");
+        for (SortKey item : template.header().order()) {
+            if (!template.header().sortable().contains(item.column())) {
+                throw new TemplateException(template.source(), 1, "'" + item.column() + "' in @order is not in @sort");
             }
         }
     }

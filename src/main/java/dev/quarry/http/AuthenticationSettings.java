@@ -22,11 +22,13 @@ import io.quarkus.vertx.http.HttpServerStart;
 @Singleton
 public class AuthenticationSettings {
 
+    static final String ENABLED = "quarry.auth.enabled";
+
     private static final Logger LOG = Logger.getLogger(AuthenticationSettings.class);
 
     private final boolean enabled;
 
-    AuthenticationSettings(@ConfigProperty(name = "quarry.auth.enabled", defaultValue = "false") boolean enabled) {
+    AuthenticationSettings(@ConfigProperty(name = ENABLED, defaultValue = "false") boolean enabled) {
         this.enabled = enabled;
     }
 

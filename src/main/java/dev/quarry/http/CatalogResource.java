@@ -47,10 +47,10 @@ public class CatalogResource {
 
     static Entry entry(CheckedTemplate checked) {
         var template = checked.template();
-        return new Entry(template.name(), template.summary(), template.description(),
+        return new Entry(template.name(), template.header().summary(), template.header().description(),
                 template.parameters().values().stream().map(CatalogResource::parameter).toList(),
-                checked.columns(), template.sortable(), template.key(), List.copyOf(template.dimensions().keySet()),
-                List.copyOf(template.measures().keySet()), template.roles(), checked.broken());
+                checked.columns(), template.header().sortable(), template.header().key(), List.copyOf(template.header().dimensions().keySet()),
+                List.copyOf(template.header().measures().keySet()), template.header().roles(), checked.broken());
     }
 
     private static Parameter parameter(ParameterSpec spec) {

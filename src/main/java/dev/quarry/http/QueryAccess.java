@@ -55,7 +55,7 @@ public class QueryAccess {
         }
         Optional<Template> template = catalog.find(name).map(CheckedTemplate::template);
         if (template.isPresent() && !mayRun(template.get())) {
-            return Optional.of(Problems.forbidden("query '" + name + "' needs one of the roles " + String.join(", ", template.get().roles())
+            return Optional.of(Problems.forbidden("query '" + name + "' needs one of the roles " + String.join(", ", template.get().header().roles())
                     + " in the token's groups claim", uri.getPath()));
         }
         return Optional.empty();
@@ -66,7 +66,7 @@ public class QueryAccess {
         if (!settings.enabled()) {
             return true;
         }
-        List<String> roles = template.roles();
+        List<String> roles = template.header().roles();
         return !identity.isAnonymous() && (roles.isEmpty() || roles.stream().anyMatch(identity::hasRole));
     }
 }

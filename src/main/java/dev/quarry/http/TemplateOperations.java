@@ -20,9 +20,11 @@ import org.eclipse.microprofile.openapi.models.security.SecurityScheme;
 
 import dev.quarry.execute.Catalog;
 import dev.quarry.execute.CheckedTemplate;
-import dev.quarry.template.ResultColumn;
 import dev.quarry.render.RequestParser;
+import dev.quarry.template.ParamType;
 import dev.quarry.template.ParameterSpec;
+import dev.quarry.template.PgType;
+import dev.quarry.template.ResultColumn;
 import dev.quarry.template.Template;
 import io.quarkus.smallrye.openapi.OpenApiFilter;
 
@@ -63,15 +65,15 @@ public class TemplateOperations implements OASFilter {
 
     private static Operation operation(CheckedTemplate checked, boolean authentication) {
         Template template = checked.template();
-        String roles = template.roles().isEmpty() ? "" : "\n\nNeeds one of the roles " + String.join(", ", template.roles())
+        String roles = template.header().roles().isEmpty() ? "" : "\n\nNeeds one of the roles " + String.join(", ", template.header().roles())
                 + " in the token's groups claim.";
         Operation operation = OASFactory.createOperation()
                 .operationId(template.name().replaceAll("[^A-Za-z0-9]", "_"))
-                .summary(template.summary())
-                .description(template.description() + (authentication ? roles : ""))
+                .summary(template.header().summary())
+                .description(template.header().description() + (authentication ? roles : ""))
                 .addTag(template.name().contains("/") ? template.name().substring(0, template.name().indexOf('/')) : "queries");
         template.parameters().values().forEach(parameter -> operation.addParameter(parameter(parameter)));
-        List<String> sortable = template.grouped() ? groupColumns(template) : template.sortable();
+        List<String> sortable = template.grouped() ? groupColumns(template) : template.header().sortable();
         if (!sortable.isEmpty()) {
             List<Object> keys = new ArrayList<>();
             sortable.forEach(column -> {
@@ -86,9 +88,9 @@ public class TemplateOperations implements OASFilter {
                 OASFactory.createSchema().type(List.of(Schema.SchemaType.INTEGER)).minimum(BigDecimal.ONE)
                         .maximum(BigDecimal.valueOf(RequestParser.MAX_LIMIT))));
         if (template.grouped()) {
-            operation.addParameter(query("_group", "Dimensions to group by, comma-separated", names(template.dimensions())));
+            operation.addParameter(query("_group", "Dimensions to group by, comma-separated", names(template.header().dimensions())));
             operation.addParameter(query("_measures", "Measures to compute, comma-separated (all by default)",
-                    names(template.measures())));
+                    names(template.header().measures())));
         }
         Schema row = rowSchema(checked.columns());
         Schema page = OASFactory.createSchema().type(List.of(Schema.SchemaType.OBJECT))
@@ -118,7 +120,7 @@ public class TemplateOperations implements OASFilter {
     }
 
     private static Parameter parameter(ParameterSpec spec) {
-        Schema scalar = scalar(spec.type().keyword());
+        Schema scalar = scalar(spec.type());
         if (!spec.allowed().isEmpty()) {
             scalar.enumeration(spec.allowed().stream().map(TemplateOperations::json).toList());
         }
@@ -154,37 +156,29 @@ public class TemplateOperations implements OASFilter {
         return value instanceof Temporal ? value.toString() : value;
     }
 
-    private static Schema scalar(String type) {
-        return switch (type) {
-            case "int" -> OASFactory.createSchema().type(List.of(Schema.SchemaType.INTEGER)).format("int32");
-            case "bigint" -> OASFactory.createSchema().type(List.of(Schema.SchemaType.INTEGER)).format("int64");
-            case "numeric" -> OASFactory.createSchema().type(List.of(Schema.SchemaType.NUMBER));
-            case "date" -> string().format("date");
-            case "timestamp" -> string().format("date-time");
-            case "boolean" -> OASFactory.createSchema().type(List.of(Schema.SchemaType.BOOLEAN));
-            default -> string();
-        };
+    private static Schema scalar(ParamType type) {
+        return schema(PgType.of(type));
     }
 
     /** The JSON shape of a row, from PostgreSQL's types of the output columns. */
     private static Schema rowSchema(List<ResultColumn> columns) {
         Schema row = OASFactory.createSchema().type(List.of(Schema.SchemaType.OBJECT));
         for (ResultColumn column : columns) {
-            Schema.SchemaType type = switch (column.type()) {
-                case "integer", "bigint", "smallint" -> Schema.SchemaType.INTEGER;
-                case "numeric", "real", "double precision" -> Schema.SchemaType.NUMBER;
-                case "boolean" -> Schema.SchemaType.BOOLEAN;
-                default -> Schema.SchemaType.STRING;
-            };
-            Schema schema = OASFactory.createSchema().type(List.of(type, Schema.SchemaType.NULL)).description(column.type());
-            if (column.type().equals("date")) {
-                schema.format("date");
-            } else if (column.type().startsWith("timestamp")) {
-                schema.format("date-time");
-            }
-            row.addProperty(column.name(), schema);
+            Schema schema = column.pgType().map(TemplateOperations::schema).orElseGet(TemplateOperations::string);
+            row.addProperty(column.name(), schema.type(List.of(schema.getType().get(0), Schema.SchemaType.NULL)).description(column.type()));
         }
         return row;
+    }
+
+    private static Schema schema(PgType type) {
+        Schema schema = OASFactory.createSchema().type(List.of(switch (type.shape()) {
+            case STRING -> Schema.SchemaType.STRING;
+            case INTEGER -> Schema.SchemaType.INTEGER;
+            case NUMBER -> Schema.SchemaType.NUMBER;
+            case BOOLEAN -> Schema.SchemaType.BOOLEAN;
+        }));
+        type.format().ifPresent(schema::format);
+        return schema;
     }
 
     private static Schema problemSchema() {
@@ -197,8 +191,8 @@ public class TemplateOperations implements OASFilter {
     }
 
     private static List<String> groupColumns(Template template) {
-        List<String> columns = new ArrayList<>(template.dimensions().keySet());
-        columns.addAll(template.measures().keySet());
+        List<String> columns = new ArrayList<>(template.header().dimensions().keySet());
+        columns.addAll(template.header().measures().keySet());
         return columns;
     }
 

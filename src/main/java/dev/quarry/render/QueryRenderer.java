@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 
+import dev.quarry.template.SortKey;
 import dev.quarry.template.ParamType;
 import dev.quarry.template.ResultColumn;
 import dev.quarry.template.Template;
@@ -117,7 +118,7 @@ public final class QueryRenderer {
 
     private static Optional<Grouping> allOf(Template template) {
         return template.grouped()
-                ? Optional.of(new Grouping(List.copyOf(template.dimensions().keySet()), List.copyOf(template.measures().keySet())))
+                ? Optional.of(new Grouping(List.copyOf(template.header().dimensions().keySet()), List.copyOf(template.header().measures().keySet())))
                 : Optional.empty();
     }
 
@@ -136,11 +137,11 @@ public final class QueryRenderer {
         out.append("SELECT ");
         String separator = "";
         for (String dimension : group.dimensions()) {
-            out.append(separator).append(template.dimensions().get(dimension)).append(" AS ").identifier(dimension);
+            out.append(separator).append(template.header().dimensions().get(dimension)).append(" AS ").identifier(dimension);
             separator = ", ";
         }
         for (String measure : group.measures()) {
-            out.append(separator).append(template.measures().get(measure)).append(" AS ").identifier(measure);
+            out.append(separator).append(template.header().measures().get(measure)).append(" AS ").identifier(measure);
             separator = ", ";
         }
         out.append(" FROM (");

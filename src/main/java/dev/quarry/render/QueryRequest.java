@@ -5,6 +5,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 
+import dev.quarry.template.SortKey;
 import dev.quarry.template.ResultColumn;
 
 /**

@@ -1,6 +1,9 @@
 package dev.quarry.render;
 
 import java.util.List;
+import java.util.Optional;
+
+import dev.quarry.template.SourcePosition;
 
 /**
  * SQL text with {@code $n} placeholders, the values bound to them in order, and where each piece
@@ -12,8 +15,8 @@ public record RenderedQuery(String sql, List<Object> values, List<Origin> origin
     public record Origin(int offset, String source, int line) {
     }
 
-    /** {@code file:line} of the template text at a zero-based offset of the SQL, if it came from one. */
-    public String locate(int offset) {
+    /** Where the template text at a zero-based offset of the SQL came from, if it came from a template. */
+    public Optional<SourcePosition> locate(int offset) {
         Origin found = null;
         for (Origin origin : origins) {
             if (origin.offset() <= offset) {
@@ -21,7 +24,7 @@ public record RenderedQuery(String sql, List<Object> values, List<Origin> origin
             }
         }
         if (found == null) {
-            return "";
+            return Optional.empty();
         }
         int line = found.line();
         for (int i = found.offset(); i < Math.min(offset, sql.length()); i++) {
@@ -29,6 +32,6 @@ public record RenderedQuery(String sql, List<Object> values, List<Origin> origin
                 line++;
             }
         }
-        return found.source() + ":" + line;
+        return Optional.of(new SourcePosition(found.source(), line));
     }
 }

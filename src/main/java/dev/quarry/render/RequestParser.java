@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 
+import dev.quarry.template.SortKey;
 import dev.quarry.template.ParamType;
 import dev.quarry.template.ParameterSpec;
 import dev.quarry.template.ResultColumn;
@@ -56,8 +57,8 @@ public final class RequestParser {
         Map<String, Object> arguments = arguments();
         Optional<Grouping> grouping = grouping();
         List<ResultColumn> columns = grouping.map(group -> groupColumns(group, described)).orElse(described);
-        List<String> sortable = grouping.isPresent() ? names(columns) : template.sortable();
-        List<String> key = grouping.map(Grouping::dimensions).orElse(template.key());
+        List<String> sortable = grouping.isPresent() ? names(columns) : template.header().sortable();
+        List<String> key = grouping.map(Grouping::dimensions).orElse(template.header().key());
         List<SortKey> sort = query.containsKey("_sort") ? sort(sortable) : declaredOrder(sortable);
         List<SortKey> ordering = new ArrayList<>(sort);
         key.stream().filter(column -> sort.stream().noneMatch(k -> k.column().equals(column)))
@@ -109,11 +110,11 @@ public final class RequestParser {
             }
             return Optional.empty();
         }
-        List<String> dimensions = chosen("_group", List.copyOf(template.dimensions().keySet()), List.of());
-        List<String> measures = chosen("_measures", List.copyOf(template.measures().keySet()),
-                List.copyOf(template.measures().keySet()));
+        List<String> dimensions = chosen("_group", List.copyOf(template.header().dimensions().keySet()), List.of());
+        List<String> measures = chosen("_measures", List.copyOf(template.header().measures().keySet()),
+                List.copyOf(template.header().measures().keySet()));
         if (measures.isEmpty()) {
-            throw new RequestException("_measures", "names no measure", List.copyOf(template.measures().keySet()));
+            throw new RequestException("_measures", "names no measure", List.copyOf(template.header().measures().keySet()));
         }
         return Optional.of(new Grouping(dimensions, measures));
     }
@@ -164,8 +165,7 @@ public final class RequestParser {
      * request keeps only the columns it chose.
      */
     private List<SortKey> declaredOrder(List<String> sortable) {
-        return template.order().stream()
-                .map(item -> item.startsWith("-") ? new SortKey(item.substring(1), true) : new SortKey(item, false))
+        return template.header().order().stream()
                 .filter(key -> sortable.contains(key.column()))
                 .toList();
     }

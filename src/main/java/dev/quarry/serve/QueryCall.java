@@ -5,7 +5,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
 import dev.quarry.encode.RowEncoder;
-import dev.quarry.execute.QueryExecutor;
+import dev.quarry.execute.CursorStreams;
 import dev.quarry.render.QueryRenderer;
 import dev.quarry.render.QueryRequest;
 import dev.quarry.template.Template;
@@ -74,8 +74,8 @@ final class QueryCall {
     }
 
     /** The streamed rows in the cursor's batches, none empty, counted and timed. */
-    Multi<RowSet<Row>> batches(QueryExecutor executor) {
-        return metered(executor.stream(QueryRenderer.render(template, request), timeout, slot.stopped())
+    Multi<RowSet<Row>> batches(CursorStreams cursors) {
+        return metered(cursors.stream(QueryRenderer.render(template, request), timeout, slot.stopped())
                 .select().where(batch -> batch.size() > 0)
                 .invoke(batch -> counted(batch.size())));
     }

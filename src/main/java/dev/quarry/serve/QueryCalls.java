@@ -53,7 +53,7 @@ class QueryCalls {
             meters.query(name, format, Outcome.CLIENT_ERROR, Duration.ZERO);
             throw e;
         }
-        Duration timeout = checked.template().timeout().orElse(executor.defaultTimeout());
+        Duration timeout = checked.template().header().timeout().orElse(executor.defaultTimeout());
         // last, once nothing else can refuse the request: the slot is freed only when the response ends
         StreamSlots.Slot slot = format.streamed() ? slots.take() : null;
         return new QueryCall(checked.template(), format, request, timeout, meters, slot);

@@ -6,7 +6,8 @@ import java.util.List;
 import dev.quarry.encode.ValueText;
 import dev.quarry.render.CursorCodec;
 import dev.quarry.render.QueryRequest;
-import dev.quarry.render.SortKey;
+import dev.quarry.template.SortKey;
+import dev.quarry.template.PgType;
 import dev.quarry.template.ResultColumn;
 import io.vertx.mutiny.sqlclient.Row;
 
@@ -28,7 +29,7 @@ final class RowCursor {
         this.indexes = request.ordering().stream().map(SortKey::column).mapToInt(names::indexOf).toArray();
         this.padded = new boolean[indexes.length];
         for (int i = 0; i < indexes.length; i++) {
-            padded[i] = request.columns().get(indexes[i]).type().equals("character");
+            padded[i] = request.columns().get(indexes[i]).pgType().filter(PgType::padded).isPresent();
         }
         this.values = new ArrayList<>(indexes.length);
     }

@@ -63,7 +63,9 @@ public class StreamSlots {
     }
 
     private void stop() {
-        LOG.infof("Ending %d stream(s) in flight: the server is shutting down", open.get());
+        if (open.get() > 0) { // a command such as load, or an idle server, has none to tell of
+            LOG.infof("Ending %d stream(s) in flight: the server is shutting down", open.get());
+        }
         stopping.completeExceptionally(new ShuttingDownException());
     }
 

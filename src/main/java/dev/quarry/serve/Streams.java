@@ -17,7 +17,7 @@ import dev.quarry.cache.Served;
 import dev.quarry.cache.StreamAnswers;
 import dev.quarry.encode.ResultDocuments;
 import dev.quarry.encode.SseFrames;
-import dev.quarry.execute.QueryExecutor;
+import dev.quarry.execute.CursorStreams;
 import dev.quarry.render.CursorCodec;
 import dev.quarry.render.QueryRenderer;
 import io.smallrye.mutiny.Multi;
@@ -35,15 +35,15 @@ import io.vertx.mutiny.sqlclient.Row;
 public class Streams {
 
     private final QueryCalls calls;
-    private final QueryExecutor executor;
+    private final CursorStreams cursorStreams;
     private final CursorCodec cursors;
     private final Duration heartbeat;
     private final StreamAnswers answers;
 
-    Streams(QueryCalls calls, QueryExecutor executor, CursorCodec cursors,
+    Streams(QueryCalls calls, CursorStreams cursorStreams, CursorCodec cursors,
             @ConfigProperty(name = "quarry.stream.heartbeat", defaultValue = "15s") Duration heartbeat, StreamAnswers answers) {
         this.calls = calls;
-        this.executor = executor;
+        this.cursorStreams = cursorStreams;
         this.cursors = cursors;
         this.heartbeat = heartbeat;
         this.answers = answers;
@@ -91,8 +91,8 @@ public class Streams {
         QueryCall call = calls.open(name, parameters, Format.NDJSON, OptionalInt.empty(), Optional.empty());
         QueryCall run = call.again();
         return call.held(answers.stream(call.template(), Format.NDJSON.tag(), QueryRenderer.render(call.template(), call.request()),
-                () -> run.batches(executor).map(batch -> run.encoder().jsonLines(batch)), run::rows, Streams::chunks,
-                () -> call.batches(executor).map(batch -> call.encoder().jsonLines(batch)))
+                () -> run.batches(cursorStreams).map(batch -> run.encoder().jsonLines(batch)), run::rows, Streams::chunks,
+                () -> call.batches(cursorStreams).map(batch -> call.encoder().jsonLines(batch)))
                 .onFailure().recoverWithItem(failure -> errorLine(problem.apply(failure))));
     }
 
@@ -103,8 +103,8 @@ public class Streams {
         return call.held(Multi.createBy().concatenating().streams(
                 Multi.createFrom().item(() -> call.encoder().csvHeader().getBytes(StandardCharsets.UTF_8)),
                 answers.stream(call.template(), Format.CSV.tag(), QueryRenderer.render(call.template(), call.request()),
-                        () -> run.batches(executor).map(batch -> run.encoder().csv(batch)), run::rows, Streams::chunks,
-                        () -> call.batches(executor).map(batch -> call.encoder().csv(batch)))));
+                        () -> run.batches(cursorStreams).map(batch -> run.encoder().csv(batch)), run::rows, Streams::chunks,
+                        () -> call.batches(cursorStreams).map(batch -> call.encoder().csv(batch)))));
     }
 
     /** A run's rows as SSE row events. A keyed stream's row ids are cursors, so a reconnecting EventSource resumes after the last row it saw. */
@@ -112,7 +112,7 @@ public class Streams {
         AtomicLong ordinal = new AtomicLong();
         Function<Row, String> rowId = run.request().keyed() ? new RowCursor(cursors, run.template().name(), run.request())::after
                 : row -> Long.toString(ordinal.incrementAndGet());
-        return run.batches(executor).map(batch -> run.encoder().events(batch, rowId));
+        return run.batches(cursorStreams).map(batch -> run.encoder().events(batch, rowId));
     }
 
     private static Multi<byte[]> chunks(Served served) {

@@ -43,7 +43,7 @@ final class HeaderParser {
     private final Map<String, ParameterSpec> parameters = new LinkedHashMap<>();
     private final List<String> sortable = new ArrayList<>();
     private final List<String> key = new ArrayList<>();
-    private final List<String> order = new ArrayList<>();
+    private final List<SortKey> order = new ArrayList<>();
     private final Map<String, String> dimensions = new LinkedHashMap<>();
     private final Map<String, String> measures = new LinkedHashMap<>();
     private final List<String> roles = new ArrayList<>();
@@ -93,7 +93,7 @@ final class HeaderParser {
                 case "@order" -> {
                     for (String item : rest.split(",")) {
                         String column = item.strip();
-                        order.add((column.startsWith("-") ? "-" : "") + name(column.startsWith("-") ? column.substring(1) : column));
+                        order.add(column.startsWith("-") ? new SortKey(name(column.substring(1)), true) : new SortKey(name(column), false));
                     }
                 }
                 case "@dimension" -> namedExpression(rest, dimensions);

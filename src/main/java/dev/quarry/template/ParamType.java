@@ -5,29 +5,28 @@ import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeParseException;
 import java.util.Locale;
-import java.util.Set;
 import java.util.function.Function;
 
 /**
  * The scalar types a template parameter may declare, each with the Java value the PostgreSQL
- * client binds and the PostgreSQL types it may stand for.
+ * client binds and how a request's text is read as one; {@link PgType} says which PostgreSQL types each stands for.
  */
 public enum ParamType {
 
-    TEXT("text", String.class, Set.of("text", "character varying", "character", "name"), ParamType::parseText),
-    INT("int", Integer.class, Set.of("integer", "smallint"), ParamType::parseInt),
-    BIGINT("bigint", Long.class, Set.of("bigint"), ParamType::parseLong),
-    NUMERIC("numeric", BigDecimal.class, Set.of("numeric"), ParamType::parseNumeric),
-    DATE("date", LocalDate.class, Set.of("date"), ParamType::parseDate),
-    TIMESTAMP("timestamp", LocalDateTime.class, Set.of("timestamp without time zone"), ParamType::parseTimestamp),
-    BOOLEAN("boolean", Boolean.class, Set.of("boolean"), ParamType::parseBoolean),
+    TEXT("text", String.class, ParamType::parseText),
+    INT("int", Integer.class, ParamType::parseInt),
+    BIGINT("bigint", Long.class, ParamType::parseLong),
+    NUMERIC("numeric", BigDecimal.class, ParamType::parseNumeric),
+    DATE("date", LocalDate.class, ParamType::parseDate),
+    TIMESTAMP("timestamp", LocalDateTime.class, ParamType::parseTimestamp),
+    BOOLEAN("boolean", Boolean.class, ParamType::parseBoolean),
     /**
      * A real output column's values, for filters and cursors, never a parameter's type: bound as a real, since
      * a real compared with a numeric is compared as a double precision, and the real 0.1 is above 0.1.
      */
-    REAL("real", Float.class, Set.of("real"), text -> (float) parseFloating(text, true)),
+    REAL("real", Float.class, text -> (float) parseFloating(text, true)),
     /** A double precision output column's values, for filters and cursors (with NaN and the infinities), never a parameter's type. */
-    DOUBLE("double precision", Double.class, Set.of("double precision"), text -> parseFloating(text, false));
+    DOUBLE("double precision", Double.class, text -> parseFloating(text, false));
 
     /** PostgreSQL's numeric: up to 131072 digits before the decimal point and up to 16383 after. */
     private static final int MAX_NUMERIC_INTEGER_DIGITS = 131_072;
@@ -39,13 +38,11 @@ public enum ParamType {
 
     private final String keyword;
     private final Class<?> javaType;
-    private final Set<String> postgresTypes;
     private final Function<String, Object> parser;
 
-    ParamType(String keyword, Class<?> javaType, Set<String> postgresTypes, Function<String, Object> parser) {
+    ParamType(String keyword, Class<?> javaType, Function<String, Object> parser) {
         this.keyword = keyword;
         this.javaType = javaType;
-        this.postgresTypes = postgresTypes;
         this.parser = parser;
     }
 
@@ -80,7 +77,7 @@ public enum ParamType {
 
     /** Whether PostgreSQL's name for the type of a placeholder (format_type) fits this type. */
     public boolean accepts(String postgresType) {
-        return postgresTypes.contains(postgresType);
+        return PgType.named(postgresType).flatMap(PgType::valueType).filter(type -> type == this).isPresent();
     }
 
     /** The bound value for a request's text; the message of the exception says what was expected. */

@@ -43,7 +43,7 @@ public final class TemplateLibrary {
         Map<String, ParameterSpec> parameters = new LinkedHashMap<>(template.parameters());
         List<Fragment> body = expand(template, template.body(), parameters, including);
         including.remove(including.size() - 1);
-        Template result = template.withBody(Collections.unmodifiableMap(parameters), List.copyOf(body));
+        Template result = template.withExpansion(Collections.unmodifiableMap(parameters), List.copyOf(body));
         validate(result);
         resolved.put(name, result);
         return result;
@@ -143,11 +143,11 @@ public final class TemplateLibrary {
                 throw new TemplateException(template.source(), 1, "parameter '" + parameter.name() + "' is declared but never used");
             }
         }
-        Optional<String> both = template.dimensions().keySet().stream().filter(template.measures()::containsKey).findFirst();
+        Optional<String> both = template.header().dimensions().keySet().stream().filter(template.header().measures()::containsKey).findFirst();
         if (both.isPresent()) {
             throw new TemplateException(template.source(), 1, "'" + both.get() + "' is both a dimension and a measure");
         }
-        if (!template.dimensions().isEmpty() && template.measures().isEmpty()) {
+        if (!template.header().dimensions().isEmpty() && template.header().measures().isEmpty()) {
             throw new TemplateException(template.source(), 1, "a template with @dimension needs at least one @measure");
         }
     }

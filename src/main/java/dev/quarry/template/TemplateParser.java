@@ -35,8 +35,6 @@ public final class TemplateParser {
             throw new TemplateException(source, lines.length, "the template has a header but no SQL after it");
         }
         List<Fragment> fragments = BodyScanner.scan(source, body, bodyStart + 1);
-        return new Template(name, source, declared.summary(), declared.description(), declared.parameters(),
-                declared.sortable(), declared.key(), declared.order(), declared.dimensions(), declared.measures(), declared.timeout(),
-                declared.roles(), fragments, declared.cache());
+        return new Template(name, source, declared, declared.parameters(), fragments);
     }
 }

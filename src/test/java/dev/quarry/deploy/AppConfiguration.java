@@ -77,8 +77,8 @@ final class AppConfiguration {
     static Duration longestTimeout(Map<String, String> environment) {
         Duration longest = queryTimeout(environment);
         for (Template template : TemplateFiles.load(Optional.empty()).values()) {
-            if (template.timeout().isPresent() && template.timeout().get().compareTo(longest) > 0) {
-                longest = template.timeout().get();
+            if (template.header().timeout().isPresent() && template.header().timeout().get().compareTo(longest) > 0) {
+                longest = template.header().timeout().get();
             }
         }
         return longest;

@@ -54,6 +54,11 @@ class DeployFilesTest {
         assertThat(services.at("/quarry/environment/QUARKUS_DATASOURCE_REACTIVE_CACHE_PREPARED_STATEMENTS").asText()).isEqualTo("false");
         assertThat(services.at("/quarry/environment/QUARKUS_DATASOURCE_REACTIVE_POSTGRESQL_USE_LAYER7_PROXY").asText()).isEqualTo("true");
         assertThat(services.at("/quarry/environment/QUARKUS_DATASOURCE_REACTIVE_POSTGRESQL_PIPELINING_LIMIT").asText()).isEqualTo("1");
+        assertThat(services.at("/quarry/environment/QUARRY_AUTH_ENABLED").isMissingNode()).as("authentication is off in compose").isTrue();
+        assertThat(services.at("/quarry/environment/QUARKUS_HTTP_HOST").asText())
+                .as("so the host is set, or Quarry listens on the container's loopback, out of Prometheus' and the port's reach")
+                .isEqualTo("0.0.0.0");
+        assertThat(services.at("/quarry/ports")).extracting(JsonNode::asText).allMatch(port -> port.startsWith("127.0.0.1:"));
         assertThat(services.at("/load/environment/QUARKUS_DATASOURCE_REACTIVE_URL").asText()).contains("//postgres:");
         assertThat(services.at("/quarry/depends_on/load/condition").asText()).isEqualTo("service_completed_successfully");
 

@@ -26,6 +26,7 @@ import net.jqwik.api.Tuple;
 import net.jqwik.api.constraints.IntRange;
 import net.jqwik.api.constraints.Size;
 
+import dev.quarry.template.SortKey;
 import dev.quarry.template.Template;
 
 /**

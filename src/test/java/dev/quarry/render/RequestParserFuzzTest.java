@@ -176,8 +176,8 @@ class RequestParserFuzzTest {
         Set<String> allowed = new LinkedHashSet<>(identifiers(QueryRenderer.renderEverything(subject.template()).sql()));
         subject.columns().forEach(column -> allowed.add(column.name()));
         request.columns().forEach(column -> allowed.add(column.name()));
-        allowed.addAll(subject.template().dimensions().keySet());
-        allowed.addAll(subject.template().measures().keySet());
+        allowed.addAll(subject.template().header().dimensions().keySet());
+        allowed.addAll(subject.template().header().measures().keySet());
         return allowed;
     }
 

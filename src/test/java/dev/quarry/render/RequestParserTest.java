@@ -24,6 +24,7 @@ import java.util.OptionalInt;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 
+import dev.quarry.template.SortKey;
 import dev.quarry.template.ParamType;
 import dev.quarry.template.ResultColumn;
 import dev.quarry.template.Template;

@@ -54,10 +54,10 @@ final class Templates {
      */
     static QueryRequest parse(Template template, Map<String, List<String>> query, OptionalInt defaultLimit) {
         java.util.LinkedHashSet<String> names = new java.util.LinkedHashSet<>();
-        names.addAll(template.sortable());
-        names.addAll(template.key());
-        names.addAll(template.dimensions().keySet());
-        names.addAll(template.measures().keySet());
+        names.addAll(template.header().sortable());
+        names.addAll(template.header().key());
+        names.addAll(template.header().dimensions().keySet());
+        names.addAll(template.header().measures().keySet());
         List<ResultColumn> columns = names.stream().map(name -> new ResultColumn(name, "text")).toList();
         return RequestParser.parse(template, columns, query, defaultLimit, CURSORS, Optional.empty());
     }

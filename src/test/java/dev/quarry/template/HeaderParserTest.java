@@ -47,8 +47,8 @@ class HeaderParserTest {
                 "-- @timeout 30s",
                 "SELECT :region, :since, :share, :at, :strict, :sizes",
                 "/*[ AND :nations AND :top ]*/");
-        assertEquals("Revenue by nation", template.summary());
-        assertEquals("What each nation's customers paid, year by year.", template.description());
+        assertEquals("Revenue by nation", template.header().summary());
+        assertEquals("What each nation's customers paid, year by year.", template.header().description());
         assertEquals(List.of("region", "since", "nations", "share", "top", "at", "strict", "sizes"),
                 List.copyOf(template.parameters().keySet()));
 
@@ -76,15 +76,15 @@ class HeaderParserTest {
         assertEquals(Optional.of(true), template.parameters().get("strict").defaultValue());
         assertArrayEquals(new Integer[] {1, 2, 3}, (Integer[]) template.parameters().get("sizes").defaultValue().orElseThrow());
 
-        assertEquals(List.of("nation", "revenue"), template.sortable());
-        assertEquals(List.of("nation", "year"), template.key());
-        assertEquals(List.of("-revenue", "nation"), template.order());
-        assertEquals(Map.of("nation", "n_name", "year", "extract(year from o_orderdate)"), template.dimensions());
-        assertEquals(List.of("nation", "year"), List.copyOf(template.dimensions().keySet()));
-        assertEquals(Map.of("revenue", "sum(l_extendedprice * (1 - l_discount))"), template.measures());
+        assertEquals(List.of("nation", "revenue"), template.header().sortable());
+        assertEquals(List.of("nation", "year"), template.header().key());
+        assertEquals(List.of(new SortKey("revenue", true), new SortKey("nation", false)), template.header().order());
+        assertEquals(Map.of("nation", "n_name", "year", "extract(year from o_orderdate)"), template.header().dimensions());
+        assertEquals(List.of("nation", "year"), List.copyOf(template.header().dimensions().keySet()));
+        assertEquals(Map.of("revenue", "sum(l_extendedprice * (1 - l_discount))"), template.header().measures());
         assertTrue(template.grouped());
-        assertEquals(List.of("analyst", "admin"), template.roles());
-        assertEquals(Optional.of(Duration.ofSeconds(30)), template.timeout());
+        assertEquals(List.of("analyst", "admin"), template.header().roles());
+        assertEquals(Optional.of(Duration.ofSeconds(30)), template.header().timeout());
     }
 
     @Test
@@ -97,32 +97,32 @@ class HeaderParserTest {
 
     @Test
     void timeoutUnits() {
-        assertEquals(Optional.of(Duration.ofMillis(500)), parse("-- t", "-- @timeout 500ms", "SELECT 1").timeout());
-        assertEquals(Optional.of(Duration.ofMinutes(2)), parse("-- t", "-- @timeout 2m", "SELECT 1").timeout());
-        assertEquals(Optional.empty(), parse("-- t", "SELECT 1").timeout());
+        assertEquals(Optional.of(Duration.ofMillis(500)), parse("-- t", "-- @timeout 500ms", "SELECT 1").header().timeout());
+        assertEquals(Optional.of(Duration.ofMinutes(2)), parse("-- t", "-- @timeout 2m", "SELECT 1").header().timeout());
+        assertEquals(Optional.empty(), parse("-- t", "SELECT 1").header().timeout());
     }
 
     @Test
     void cacheUnits() {
-        assertEquals(Optional.of(Duration.ofMillis(500)), parse("-- t", "-- @cache 500ms", "SELECT 1").cache());
-        assertEquals(Optional.of(Duration.ofSeconds(30)), parse("-- t", "-- @cache 30s", "SELECT 1").cache());
-        assertEquals(Optional.of(Duration.ofMinutes(5)), parse("-- t", "-- @cache 5m", "SELECT 1").cache());
-        assertEquals(Optional.of(Duration.ofHours(168)), parse("-- t", "-- @cache 168h", "SELECT 1").cache());
-        assertEquals(Optional.of(Duration.ZERO), parse("-- t", "-- @cache off", "SELECT 1").cache());
-        assertEquals(Optional.empty(), parse("-- t", "SELECT 1").cache());
+        assertEquals(Optional.of(Duration.ofMillis(500)), parse("-- t", "-- @cache 500ms", "SELECT 1").header().cache());
+        assertEquals(Optional.of(Duration.ofSeconds(30)), parse("-- t", "-- @cache 30s", "SELECT 1").header().cache());
+        assertEquals(Optional.of(Duration.ofMinutes(5)), parse("-- t", "-- @cache 5m", "SELECT 1").header().cache());
+        assertEquals(Optional.of(Duration.ofHours(168)), parse("-- t", "-- @cache 168h", "SELECT 1").header().cache());
+        assertEquals(Optional.of(Duration.ZERO), parse("-- t", "-- @cache off", "SELECT 1").header().cache());
+        assertEquals(Optional.empty(), parse("-- t", "SELECT 1").header().cache());
     }
 
     @Test
     void orderIsWrittenAsSortWritesIt() {
-        assertEquals(List.of("-revenue", "o_orderdate", "id"), parse("-- t", "-- @order -revenue,o_orderdate , id", "SELECT 1").order());
-        assertEquals(List.of(), parse("-- t", "SELECT 1").order());
+        assertEquals(List.of(new SortKey("revenue", true), new SortKey("o_orderdate", false), new SortKey("id", false)), parse("-- t", "-- @order -revenue,o_orderdate , id", "SELECT 1").header().order());
+        assertEquals(List.of(), parse("-- t", "SELECT 1").header().order());
     }
 
     @Test
     void theSummaryMayFollowEmptyCommentLinesAndTheBodyStartsAfterBlankLines() {
         Template template = parse("--", "-- Summary", "", "-- @param x int", "", "SELECT :x");
-        assertEquals("Summary", template.summary());
-        assertEquals("", template.description());
+        assertEquals("Summary", template.header().summary());
+        assertEquals("", template.header().description());
         assertEquals(new Fragment.Param("x", 6), template.body().get(1));
     }
 
@@ -265,9 +265,9 @@ class HeaderParserTest {
                 assertEquals("@timeout must be from 1ms to 2147483647ms (PostgreSQL's largest statement_timeout, about 24 days), not '"
                         + timeout + "'", parseError(2, "-- t", "-- @timeout " + timeout, "SELECT 1"));
             }
-            assertEquals(Optional.of(Duration.ofMillis(Integer.MAX_VALUE)), parse("-- t", "-- @timeout 2147483647ms", "SELECT 1").timeout());
-            assertEquals(Optional.of(Duration.ofMinutes(35791)), parse("-- t", "-- @timeout 35791m", "SELECT 1").timeout());
-            assertEquals(Optional.of(Duration.ofSeconds(30)), parse("-- t", "-- @timeout 0030s", "SELECT 1").timeout());
+            assertEquals(Optional.of(Duration.ofMillis(Integer.MAX_VALUE)), parse("-- t", "-- @timeout 2147483647ms", "SELECT 1").header().timeout());
+            assertEquals(Optional.of(Duration.ofMinutes(35791)), parse("-- t", "-- @timeout 35791m", "SELECT 1").header().timeout());
+            assertEquals(Optional.of(Duration.ofSeconds(30)), parse("-- t", "-- @timeout 0030s", "SELECT 1").header().timeout());
         }
 
         @Test

@@ -62,7 +62,7 @@ class TemplateLibraryTest {
             assertEquals(Optional.of(LocalDate.of(1996, 1, 1)), date.defaultValue());
             assertEquals("first day of the quarter", date.description());
             assertTrue(top.parameters().get("nation").optional());
-            assertEquals(List.of("revenue"), top.sortable());
+            assertEquals(List.of("revenue"), top.header().sortable());
         }
 
         @Test

@@ -35,7 +35,7 @@ class TemplateParserFuzzTest {
             library.put("fuzz/t", parsed);
             library.put("fuzz/layer", TemplateParser.parse("fuzz/layer", "fuzz/layer.sql", LAYER));
             Template resolved = TemplateLibrary.resolve(library).get("fuzz/t");
-            assertThat(resolved.summary()).isNotBlank();
+            assertThat(resolved.header().summary()).isNotBlank();
             assertThat(resolved.body()).isNotEmpty();
         } catch (TemplateException refused) {
             assertThat(refused.source()).startsWith("fuzz/");

@@ -1,7 +1,9 @@
-package dev.quarry.http;
+package dev.quarry.blackbox;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.quarry.SseClient;
+import dev.quarry.http.QueryResource;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;

@@ -1,4 +1,4 @@
-package dev.quarry.http;
+package dev.quarry;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -22,12 +22,12 @@ import com.fasterxml.jackson.databind.ObjectMapper;
  * statements as the server received them, values apart. Settings that take a reload only; closing
  * resets them.
  */
-final class StatementLog implements AutoCloseable {
+public final class StatementLog implements AutoCloseable {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** One logged line: the session's application_name, the message and its detail (where bound values are). */
-    record Entry(String application, String message, String detail) {
+    public record Entry(String application, String message, String detail) {
     }
 
     private final Connection superuser;
@@ -40,7 +40,7 @@ final class StatementLog implements AutoCloseable {
     }
 
     /** Starts logging every statement of every session, and returns once the server writes to the new file. */
-    static StatementLog start(Connection superuser) throws SQLException, InterruptedException {
+    public static StatementLog start(Connection superuser) throws SQLException, InterruptedException {
         if (!"on".equals(setting(superuser, "SHOW logging_collector"))) {
             throw new IllegalStateException("the embedded PostgreSQL runs without logging_collector (started by an older "
                     + "build?); stop it so that the tests start it again");
@@ -59,7 +59,7 @@ final class StatementLog implements AutoCloseable {
     }
 
     /** Every line logged since the start, up to a mark made now: lines logged before this call are all in it. */
-    List<Entry> entries() throws SQLException, InterruptedException {
+    public List<Entry> entries() throws SQLException, InterruptedException {
         List<Entry> entries = new ArrayList<>();
         for (String line : mark("end " + UUID.randomUUID())) { // a marker of its own: entries() may be asked again
             JsonNode node = read(line);

@@ -1,4 +1,4 @@
-package dev.quarry.http;
+package dev.quarry.execute;
 
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -14,6 +14,7 @@ import java.util.regex.Pattern;
 
 import org.junit.jupiter.api.Test;
 
+import dev.quarry.StatementLog;
 import dev.quarry.TestDatabase;
 
 /**

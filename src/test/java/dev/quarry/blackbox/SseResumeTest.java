@@ -1,9 +1,10 @@
-package dev.quarry.http;
+package dev.quarry.blackbox;
 
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.equalTo;
 
+import dev.quarry.SseClient;
 import java.io.IOException;
 import java.net.URL;
 import java.util.ArrayList;

@@ -1,4 +1,4 @@
-package dev.quarry.http;
+package dev.quarry.cache;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -31,8 +31,10 @@ import org.junit.jupiter.api.Test;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import dev.quarry.SseClient;
+import dev.quarry.StatementLog;
 import dev.quarry.TestDatabase;
-import dev.quarry.cache.AnswerCache;
+import dev.quarry.http.Problem;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;

@@ -1,4 +1,4 @@
-package dev.quarry.http;
+package dev.quarry.blackbox;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -30,6 +30,7 @@ import org.junit.jupiter.api.Test;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import dev.quarry.SseClient;
 import dev.quarry.TestDatabase;
 import dev.quarry.TestDatabaseServer;
 import io.micrometer.core.instrument.MeterRegistry;

@@ -1,4 +1,4 @@
-package dev.quarry.http;
+package dev.quarry;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -14,23 +14,23 @@ import java.util.List;
  * A Server-Sent Events client over a plain socket, parsing the stream as a browser's EventSource
  * does (fields, blank line ends an event, ':' lines are comments), and able to hang up mid-stream.
  */
-final class SseClient implements AutoCloseable {
+public final class SseClient implements AutoCloseable {
 
-    record Event(String name, String id, String data) {
+    public record Event(String name, String id, String data) {
     }
 
     private final Socket socket;
     private final BufferedReader in;
-    final List<String> comments = new ArrayList<>();
-    final int status;
-    final String contentType;
+    public final List<String> comments = new ArrayList<>();
+    public final int status;
+    public final String contentType;
 
-    SseClient(URL base, String pathAndQuery) throws IOException {
+    public SseClient(URL base, String pathAndQuery) throws IOException {
         this(base, pathAndQuery, null);
     }
 
     /** @param lastEventId sent as Last-Event-ID, as a reconnecting EventSource does */
-    SseClient(URL base, String pathAndQuery, String lastEventId) throws IOException {
+    public SseClient(URL base, String pathAndQuery, String lastEventId) throws IOException {
         socket = new Socket(base.getHost(), base.getPort());
         socket.setSoTimeout(30_000);
         OutputStream out = socket.getOutputStream();
@@ -56,7 +56,7 @@ final class SseClient implements AutoCloseable {
     private int chunkLeft;
 
     /** The next event, or null when the stream ended. */
-    Event next() throws IOException {
+    public Event next() throws IOException {
         String name = "message";
         String id = null;
         StringBuilder data = null;
@@ -88,7 +88,7 @@ final class SseClient implements AutoCloseable {
     }
 
     /** All remaining events. */
-    List<Event> rest() throws IOException {
+    public List<Event> rest() throws IOException {
         List<Event> events = new ArrayList<>();
         for (Event event = next(); event != null; event = next()) {
             events.add(event);

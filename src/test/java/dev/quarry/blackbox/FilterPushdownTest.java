@@ -1,4 +1,4 @@
-package dev.quarry.http;
+package dev.quarry.blackbox;
 
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;

@@ -1,4 +1,4 @@
-package dev.quarry.http;
+package dev.quarry.execute;
 
 import java.util.List;
 import java.util.Map;

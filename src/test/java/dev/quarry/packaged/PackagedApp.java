@@ -1,0 +1,97 @@
+package dev.quarry.packaged;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The packaged application ({@code target/quarkus-app/quarkus-run.jar}) run as a process, as a user
+ * runs it: with its own embedded PostgreSQL on the test's port and a data directory under target/
+ * (shared by these tests, so TPC-H is loaded once), its output in a file.
+ */
+final class PackagedApp implements AutoCloseable {
+
+    static final Path DATA = Path.of("target/embedded-postgres-packaged").toAbsolutePath();
+    static final int POSTGRES_PORT = Integer.parseInt(System.getenv().getOrDefault("QUARRY_TEST_PG_PORT", "54330"));
+
+    private final Process process;
+    private final Path output;
+
+    private PackagedApp(Process process, Path output) {
+        this.process = process;
+        this.output = output;
+    }
+
+    /** Starts the jar with these arguments and environment (on top of the database settings). */
+    static PackagedApp start(String name, Map<String, String> environment, String... arguments) throws IOException {
+        Files.createDirectories(DATA);
+        Path output = Path.of("target", name + ".log").toAbsolutePath();
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-jar", System.getProperty("quarry.app.jar")));
+        command.addAll(List.of(arguments));
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(output.toFile());
+        builder.environment().putAll(Map.of(
+                "QUARRY_EMBEDDED_PORT", Integer.toString(POSTGRES_PORT),
+                "QUARRY_EMBEDDED_DATA_DIRECTORY", DATA.toString(),
+                "QUARKUS_SHUTDOWN_DELAY", "0s"));
+        builder.environment().putAll(environment);
+        return new PackagedApp(builder.start(), output);
+    }
+
+    Process process() {
+        return process;
+    }
+
+    String output() {
+        try {
+            return Files.readString(output);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The exit code, once the process has ended within the time given. */
+    int exitWithin(Duration time) throws InterruptedException {
+        if (!process.waitFor(time.toMillis(), TimeUnit.MILLISECONDS)) {
+            throw new AssertionError("still running after " + time + "; output:\n" + output());
+        }
+        return process.exitValue();
+    }
+
+    /** True once the address accepts a TCP connection. */
+    static boolean accepts(String host, int port) {
+        try (Socket socket = new Socket()) {
+            socket.connect(new InetSocketAddress(host, port), 500);
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        if (process.isAlive()) {
+            process.destroy();
+            if (!process.waitFor(30, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+            }
+        }
+    }
+}
