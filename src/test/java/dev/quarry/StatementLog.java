@@ -61,7 +61,7 @@ public final class StatementLog implements AutoCloseable {
     /** Every line logged since the start, up to a mark made now: lines logged before this call are all in it. */
     public List<Entry> entries() throws SQLException, InterruptedException {
         List<Entry> entries = new ArrayList<>();
-        for (String line : mark("end")) {
+        for (String line : mark("end " + UUID.randomUUID())) { // a marker of its own: entries() may be asked again
             JsonNode node = read(line);
             entries.add(new Entry(node.path("application_name").asText(""), node.path("message").asText(""),
                     node.path("detail").asText("")));

@@ -11,6 +11,7 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
@@ -33,18 +34,22 @@ public class QueryResource {
 
     private final Pages pages;
     private final Streams streams;
+    private final AnswerHeaders headers;
 
-    QueryResource(Pages pages, Streams streams) {
+    QueryResource(Pages pages, Streams streams, AnswerHeaders headers) {
         this.pages = pages;
         this.streams = streams;
+        this.headers = headers;
     }
 
     @GET
     @Path("{name: .+}")
     @Operation(hidden = true) // each template is documented as an operation of its own
     @Produces(MediaType.APPLICATION_JSON)
-    public CompletionStage<Response> page(@PathParam("name") String name, @Context UriInfo uri) {
-        return pages.page(name, uri.getQueryParameters()).thenApply(page -> Response.ok(page, MediaType.APPLICATION_JSON).build());
+    public CompletionStage<Response> page(@PathParam("name") String name, @Context UriInfo uri,
+            @HeaderParam(HttpHeaders.IF_NONE_MATCH) String ifNoneMatch) {
+        return pages.page(name, uri.getQueryParameters())
+                .thenApply(page -> headers.respond(page, ifNoneMatch, MediaType.APPLICATION_JSON).build());
     }
 
     @GET

@@ -1,5 +1,6 @@
 package dev.quarry.serve;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -12,6 +13,10 @@ import java.util.function.Function;
 
 import jakarta.inject.Singleton;
 
+import dev.quarry.cache.Answer;
+import dev.quarry.cache.Answers;
+import dev.quarry.cache.Served;
+import dev.quarry.cache.Source;
 import dev.quarry.encode.ResultDocuments;
 import dev.quarry.execute.QueryExecutor;
 import dev.quarry.render.CursorCodec;
@@ -34,15 +39,20 @@ public class Pages {
     private final QueryCalls calls;
     private final QueryExecutor executor;
     private final CursorCodec cursors;
+    private final Answers answers;
 
-    Pages(QueryCalls calls, QueryExecutor executor, CursorCodec cursors) {
+    Pages(QueryCalls calls, QueryExecutor executor, CursorCodec cursors, Answers answers) {
         this.calls = calls;
         this.executor = executor;
         this.cursors = cursors;
+        this.answers = answers;
     }
 
-    /** The page's JSON document; a bad request fails before anything runs. */
-    public CompletionStage<byte[]> page(String name, Map<String, List<String>> parameters) {
+    /**
+     * The page's JSON document, kept, shared with the same request running, or read now; a bad
+     * request fails before anything runs.
+     */
+    public CompletionStage<Served> page(String name, Map<String, List<String>> parameters) {
         QueryCall call = calls.open(name, parameters, Format.JSON, OptionalInt.of(DEFAULT_PAGE_SIZE), Optional.empty());
         QueryRequest request = call.request();
         if (request.explain()) {
@@ -55,7 +65,9 @@ public class Pages {
             case PLANNED -> queries.add(PlannedRows.explain(QueryRenderer.renderFiltered(call.template(), request)));
             case NONE -> { }
         }
-        return answer(executor.fetch(queries, call.timeout()), results -> document(call, results), failure -> call.finished(0, failure));
+        // only the request that runs the statements meters them: quarry_query_seconds counts database executions
+        return answers.answer(call.template(), Format.JSON.tag(), queries, () -> answer(executor.fetch(queries, call.timeout()),
+                results -> Answer.of(List.of(document(call, results)), call.rows()), failure -> call.finished(0, failure)));
     }
 
     private byte[] document(QueryCall call, List<RowSet<Row>> results) {
@@ -78,18 +90,19 @@ public class Pages {
     }
 
     /** {@code _explain=true}: the final SQL, its bound values and PostgreSQL's plan, without running it. */
-    private CompletionStage<byte[]> explain(QueryCall call) {
+    private CompletionStage<Served> explain(QueryCall call) {
         RenderedQuery query = QueryRenderer.renderPage(call.template(), call.request());
-        // a plan is not an execution: it is not metered
+        // a plan is not an execution: it is not metered, nor kept
         return answer(executor.fetch(List.of(PlannedRows.explain(query)), call.timeout()),
-                plans -> ResultDocuments.explain(query.sql(), query.values(), plans.get(0).iterator().next().getValue(0)), failure -> {
+                plans -> new Served(Answer.of(List.of(ResultDocuments.explain(query.sql(), query.values(),
+                        plans.get(0).iterator().next().getValue(0))), 0), Source.MISS, Duration.ZERO), failure -> {
                 });
     }
 
     /** The document made of the results, failing with the failure itself (not wrapped, as thenApply would), once recorded. */
-    private static CompletionStage<byte[]> answer(CompletionStage<List<RowSet<Row>>> results, Function<List<RowSet<Row>>, byte[]> document,
+    private static <T> CompletionStage<T> answer(CompletionStage<List<RowSet<Row>>> results, Function<List<RowSet<Row>>, T> document,
             Consumer<Throwable> failed) {
-        CompletableFuture<byte[]> answer = new CompletableFuture<>();
+        CompletableFuture<T> answer = new CompletableFuture<>();
         results.whenComplete((rows, failure) -> {
             try {
                 if (failure != null) {

@@ -41,6 +41,14 @@ final class QueryCall {
         this.slot = slot;
     }
 
+    /**
+     * The same query run again, metered on its own and holding no slot of its own: the one run the
+     * result cache records for every request waiting for the answer, whichever of them leaves.
+     */
+    QueryCall again() {
+        return new QueryCall(template, format, request, timeout, meters, slot);
+    }
+
     Template template() {
         return template;
     }

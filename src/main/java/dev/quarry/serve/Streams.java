@@ -13,10 +13,13 @@ import jakarta.inject.Singleton;
 
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
+import dev.quarry.cache.Served;
+import dev.quarry.cache.StreamAnswers;
 import dev.quarry.encode.ResultDocuments;
 import dev.quarry.encode.SseFrames;
 import dev.quarry.execute.CursorStreams;
 import dev.quarry.render.CursorCodec;
+import dev.quarry.render.QueryRenderer;
 import io.smallrye.mutiny.Multi;
 import io.vertx.mutiny.sqlclient.Row;
 
@@ -24,7 +27,9 @@ import io.vertx.mutiny.sqlclient.Row;
  * A query's answer as a stream of bytes already framed for its media type, one buffer per batch the
  * cursor read (a write per row cost more than encoding the row). Each stream holds a stream slot
  * until it ends. A failure after the first bytes is told in the stream where the format can carry
- * it, as the problem the caller makes of it.
+ * it, as the problem the caller makes of it. A template whose answers are kept ({@code @cache}) is
+ * streamed from its kept answer: recorded once, then sent from memory to every request that asks
+ * for it, unless it is too large to keep.
  */
 @Singleton
 public class Streams {
@@ -33,13 +38,15 @@ public class Streams {
     private final CursorStreams cursorStreams;
     private final CursorCodec cursors;
     private final Duration heartbeat;
+    private final StreamAnswers answers;
 
     Streams(QueryCalls calls, CursorStreams cursorStreams, CursorCodec cursors,
-            @ConfigProperty(name = "quarry.stream.heartbeat", defaultValue = "15s") Duration heartbeat) {
+            @ConfigProperty(name = "quarry.stream.heartbeat", defaultValue = "15s") Duration heartbeat, StreamAnswers answers) {
         this.calls = calls;
         this.cursorStreams = cursorStreams;
         this.cursors = cursors;
         this.heartbeat = heartbeat;
+        this.answers = answers;
     }
 
     /**
@@ -52,16 +59,18 @@ public class Streams {
     public Multi<byte[]> events(String name, Map<String, List<String>> parameters, Optional<String> lastEventId,
             Function<Throwable, byte[]> problem) {
         QueryCall call = calls.open(name, parameters, Format.SSE, OptionalInt.empty(), lastEventId);
-        // a keyed stream's row ids are cursors, so a reconnecting EventSource resumes after the last row it saw
-        AtomicLong ordinal = new AtomicLong();
-        Function<Row, String> rowId = call.request().keyed() ? new RowCursor(cursors, name, call.request())::after
-                : row -> Long.toString(ordinal.incrementAndGet());
+        QueryCall run = call.again();
+        Multi<byte[]> rowsAndEnd = answers.stream(call.template(), Format.SSE.tag(), QueryRenderer.render(call.template(), call.request()),
+                () -> rowEvents(run), run::rows,
+                served -> Multi.createBy().concatenating().streams(chunks(served),
+                        Multi.createFrom().item(() -> SseFrames.event("end", ResultDocuments.end(served.answer().rows(), call.elapsedMillis())))),
+                () -> Multi.createBy().concatenating().streams(rowEvents(call),
+                        Multi.createFrom().item(() -> SseFrames.event("end", ResultDocuments.end(call.rows(), call.elapsedMillis())))));
         AtomicLong lastSent = new AtomicLong(System.nanoTime());
         byte[] endOfStream = new byte[0]; // a marker, never sent
         Multi<byte[]> events = Multi.createBy().concatenating().streams(
                 Multi.createFrom().item(() -> SseFrames.event("meta", ResultDocuments.meta(name, call.encoder()))),
-                call.batches(cursorStreams).map(batch -> call.encoder().events(batch, rowId)),
-                Multi.createFrom().item(() -> SseFrames.event("end", ResultDocuments.end(call.rows(), call.elapsedMillis()))))
+                rowsAndEnd)
                 .onFailure().recoverWithItem(failure -> SseFrames.event("error", problem.apply(failure)))
                 .invoke(() -> lastSent.set(System.nanoTime()))
                 .onCompletion().continueWith(endOfStream);
@@ -80,16 +89,34 @@ public class Streams {
     /** One JSON object per line; a failure after the first line is a last line {@code {"error": problem}}. */
     public Multi<byte[]> jsonLines(String name, Map<String, List<String>> parameters, Function<Throwable, byte[]> problem) {
         QueryCall call = calls.open(name, parameters, Format.NDJSON, OptionalInt.empty(), Optional.empty());
-        return call.held(call.batches(cursorStreams).map(batch -> call.encoder().jsonLines(batch))
+        QueryCall run = call.again();
+        return call.held(answers.stream(call.template(), Format.NDJSON.tag(), QueryRenderer.render(call.template(), call.request()),
+                () -> run.batches(cursorStreams).map(batch -> run.encoder().jsonLines(batch)), run::rows, Streams::chunks,
+                () -> call.batches(cursorStreams).map(batch -> call.encoder().jsonLines(batch)))
                 .onFailure().recoverWithItem(failure -> errorLine(problem.apply(failure))));
     }
 
     /** RFC 4180 with a header line; a failure after the header cannot be told in CSV: the response is cut short. */
     public Multi<byte[]> csv(String name, Map<String, List<String>> parameters) {
         QueryCall call = calls.open(name, parameters, Format.CSV, OptionalInt.empty(), Optional.empty());
+        QueryCall run = call.again();
         return call.held(Multi.createBy().concatenating().streams(
                 Multi.createFrom().item(() -> call.encoder().csvHeader().getBytes(StandardCharsets.UTF_8)),
-                call.batches(cursorStreams).map(batch -> call.encoder().csv(batch))));
+                answers.stream(call.template(), Format.CSV.tag(), QueryRenderer.render(call.template(), call.request()),
+                        () -> run.batches(cursorStreams).map(batch -> run.encoder().csv(batch)), run::rows, Streams::chunks,
+                        () -> call.batches(cursorStreams).map(batch -> call.encoder().csv(batch)))));
+    }
+
+    /** A run's rows as SSE row events. A keyed stream's row ids are cursors, so a reconnecting EventSource resumes after the last row it saw. */
+    private Multi<byte[]> rowEvents(QueryCall run) {
+        AtomicLong ordinal = new AtomicLong();
+        Function<Row, String> rowId = run.request().keyed() ? new RowCursor(cursors, run.template().name(), run.request())::after
+                : row -> Long.toString(ordinal.incrementAndGet());
+        return run.batches(cursorStreams).map(batch -> run.encoder().events(batch, rowId));
+    }
+
+    private static Multi<byte[]> chunks(Served served) {
+        return Multi.createFrom().iterable(served.answer().chunks());
     }
 
     private static byte[] errorLine(byte[] problem) {

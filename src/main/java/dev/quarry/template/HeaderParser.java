@@ -26,6 +26,7 @@ import java.util.regex.Pattern;
  * -- &#64;dimension year: extract(year from o_orderdate)
  * -- &#64;measure revenue: sum(l_extendedprice * (1 - l_discount))
  * -- &#64;timeout 60s
+ * -- &#64;cache 5m
  * </pre>
  */
 final class HeaderParser {
@@ -33,6 +34,8 @@ final class HeaderParser {
     private static final Pattern NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
     private static final Pattern DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m)");
     private static final long MAX_TIMEOUT_MILLIS = Integer.MAX_VALUE;
+    private static final Pattern CACHE_DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h)");
+    private static final Duration MAX_CACHE = Duration.ofDays(7);
 
     private final String source;
     private String summary;
@@ -45,6 +48,7 @@ final class HeaderParser {
     private final Map<String, String> measures = new LinkedHashMap<>();
     private final List<String> roles = new ArrayList<>();
     private Duration timeout;
+    private Duration cache;
 
     private HeaderParser(String source) {
         this.source = source;
@@ -61,7 +65,7 @@ final class HeaderParser {
         }
         return new TemplateHeader(parser.summary, String.join(" ", parser.description).strip(), parser.parameters,
                 parser.sortable, parser.key, parser.order, parser.dimensions, parser.measures, Optional.ofNullable(parser.timeout),
-                parser.roles);
+                parser.roles, Optional.ofNullable(parser.cache));
     }
 
     private void line(String text, int line) {
@@ -96,8 +100,9 @@ final class HeaderParser {
                 case "@measure" -> namedExpression(rest, measures);
                 case "@roles" -> roles.addAll(names(rest));
                 case "@timeout" -> timeout = duration(rest);
+                case "@cache" -> cache = cacheDuration(rest);
                 default -> throw new IllegalArgumentException("unknown tag " + tag
-                        + "; the tags are @param, @sort, @key, @order, @dimension, @measure, @roles, @timeout");
+                        + "; the tags are @param, @sort, @key, @order, @dimension, @measure, @roles, @timeout, @cache");
             }
         } catch (IllegalArgumentException e) {
             throw new TemplateException(source, line, e.getMessage());
@@ -128,6 +133,28 @@ final class HeaderParser {
         if (into.put(name, declaration.substring(colon + 1).strip()) != null) {
             throw new IllegalArgumentException("'" + name + "' is declared twice");
         }
+    }
+
+    /** How long answers are kept: a duration (h allowed too), or {@code off} for none whatever the global default. */
+    private static Duration cacheDuration(String text) {
+        if (text.equals("off")) {
+            return Duration.ZERO;
+        }
+        Matcher matcher = CACHE_DURATION.matcher(text);
+        if (!matcher.matches()) {
+            throw new IllegalArgumentException("@cache takes a duration such as 30s, 5m or 1h (or off), not '" + text + "'");
+        }
+        String digits = matcher.group(1).replaceFirst("^0+(?=.)", "");
+        Duration duration = digits.length() > 6 ? null : switch (matcher.group(2)) {
+            case "ms" -> Duration.ofMillis(Long.parseLong(digits));
+            case "s" -> Duration.ofSeconds(Long.parseLong(digits));
+            case "m" -> Duration.ofMinutes(Long.parseLong(digits));
+            default -> Duration.ofHours(Long.parseLong(digits));
+        };
+        if (duration == null || duration.isZero() || duration.compareTo(MAX_CACHE) > 0) {
+            throw new IllegalArgumentException("@cache must be from 1ms to 7d (168h), not '" + text + "'; write off for no caching");
+        }
+        return duration;
     }
 
     private static Duration duration(String text) {

@@ -15,8 +15,9 @@ import java.util.Optional;
  * @param dimensions  name to SQL expression over the body's columns, for grouped requests
  * @param measures    name to aggregate expression over the body's columns
  * @param roles       the roles allowed to run it; empty for everyone
+ * @param cache       how long its answers are kept ({@code @cache}); zero for {@code @cache off}; empty for the global default
  */
 public record TemplateHeader(String summary, String description, Map<String, ParameterSpec> parameters, List<String> sortable,
         List<String> key, List<SortKey> order, Map<String, String> dimensions, Map<String, String> measures, Optional<Duration> timeout,
-        List<String> roles) {
+        List<String> roles, Optional<Duration> cache) {
 }

@@ -114,6 +114,9 @@ class DeployFilesTest {
     void alertsAndDashboardNameMetricsTheApplicationExposes() {
         given().when().get("/queries/tpch/q06").then().statusCode(200);
         given().header("Accept", "text/event-stream").when().get("/queries/tpch/q03?_limit=2").then().statusCode(200);
+        // a template that keeps its answers, twice: the cache's meters (the bytes gauge comes with the first kept answer)
+        given().when().get("/queries/test/cached-rows?tag=deploy").then().statusCode(200);
+        given().when().get("/queries/test/cached-rows?tag=deploy").then().statusCode(200);
         String exposition = given().when().get("/q/metrics").then().statusCode(200).extract().asString();
         Set<String> exposed = new TreeSet<>();
         for (String line : exposition.split("\n")) {
@@ -122,7 +125,8 @@ class DeployFilesTest {
             }
         }
         assertThat(exposed).contains("quarry_query_seconds_bucket", "quarry_query_first_row_seconds_bucket", "quarry_query_rows_total",
-                "sql_pool_queue_size", "sql_pool_active", "sql_pool_idle");
+                "sql_pool_queue_size", "sql_pool_active", "sql_pool_idle", "quarry_cache_requests_total", "quarry_cache_bytes",
+                "quarry_cache_evictions_total");
         for (Path file : List.of(DEPLOY.resolve("prometheus/alerts.yml"), DEPLOY.resolve("prometheus/alerts-test.yml"),
                 DEPLOY.resolve("grafana/dashboards/quarry.json"))) {
             Matcher metric = METRIC.matcher(read(file));

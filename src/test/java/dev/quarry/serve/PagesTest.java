@@ -99,7 +99,7 @@ class PagesTest {
     }
 
     private JsonNode page(Map<String, String> parameters) throws Exception {
-        byte[] document = pages.page("test/paging", params(parameters)).toCompletableFuture().get(30, TimeUnit.SECONDS);
+        byte[] document = pages.page("test/paging", params(parameters)).toCompletableFuture().get(30, TimeUnit.SECONDS).answer().body();
         return JSON.readTree(document);
     }
 

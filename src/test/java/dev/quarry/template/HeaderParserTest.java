@@ -103,6 +103,16 @@ class HeaderParserTest {
     }
 
     @Test
+    void cacheUnits() {
+        assertEquals(Optional.of(Duration.ofMillis(500)), parse("-- t", "-- @cache 500ms", "SELECT 1").header().cache());
+        assertEquals(Optional.of(Duration.ofSeconds(30)), parse("-- t", "-- @cache 30s", "SELECT 1").header().cache());
+        assertEquals(Optional.of(Duration.ofMinutes(5)), parse("-- t", "-- @cache 5m", "SELECT 1").header().cache());
+        assertEquals(Optional.of(Duration.ofHours(168)), parse("-- t", "-- @cache 168h", "SELECT 1").header().cache());
+        assertEquals(Optional.of(Duration.ZERO), parse("-- t", "-- @cache off", "SELECT 1").header().cache());
+        assertEquals(Optional.empty(), parse("-- t", "SELECT 1").header().cache());
+    }
+
+    @Test
     void orderIsWrittenAsSortWritesIt() {
         assertEquals(List.of(new SortKey("revenue", true), new SortKey("o_orderdate", false), new SortKey("id", false)), parse("-- t", "-- @order -revenue,o_orderdate , id", "SELECT 1").header().order());
         assertEquals(List.of(), parse("-- t", "SELECT 1").header().order());
@@ -132,7 +142,7 @@ class HeaderParserTest {
 
         @Test
         void unknownTag() {
-            assertEquals("unknown tag @params; the tags are @param, @sort, @key, @order, @dimension, @measure, @roles, @timeout",
+            assertEquals("unknown tag @params; the tags are @param, @sort, @key, @order, @dimension, @measure, @roles, @timeout, @cache",
                     parseError(3, "-- t", "--", "-- @params x int", "SELECT :x"));
         }
 
@@ -235,6 +245,17 @@ class HeaderParserTest {
         void badTimeout() {
             assertEquals("@timeout takes a duration such as 500ms, 30s or 2m, not '30'", parseError(2, "-- t", "-- @timeout 30", "SELECT 1"));
             parseError(2, "-- t", "-- @timeout 1h", "SELECT 1");
+        }
+
+        @Test
+        void badCache() {
+            assertEquals("@cache takes a duration such as 30s, 5m or 1h (or off), not '5 minutes'",
+                    parseError(3, "-- t", "--", "-- @cache 5 minutes", "SELECT 1"));
+            assertEquals("@cache takes a duration such as 30s, 5m or 1h (or off), not ''", parseError(2, "-- t", "-- @cache", "SELECT 1"));
+            for (String cache : List.of("0s", "169h", "9999999999999m")) {
+                assertEquals("@cache must be from 1ms to 7d (168h), not '" + cache + "'; write off for no caching",
+                        parseError(2, "-- t", "-- @cache " + cache, "SELECT 1"));
+            }
         }
 
         @Test

@@ -1,0 +1,60 @@
+package dev.quarry.cache;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.function.Supplier;
+
+import jakarta.inject.Singleton;
+
+import dev.quarry.render.RenderedQuery;
+import dev.quarry.template.Template;
+
+/**
+ * Where serve asks for a query's answer: kept for the template's time to live on the published
+ * dataset's version, or, for a template whose answers are not kept, shared only while it runs
+ * (no version read then: a request that joins a running execution is as current as one that
+ * arrived a moment earlier).
+ */
+@Singleton
+public class Answers {
+
+    private final CacheSettings settings;
+    private final DatasetVersion dataset;
+    private final AnswerCache cache;
+
+    Answers(CacheSettings settings, DatasetVersion dataset, AnswerCache cache) {
+        this.settings = settings;
+        this.dataset = dataset;
+        this.cache = cache;
+    }
+
+    /**
+     * @param representation the answer's format, part of its key
+     * @param queries        the statements the execution runs, part of its key
+     * @param execution      runs them and makes the answer: called once for every request that shares it
+     */
+    public CompletionStage<Served> answer(Template template, String representation, List<RenderedQuery> queries,
+            Supplier<CompletionStage<Answer>> execution) {
+        Duration ttl = settings.ttl(template);
+        if (ttl.isZero()) {
+            return cache.answer(AnswerKey.of(template.name(), representation, queries, AnswerKey.IN_FLIGHT), ttl, execution);
+        }
+        CompletableFuture<Served> served = new CompletableFuture<>();
+        dataset.current().whenComplete((version, failure) -> {
+            if (failure != null) {
+                served.completeExceptionally(failure);
+                return;
+            }
+            cache.answer(AnswerKey.of(template.name(), representation, queries, version), ttl, execution).whenComplete((answer, failed) -> {
+                if (failed != null) {
+                    served.completeExceptionally(failed);
+                } else {
+                    served.complete(answer);
+                }
+            });
+        });
+        return served;
+    }
+}
