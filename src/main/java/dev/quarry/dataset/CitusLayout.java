@@ -49,8 +49,9 @@ final class CitusLayout {
                             + "): start it, or remove it on the coordinator with SELECT citus_remove_node(...), then load again");
                 }
                 if (rs.getInt("citus_extensions") == 0) {
-                    throw new IllegalStateException("Citus worker " + node + " has no citus extension in database " + rs.getString("database")
-                            + ": run CREATE EXTENSION citus there as a superuser, then load again");
+                    throw new IllegalStateException(
+                            "Citus worker " + node + " has no citus extension in database " + rs.getString("database")
+                                    + ": run CREATE EXTENSION citus there as a superuser, then load again");
                 }
             }
         }

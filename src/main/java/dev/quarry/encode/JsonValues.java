@@ -113,7 +113,8 @@ final class JsonValues {
                 iso.append(interval.getMinutes()).append('M');
             }
             if (interval.getSeconds() != 0 || micros != 0) {
-                iso.append(BigDecimal.valueOf(interval.getSeconds()).add(BigDecimal.valueOf(micros, 6)).stripTrailingZeros().toPlainString())
+                iso.append(
+                        BigDecimal.valueOf(interval.getSeconds()).add(BigDecimal.valueOf(micros, 6)).stripTrailingZeros().toPlainString())
                         .append('S');
             }
         }

@@ -1,8 +1,5 @@
 package dev.quarry.execute;
 
-import dev.quarry.template.ResultColumn;
-import dev.quarry.template.SortKey;
-import dev.quarry.template.SourcePosition;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -15,6 +12,9 @@ import dev.quarry.render.QueryRenderer.Placeholder;
 import dev.quarry.render.RenderedQuery;
 import dev.quarry.template.Fragment;
 import dev.quarry.template.ParameterSpec;
+import dev.quarry.template.ResultColumn;
+import dev.quarry.template.SortKey;
+import dev.quarry.template.SourcePosition;
 import dev.quarry.template.Template;
 import dev.quarry.template.TemplateException;
 import io.vertx.mutiny.sqlclient.Row;

@@ -6,9 +6,9 @@ import java.util.List;
 import dev.quarry.encode.ValueText;
 import dev.quarry.render.CursorCodec;
 import dev.quarry.render.QueryRequest;
-import dev.quarry.template.SortKey;
 import dev.quarry.template.PgType;
 import dev.quarry.template.ResultColumn;
+import dev.quarry.template.SortKey;
 import io.vertx.mutiny.sqlclient.Row;
 
 /**

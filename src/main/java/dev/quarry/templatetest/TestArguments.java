@@ -29,7 +29,8 @@ public record TestArguments(List<String> selection, boolean strict, Optional<Pat
                 }
                 junitXml = Optional.of(Path.of(args[++i]));
             } else if (arg.startsWith("-")) {
-                throw new IllegalArgumentException("unknown option " + arg + "; usage: test [template or folder ...] [--strict] [--junit-xml FILE]");
+                throw new IllegalArgumentException(
+                        "unknown option " + arg + "; usage: test [template or folder ...] [--strict] [--junit-xml FILE]");
             } else {
                 selection.add(normalize(arg));
             }

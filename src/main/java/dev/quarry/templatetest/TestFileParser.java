@@ -202,7 +202,8 @@ public final class TestFileParser {
             if (!(value instanceof ScalarNode scalar)) {
                 throw error(value, entry.getKey() + " must be a single value, not a list or mapping");
             }
-            boolean isNull = scalar.getTag().equals(Tag.NULL) && scalar.getScalarStyle() == org.yaml.snakeyaml.DumperOptions.ScalarStyle.PLAIN;
+            boolean isNull = scalar.getTag().equals(Tag.NULL)
+                    && scalar.getScalarStyle() == org.yaml.snakeyaml.DumperOptions.ScalarStyle.PLAIN;
             if (isNull && !nullable) {
                 throw error(value, entry.getKey() + " needs a value");
             }

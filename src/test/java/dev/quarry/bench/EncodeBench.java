@@ -1,22 +1,22 @@
 package dev.quarry.bench;
 
 import java.lang.management.ManagementFactory;
-
-import com.sun.management.ThreadMXBean;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+
+import com.sun.management.ThreadMXBean;
 
 import dev.quarry.encode.RowEncoder;
 import dev.quarry.template.ResultColumn;
 import io.vertx.core.Vertx;
 import io.vertx.mutiny.sqlclient.Row;
-import io.vertx.sqlclient.Pool;
-import io.vertx.sqlclient.RowSet;
-import io.vertx.sqlclient.Tuple;
 import io.vertx.pgclient.PgBuilder;
 import io.vertx.pgclient.PgConnectOptions;
+import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.PoolOptions;
+import io.vertx.sqlclient.RowSet;
+import io.vertx.sqlclient.Tuple;
 
 /**
  * CPU time per row of Quarry's stream encodings (issue 19), without HTTP or PostgreSQL in the

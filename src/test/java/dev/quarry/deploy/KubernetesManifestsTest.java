@@ -239,7 +239,8 @@ class KubernetesManifestsTest {
         }
         Map<String, String> quarry = rendering.environment(containers.get(0));
         assertThat(quarry).containsKeys("MP_JWT_VERIFY_PUBLICKEY", "MP_JWT_VERIFY_ISSUER", "QUARRY_CURSOR_SECRET")
-                .as("authentication is on in the cluster (so Quarry listens on every interface, where the Service reaches it)").containsEntry("QUARRY_AUTH_ENABLED", "true");
+                .as("authentication is on in the cluster (so Quarry listens on every interface, where the Service reaches it)")
+                .containsEntry("QUARRY_AUTH_ENABLED", "true");
         Container loadContainer = containers.get(1);
         assertThat(loadContainer.getEnv()).filteredOn(variable -> variable.getName().startsWith("QUARKUS_DATASOURCE_"))
                 .as("the load logs in as the writer, Quarry as the reader: different secrets")

@@ -1,6 +1,5 @@
 package dev.quarry.execute;
 
-import dev.quarry.template.ResultColumn;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -13,6 +12,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import dev.quarry.template.ResultColumn;
 import dev.quarry.template.Template;
 import dev.quarry.template.TemplateException;
 import dev.quarry.template.TemplateLibrary;

@@ -313,7 +313,8 @@ class ExplorerTest {
         assertThat(controls).hasSizeGreaterThan(20);
         assertThat(controls).allSatisfy(control -> assertThat(accessibleName(control))
                 .as("label of %s", control.getAttribute("outerHTML")).isNotBlank());
-        assertThat(browser.cells()).isEqualTo(apiRows("/queries/analysis/revenue-cube?_group=region&_measures=revenue,orders&region__ne=ASIA"));
+        assertThat(browser.cells())
+                .isEqualTo(apiRows("/queries/analysis/revenue-cube?_group=region&_measures=revenue,orders&region__ne=ASIA"));
         browser.screenshot("revenue-cube");
     }
 

@@ -38,7 +38,7 @@ class ShippedTemplateTestsTest {
         Map<String, CheckedTemplate> templates = new LinkedHashMap<>();
         catalog.all().stream().filter(template -> files.containsKey(template.name()))
                 .forEach(template -> templates.put(template.name(), template));
-        TestRun run = new TemplateTests(pool, cursors).run(templates, files, result -> { });
+        TestRun run = new TemplateTests(pool, cursors).run(templates, files, result -> {});
         List<String> failures = run.results().stream().filter(result -> !result.passed())
                 .map(result -> result.template() + ": " + result.name() + "\n" + result.failure().orElseThrow()).toList();
         assertEquals(List.of(), failures, String.join("\n\n", failures));

@@ -153,8 +153,10 @@ class TemplateTestsTest {
                     expect_problem: {status: 400, parameter: seconds}
                 """);
         assertTrue(run.results().get(0).passed(), run.results().get(0).failure().orElse(""));
-        assertTrue(run.results().get(1).failure().orElseThrow().startsWith("file.test.yaml:5: expected a 400 naming _limit, got a 400 naming seconds"));
-        assertEquals("file.test.yaml:8: expected a 400 naming seconds, but the request was accepted", run.results().get(2).failure().orElseThrow());
+        assertTrue(run.results().get(1).failure().orElseThrow()
+                .startsWith("file.test.yaml:5: expected a 400 naming _limit, got a 400 naming seconds"));
+        assertEquals("file.test.yaml:8: expected a 400 naming seconds, but the request was accepted",
+                run.results().get(2).failure().orElseThrow());
     }
 
     @Test
@@ -179,7 +181,7 @@ class TemplateTestsTest {
                     expect:
                       - {l_orderkey: 9, revenue: 1.0000, lines: 1}
                 """));
-        TestRun run = new TemplateTests(pool, cursors).run(templates("test/orders", "test/order-revenue"), files, result -> { });
+        TestRun run = new TemplateTests(pool, cursors).run(templates("test/orders", "test/order-revenue"), files, result -> {});
         assertEquals(List.of(), run.results().stream().flatMap(result -> result.failure().stream()).toList());
         assertEquals(3, run.passed());
         assertEquals(ordersBefore, count("orders"));
@@ -219,7 +221,7 @@ class TemplateTestsTest {
 
     private TestRun run(String template, String yaml) {
         return new TemplateTests(pool, cursors).run(templates(template),
-                Map.of(template, TestFileParser.parse("file.test.yaml", template, yaml)), result -> { });
+                Map.of(template, TestFileParser.parse("file.test.yaml", template, yaml)), result -> {});
     }
 
     private Map<String, CheckedTemplate> templates(String... names) {
