@@ -205,7 +205,8 @@ class ResultCacheTest {
                 assertThat(Long.parseLong(response.headers().firstValue("Age").orElseThrow())).isGreaterThanOrEqualTo(1);
             }
         }
-        assertThat(served).containsOnly(readAt, refreshed).contains(readAt);
+        // all five may get the old answer: the refresh runs behind them
+        assertThat(served).isSubsetOf(readAt, refreshed).contains(readAt);
         assertThat(requests("test/short-lived", "stale") - staleBefore).isGreaterThanOrEqualTo(1);
         assertThat(executionsTagged(tag)).isEqualTo(2);
 
@@ -375,8 +376,16 @@ class ResultCacheTest {
     void aSharedStreamIsCancelledInTheDatabaseOnlyWhenEveryWaiterHasLeft() throws Exception {
         String tag = tag();
         String path = "/queries/test/cached-sleep?seconds=5&tag=" + tag;
+        double coalescedBefore = requests("test/cached-sleep", "coalesced");
         try (Socket first = requestOn(path); Socket second = requestOn(path)) {
             awaitSleeping(1);
+            // the second waits for the first's execution before the first leaves (a loaded machine may read it late)
+            long deadline = System.nanoTime() + Duration.ofSeconds(4).toNanos();
+            while (requests("test/cached-sleep", "coalesced") == coalescedBefore && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
+            assertThat(requests("test/cached-sleep", "coalesced")).isEqualTo(coalescedBefore + 1);
+            Thread.sleep(100);
             first.close();
             Thread.sleep(500);
             assertThat(TestDatabase.serviceSleeping()).as("one waiter is left").isEqualTo(1);
