@@ -204,7 +204,7 @@ class ResultCacheTest {
                 assertThat(Long.parseLong(response.headers().firstValue("Age").orElseThrow())).isGreaterThanOrEqualTo(1);
             }
         }
-        assertThat(served).containsOnly(readAt, refreshed).contains(readAt);
+        assertThat(served).isSubsetOf(readAt, refreshed).contains(readAt);
         assertThat(requests("test/short-lived", "stale") - staleBefore).isGreaterThanOrEqualTo(1);
         assertThat(executionsTagged(tag)).isEqualTo(2);
 
