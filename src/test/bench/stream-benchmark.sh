@@ -8,7 +8,8 @@
 # target/bench/postgres (once: a rerun finds it there), starts Quarry with -Xmx64m on loopback, and
 # reports in one table, all measured in this run:
 #   1. rows/s of streaming every lineitem row (6,001,215) as NDJSON, SSE and CSV from Quarry, beside
-#      psql's COPY (same statement) TO STDOUT; the row counts are checked once per format;
+#      psql's COPY (same statement) TO STDOUT as text and COPY of row_to_json of it (PostgreSQL's own
+#      JSON, one object a line), in turn in each run; the row counts are checked once per format;
 #   2. Quarry's RSS every 0.5 s during each stream, its peak RSS (VmHWM) and its heap (jstat, jcmd);
 #   3. the median latency of every tpch/qNN and analysis/* template (JSON page, default parameters)
 #      beside PostgreSQL's execution time of the same statement with the same values.
@@ -21,14 +22,18 @@
 # csv"), BENCH_TEMPLATES (a regex over template names, default ^(tpch/q[0-9]+|analysis/)),
 # BENCH_FETCH_SIZE (quarry.stream.fetch-size; the service default when unset), BENCH_MAX_LOAD (1.5),
 # BENCH_QUIET_WAIT (600), BENCH_PG_PORT (54371), BENCH_HTTP_PORT (18081), BENCH_SKIP_LATENCY=1,
-# BENCH_SKIP_STREAM=1, BENCH_JFR=1 (after the timed runs, one NDJSON and one SSE stream under JFR and
+# BENCH_SKIP_STREAM=1, BENCH_SKIP_LOAD=1, BENCH_CHECK_COUNTS=0 (no untimed stream per format first), BENCH_STREAM_TIMEOUT
+# (1800 s), BENCH_JAR (the jar under test), BENCH_BASE_JAR (another quarry-run.jar: started beside Quarry, -Xmx64m, on the
+# same database and port HTTP port + 1, and its BENCH_BASE_FORMATS ("ndjson") streams measured in the
+# same rotation as base-FORMAT: before/after a change; BENCH_BASE_OPTS: its extra java options, so the
+# base may also be this jar with another setting), BENCH_JFR=1 (after the timed runs, one NDJSON and one SSE stream under JFR and
 # their hottest frames). Everything it writes is under target/bench (results.txt is the table).
 set -euo pipefail
 
 cd "$(dirname "$0")/../../.."
 ROOT=$(pwd)
 OUT=$ROOT/target/bench
-JAR=$ROOT/target/quarkus-app/quarkus-run.jar
+JAR=${BENCH_JAR:-$ROOT/target/quarkus-app/quarkus-run.jar}
 PG_PORT=${BENCH_PG_PORT:-54371}
 HTTP_PORT=${BENCH_HTTP_PORT:-18081}
 STREAM_RUNS=${BENCH_STREAM_RUNS:-3}
@@ -38,8 +43,11 @@ TEMPLATES=${BENCH_TEMPLATES:-^(tpch/q[0-9]+|analysis/)}
 MAX_LOAD=${BENCH_MAX_LOAD:-1.5}
 QUIET_WAIT=${BENCH_QUIET_WAIT:-600}
 QUIET_BUDGET=${BENCH_QUIET_BUDGET:-3600}
+STREAM_TIMEOUT=${BENCH_STREAM_TIMEOUT:-1800} # seconds: a stream that stalls fails the run instead of hanging it
 SCALE=1
 BASE=http://127.0.0.1:$HTTP_PORT
+BASE_JAR=${BENCH_BASE_JAR:-}
+BASE_URL=http://127.0.0.1:$((HTTP_PORT + 1))
 PROPS=(-Dquarry.embedded.port="$PG_PORT" -Dquarry.embedded.data-directory="$OUT/postgres"
     -Dquarkus.http.host=127.0.0.1 -Dquarkus.http.port="$HTTP_PORT"
     -Dquarry.templates.directory="$ROOT/src/test/bench/templates")
@@ -62,6 +70,7 @@ done
 # ---- every process this script starts is ended by this trap ------------------------------------
 
 QPID=
+BASE_QPID=
 POSTMASTER_BEFORE=
 BACKGROUND=()
 cleanup() {
@@ -74,6 +83,10 @@ cleanup() {
         kill "$QPID" 2> /dev/null || true
         for _ in $(seq 60); do kill -0 "$QPID" 2> /dev/null || break; sleep 0.5; done
         kill -9 "$QPID" 2> /dev/null || true
+    fi
+    if [[ -n $BASE_QPID ]]; then
+        kill "$BASE_QPID" 2> /dev/null || true
+        wait "$BASE_QPID" 2> /dev/null || true
     fi
     # Quarry stops the embedded server it started; if it could not, stop that postmaster here
     local pidfile=$OUT/postgres/postmaster.pid pm
@@ -138,9 +151,11 @@ if [[ -f $OUT/postgres/postmaster.pid ]] && kill -0 "$(head -1 "$OUT/postgres/po
     log "an embedded PostgreSQL ($POSTMASTER_BEFORE) already runs on $OUT/postgres: using it, and leaving it running"
 fi
 
-log "loading TPC-H scale $SCALE (skipped when it is already loaded)"
-java "${PROPS[@]}" -jar "$JAR" load --scale "$SCALE" > "$OUT/load.log" 2>&1 || { cat "$OUT/load.log" >&2; die "load failed"; }
-grep -E '^(Loaded|TPC-H|Scale)|already' "$OUT/load.log" >&2 || true
+if [[ ${BENCH_SKIP_LOAD:-0} == 0 ]]; then # 1: the data is there from an earlier run
+    log "loading TPC-H scale $SCALE (skipped when it is already loaded)"
+    java "${PROPS[@]}" -jar "$JAR" load --scale "$SCALE" > "$OUT/load.log" 2>&1 || { cat "$OUT/load.log" >&2; die "load failed"; }
+    grep -E '^(Loaded|TPC-H|Scale)|already' "$OUT/load.log" >&2 || true
+fi
 
 log "starting Quarry with -Xmx64m on $BASE"
 java -Xmx64m "${PROPS[@]}" -Dquarry.dataset.load-on-start=none -jar "$JAR" > "$OUT/quarry.log" 2>&1 &
@@ -152,6 +167,20 @@ for _ in $(seq 240); do
 done
 curl -sf -o /dev/null "$BASE/q/health/ready" || die "Quarry is not ready after 120 s (see $OUT/quarry.log)"
 POSTMASTER=$(head -1 "$OUT/postgres/postmaster.pid")
+if [[ -n $BASE_JAR ]]; then
+    log "starting $BASE_JAR with -Xmx64m on $BASE_URL, same database"
+    java -Xmx64m -Dquarkus.http.host=127.0.0.1 -Dquarkus.http.port="$((HTTP_PORT + 1))" -Dquarry.dataset.load-on-start=none \
+        -Dquarry.templates.directory="$ROOT/src/test/bench/templates" ${BENCH_FETCH_SIZE:+-Dquarry.stream.fetch-size=$BENCH_FETCH_SIZE} \
+        -Dquarkus.datasource.reactive.url="postgresql://127.0.0.1:$PG_PORT/quarry" -Dquarkus.datasource.username=postgres \
+        ${BENCH_BASE_OPTS:-} -jar "$BASE_JAR" > "$OUT/base-quarry.log" 2>&1 &
+    BASE_QPID=$!
+    for _ in $(seq 240); do
+        curl -sf -o /dev/null "$BASE_URL/q/health/ready" && break
+        kill -0 "$BASE_QPID" 2> /dev/null || { cat "$OUT/base-quarry.log" >&2; die "the base build did not start"; }
+        sleep 0.5
+    done
+    for format in ${BENCH_BASE_FORMATS:-ndjson}; do FORMATS+=" base-$format"; done
+fi
 FETCH_SIZE=${BENCH_FETCH_SIZE:-500 (default)}
 
 # ---- 1 and 2: streaming lineitem ---------------------------------------------------------------
@@ -167,26 +196,33 @@ if [[ -z ${BENCH_SKIP_STREAM:-} ]]; then
     EXPECTED=$("${PSQL[@]}" -c "SELECT count(*) FROM lineitem")
     ((EXPECTED == 6001215)) || log "warning: lineitem has $EXPECTED rows, not SF1's 6,001,215"
 
-    copy_to() { "${PSQL[@]}" -c "COPY ($STREAM_SQL) TO STDOUT"; }
+    JSON_SQL="SELECT row_to_json(r) FROM ($STREAM_SQL) r"
+    copy_to() { "${PSQL[@]}" -c "COPY ($1) TO STDOUT"; }
     accept_of() {
-        case $1 in
+        case ${1#base-} in
             ndjson) echo application/x-ndjson ;;
             sse) echo text/event-stream ;;
             csv) echo text/csv ;;
         esac
     }
-    stream_to() { curl -sfN -H "Accept: $(accept_of "$1")" "$BASE/queries/bench/lineitem"; }
+    url_of() { [[ $1 == base-* ]] && echo "$BASE_URL" || echo "$BASE"; }
+    pid_of() { [[ $1 == base-* ]] && echo "$BASE_QPID" || echo "$QPID"; }
+    stream_to() { curl -sfN -m "$STREAM_TIMEOUT" -H "Accept: $(accept_of "$1")" "$(url_of "$1")/queries/bench/lineitem"; }
 
-    # once each, untimed: the row counts (also the JIT's warm-up)
+    # once each, untimed: the row counts (also the JIT's warm-up); BENCH_CHECK_COUNTS=0 checks COPY's only
+    COUNTED_FORMATS=$FORMATS
+    [[ ${BENCH_CHECK_COUNTS:-1} == 1 ]] || COUNTED_FORMATS=
     log "checking the row counts (untimed)"
     declare -A BYTES
-    read -r count BYTES[copy] < <(copy_to | wc -lc)
+    read -r count BYTES[copy] < <(copy_to "$STREAM_SQL" | wc -lc)
     ((count == EXPECTED)) || die "COPY gave $count rows, not $EXPECTED"
-    for format in $FORMATS; do
-        case $format in
-            ndjson) count=$(stream_to ndjson | wc -l) ;;
-            sse) count=$(stream_to sse | grep -c '^event: *row$') ;;
-            csv) count=$(($(stream_to csv | wc -l) - 1)) ;;
+    read -r count BYTES[copy-json] < <(copy_to "$JSON_SQL" | wc -lc)
+    ((count == EXPECTED)) || die "COPY of row_to_json gave $count rows, not $EXPECTED"
+    for format in $COUNTED_FORMATS; do
+        case ${format#base-} in
+            ndjson) count=$(stream_to "$format" | wc -l) ;;
+            sse) count=$(stream_to "$format" | grep -c '^event: *row$') ;;
+            csv) count=$(($(stream_to "$format" | wc -l) - 1)) ;;
             *) die "unknown format $format" ;;
         esac
         ((count == EXPECTED)) || die "$format gave $count rows, not $EXPECTED"
@@ -196,29 +232,32 @@ if [[ -z ${BENCH_SKIP_STREAM:-} ]]; then
 
     declare -A SECONDS_OF CPU_SERVER CPU_PG CPU_CLIENT
     for run in $(seq "$STREAM_RUNS"); do
-        for format in copy $FORMATS; do
+        for format in copy copy-json $FORMATS; do
             wait_quiet
+            pid=$(pid_of "$format")
             pg0=$(cpu_of_children "$POSTMASTER")
-            q0=$(cpu_of "$QPID")
-            if [[ $format == copy ]]; then
+            q0=$(cpu_of "$pid")
+            if [[ $format == copy* ]]; then
+                sql=$STREAM_SQL
+                [[ $format == copy-json ]] && sql=$JSON_SQL
                 start=$(now)
-                client=$({ /usr/bin/time -f '%U %S' "${PSQL[@]}" -c "COPY ($STREAM_SQL) TO STDOUT" > /dev/null; } 2>&1 | tail -1)
+                client=$({ /usr/bin/time -f '%U %S' "${PSQL[@]}" -c "COPY ($sql) TO STDOUT" > /dev/null; } 2>&1 | tail -1)
                 elapsed=$(awk -v a="$start" -v b="$(now)" 'BEGIN {print b - a}')
-                bytes=${BYTES[copy]}
+                bytes=${BYTES[$format]}
             else
                 memory=$OUT/memory-$format-$run.txt
                 (
                     t0=$(date +%s%N)
-                    while rss=$(awk '/^VmRSS/ {print $2}' "/proc/$QPID/status" 2> /dev/null) && [[ -n $rss ]]; do
+                    while rss=$(awk '/^VmRSS/ {print $2}' "/proc/$pid/status" 2> /dev/null) && [[ -n $rss ]]; do
                         echo "$((($(date +%s%N) - t0) / 1000000)) $rss"
                         sleep 0.5
                     done
                 ) > "$memory" &
                 BACKGROUND+=($!)
-                jstat -gc "$QPID" 500 > "$OUT/jstat-$format-$run.txt" &
+                jstat -gc "$pid" 500 > "$OUT/jstat-$format-$run.txt" &
                 BACKGROUND+=($!)
-                out=$({ /usr/bin/time -f '%U %S' curl -sfN -o /dev/null -w '%{size_download} %{time_total}\n' \
-                    -H "Accept: $(accept_of "$format")" "$BASE/queries/bench/lineitem"; } 2>&1)
+                out=$({ /usr/bin/time -f '%U %S' curl -sfN -m "$STREAM_TIMEOUT" -o /dev/null -w '%{size_download} %{time_total}\n' \
+                    -H "Accept: $(accept_of "$format")" "$(url_of "$format")/queries/bench/lineitem"; } 2>&1)
                 kill "${BACKGROUND[@]: -2}" 2> /dev/null || true
                 wait "${BACKGROUND[@]: -2}" 2> /dev/null || true
                 BACKGROUND=("${BACKGROUND[@]:0:${#BACKGROUND[@]}-2}")
@@ -226,27 +265,42 @@ if [[ -z ${BENCH_SKIP_STREAM:-} ]]; then
                 client=$(tail -1 <<< "$out")
             fi
             SECONDS_OF[$format]+="$elapsed "
-            CPU_SERVER[$format]+="$(awk -v a="$q0" -v b="$(cpu_of "$QPID")" 'BEGIN {print b - a}') "
+            CPU_SERVER[$format]+="$(awk -v a="$q0" -v b="$(cpu_of "$pid")" 'BEGIN {print b - a}') "
             CPU_PG[$format]+="$(awk -v a="$pg0" -v b="$(cpu_of_children "$POSTMASTER")" 'BEGIN {print b - a}') "
             CPU_CLIENT[$format]+="$(awk '{print $1 + $2}' <<< "$client") "
             BYTES[$format]=$bytes
-            log "  run $run $format: $(printf '%.2f' "$elapsed") s, $bytes bytes"
+            log "  run $run $format: $(printf '%.2f' "$elapsed") s, $bytes bytes (load $(cut -d' ' -f1 /proc/loadavg))"
         done
     done
 
     med() { tr ' ' '\n' <<< "$1" | grep -v '^$' | median; }
     copy_rate=$(awk -v n="$EXPECTED" -v s="$(med "${SECONDS_OF[copy]}")" 'BEGIN {print n / s}')
+    json_rate=$(awk -v n="$EXPECTED" -v s="$(med "${SECONDS_OF[copy-json]}")" 'BEGIN {print n / s}')
+    # issue 19's goals: CSV >= 1.0x COPY text; NDJSON and SSE >= 0.9x COPY text and >= 1.6x COPY of row_to_json
+    goal_of() { # format ratio-to-text ratio-to-json
+        case ${1#base-} in
+            copy | copy-json) echo - ;;
+            csv) awk -v r="$2" 'BEGIN {print (r >= 1.0 ? "met" : "missed")}' ;;
+            *) awk -v r="$2" -v j="$3" 'BEGIN {print (r >= 0.9 && j >= 1.6 ? "met" : "missed")}' ;;
+        esac
+    }
     STREAM_TABLE=$(
-        printf '%-22s %12s %9s %9s %11s %8s  %-26s %s\n' "lineitem, $EXPECTED rows" "MB" "median s" "rows/s" "x COPY" \
-            "goal" "runs (s)" "CPU s: Quarry/postgres/client"
-        for format in copy $FORMATS; do
+        printf '%-22s %12s %9s %9s %11s %11s %8s  %-26s %s\n' "lineitem, $EXPECTED rows" "MB" "median s" "rows/s" "x COPY" \
+            "x COPY json" "goal" "runs (s)" "CPU s: Quarry/postgres/client"
+        for format in copy copy-json $FORMATS; do
             s=$(med "${SECONDS_OF[$format]}")
             rate=$(awk -v n="$EXPECTED" -v s="$s" 'BEGIN {print n / s}')
             ratio=$(awk -v r="$rate" -v c="$copy_rate" 'BEGIN {printf "%.2f", r / c}')
-            goal=$([[ $format == copy ]] && echo "-" || awk -v r="$ratio" 'BEGIN {print (r >= 0.8 ? "met" : "missed")}')
-            label=$([[ $format == copy ]] && echo "psql COPY TO STDOUT" || echo "Quarry $format")
-            printf '%-22s %12.0f %9.2f %9.0f %11s %8s  %-26s %.1f / %.1f / %.1f\n' "$label" \
-                "$(awk -v b="${BYTES[$format]}" 'BEGIN {print b / 1e6}')" "$s" "$rate" "${ratio}x" "$goal" \
+            jratio=$(awk -v r="$rate" -v c="$json_rate" 'BEGIN {printf "%.2f", r / c}')
+            goal=$(goal_of "$format" "$ratio" "$jratio")
+            case $format in
+                copy) label="psql COPY TO STDOUT" ;;
+                copy-json) label="psql COPY row_to_json" ;;
+                base-*) label="base build ${format#base-}" ;;
+                *) label="Quarry $format" ;;
+            esac
+            printf '%-22s %12.0f %9.2f %9.0f %11s %11s %8s  %-26s %.1f / %.1f / %.1f\n' "$label" \
+                "$(awk -v b="${BYTES[$format]}" 'BEGIN {print b / 1e6}')" "$s" "$rate" "${ratio}x" "${jratio}x" "$goal" \
                 "$(printf '%.1f ' ${SECONDS_OF[$format]})" \
                 "$(med "${CPU_SERVER[$format]}")" "$(med "${CPU_PG[$format]}")" "$(med "${CPU_CLIENT[$format]}")"
         done

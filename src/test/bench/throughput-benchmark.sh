@@ -29,13 +29,25 @@
 # its RSS after startup and after the runs. Unless BENCH_JFR=0, the last scale's worst case (lowest
 # Quarry/pgbench ratio) is then run again for 30 s under JFR and its hottest frames are printed.
 #
+# The floor (issue 19): beside Quarry the script starts dev.quarry.bench.FloorServer (test classes), a
+# bare Vert.x HTTP server with a Vert.x PG pool set up as Quarry's (same event loops, pool size 20,
+# login settings, prepared-statement cache) that sends tpch/order's exact SQL (from _explain) for the
+# same random keys. For BENCH_FLOOR_CLIENTS (16 64) it runs wrk against Quarry and the floor in turn,
+# BENCH_FLOOR_ROUNDS (5) times each (A, B, A, B ...: whatever else loads the machine weighs on both),
+# and reports the medians: req/s, p99, and Quarry / floor for both. BENCH_BASE_JAR=another quarry-run.jar
+# adds a third side in the same rotation: that build of Quarry, on the same database (before/after a
+# change; BENCH_BASE_OPTS: its extra java options instead of BENCH_QUARRY_OPTS, so the base may also be
+# this jar with another setting). --floor runs only this comparison (no ceiling, no q06, no pgbench, no JFR).
+#
 # TPC-H order keys are sparse, as dbgen makes them: 1..7, 32..39, 64..71, ..., up to 6,000,000 * SF
 # (k % 32 < 8, k > 0); the i-th order, i = 1 .. 1,500,000 * SF, has key (i / 8) * 32 + i % 8.
 #
 # Settings (environment): BENCH_SCALES ("0.01 1"), BENCH_CLIENTS ("1 16 64"), BENCH_DURATION (15),
 # BENCH_QUARRY_OPTS (extra java options for Quarry, such as -Dquarkus.vertx.event-loops-pool-size=1),
 # BENCH_PG_PORT (54381), BENCH_HTTP_PORT (18082), BENCH_JAR (target/quarkus-app/quarkus-run.jar),
-# BENCH_JFR (1), BENCH_PGBENCH_TX (1: the column
+# BENCH_JFR (1), BENCH_FLOOR_CLIENTS ("16 64"), BENCH_FLOOR_ROUNDS (5), BENCH_FLOOR_WARMUP (10: seconds of
+# wrk on each side first; on a loaded machine the JIT needs minutes for Quarry, seconds for the floor), BENCH_FLOOR_PORT (HTTP port + 1),
+# BENCH_BASE_JAR (unset), BENCH_BASE_PORT (HTTP port + 2), BENCH_PGBENCH_TX (1: the column
 # "pgb tx"), BENCH_NO_WAIT=1 (do not wait for a running stream-benchmark.sh: smoke tests only).
 # Everything it writes is under target/bench-throughput (results.txt is the table).
 set -euo pipefail
@@ -52,11 +64,19 @@ DURATION=${BENCH_DURATION:-15}
 JFR=${BENCH_JFR:-1}
 QUARRY_OPTS=${BENCH_QUARRY_OPTS:-}
 PGBENCH_TX=${BENCH_PGBENCH_TX:-1}
+FLOOR_CLIENTS=${BENCH_FLOOR_CLIENTS:-16 64}
+FLOOR_ROUNDS=${BENCH_FLOOR_ROUNDS:-5}
+FLOOR_WARMUP=${BENCH_FLOOR_WARMUP:-10}
+FLOOR_PORT=${BENCH_FLOOR_PORT:-$((HTTP_PORT + 1))}
+BASE_JAR=${BENCH_BASE_JAR:-}
+BASE_PORT=${BENCH_BASE_PORT:-$((HTTP_PORT + 2))}
+FLOOR_ONLY=0
 for arg in "$@"; do
     case $arg in
         --quick) SCALES=0.01 ;;
+        --floor) FLOOR_ONLY=1 JFR=0 ;;
         -h | --help) sed -n '2,30p' "$0"; exit 0 ;;
-        *) echo "unknown argument: $arg (--quick runs scale 0.01 only)" >&2; exit 2 ;;
+        *) echo "unknown argument: $arg (--quick runs scale 0.01 only, --floor only Quarry against the floor)" >&2; exit 2 ;;
     esac
 done
 BASE=http://127.0.0.1:$HTTP_PORT
@@ -88,6 +108,14 @@ done
 
 QPID=
 BACKGROUND=()
+stop_background() {
+    local pid
+    for pid in "${BACKGROUND[@]}"; do
+        kill "$pid" 2> /dev/null || true
+        wait "$pid" 2> /dev/null || true
+    done
+    BACKGROUND=()
+}
 stop_quarry() {
     if [[ -n $QPID ]] && kill -0 "$QPID" 2> /dev/null; then
         log "stopping Quarry ($QPID)"
@@ -98,10 +126,8 @@ stop_quarry() {
     QPID=
 }
 cleanup() {
-    local pid pidfile=$OUT/postgres/postmaster.pid pm
-    for pid in "${BACKGROUND[@]}"; do
-        kill "$pid" 2> /dev/null || true
-    done
+    local pidfile=$OUT/postgres/postmaster.pid pm
+    stop_background
     stop_quarry
     # Quarry stops the embedded server it started; if it could not, stop that postmaster here
     if [[ -f $pidfile ]]; then
@@ -117,10 +143,14 @@ trap 'exit 130' INT TERM
 
 # ---- build, load, start ------------------------------------------------------------------------
 
-if [[ ! -f $JAR ]]; then
-    log "building the jar"
+if [[ ! -f $JAR || ! -f $ROOT/target/test-classes/dev/quarry/bench/FloorServer.class ]]; then
+    log "building the jar and the test classes (the floor)"
     ./mvnw -q -B -DskipTests package
 fi
+[[ -z $BASE_JAR || -f $BASE_JAR ]] || die "BENCH_BASE_JAR $BASE_JAR does not exist"
+# Quarkus's default is two event loops per core; the floor gets what Quarry gets
+EVENT_LOOPS=$(grep -oE 'event-loops-pool-size=[0-9]+' <<< "$QUARRY_OPTS" | cut -d= -f2 || true)
+EVENT_LOOPS=${EVENT_LOOPS:-$((2 * $(nproc)))}
 if [[ -f $OUT/postgres/postmaster.pid ]] && kill -0 "$(head -1 "$OUT/postgres/postmaster.pid")" 2> /dev/null; then
     die "an embedded PostgreSQL already runs on $OUT/postgres (another run of this script?)"
 fi
@@ -146,6 +176,29 @@ start_quarry() { # scale: java -jar (its defaults) until /q/health/ready answers
     STARTUP_MS=$(((t1 - t0) / 1000000))
     STARTUP_RSS=$(rss_mb)
 }
+wait_http() { # url pid log: until the url answers (any status), or the process ended
+    for _ in $(seq 1200); do
+        curl -s -o /dev/null "$1" && return 0
+        kill -0 "$2" 2> /dev/null || { tail -20 "$3" >&2; die "$3: the server did not start"; }
+        sleep 0.05
+    done
+    die "$1 did not answer within 60 s"
+}
+start_floor() { # database: the floor, sending tpch/order's SQL with the values Quarry binds after the key
+    # shellcheck disable=SC2086
+    java -cp "$ROOT/target/test-classes:$(dirname "$JAR")/lib/main/*" dev.quarry.bench.FloorServer \
+        "$FLOOR_PORT" "$PG_PORT" "$1" "$OUT/order-floor.sql" "$EVENT_LOOPS" 20 "${order_values[@]:1}" > "$OUT/floor.log" 2>&1 &
+    BACKGROUND+=($!)
+    wait_http "http://127.0.0.1:$FLOOR_PORT/" "$!" "$OUT/floor.log"
+}
+start_base() { # database: BENCH_BASE_JAR on the same PostgreSQL (the server the Quarry under test started)
+    # shellcheck disable=SC2086
+    java -Dquarkus.http.host=127.0.0.1 -Dquarkus.http.port="$BASE_PORT" -Dquarry.dataset.load-on-start=none \
+        -Dquarkus.datasource.reactive.url="postgresql://127.0.0.1:$PG_PORT/$1" -Dquarkus.datasource.username=postgres \
+        ${BENCH_BASE_OPTS-$QUARRY_OPTS} -jar "$BASE_JAR" > "$OUT/base-quarry.log" 2>&1 &
+    BACKGROUND+=($!)
+    wait_http "http://127.0.0.1:$BASE_PORT/q/health/ready" "$!" "$OUT/base-quarry.log"
+}
 rss_mb() { awk '/^VmRSS/ {printf "%.0f", $2 / 1024}' "/proc/$QPID/status"; }
 
 # ---- CPU time: where a request's cost goes --------------------------------------------------------
@@ -168,19 +221,20 @@ client_seconds() { awk '{printf "%.2f", $1 + $2}' "$1"; } # a file of bash's tim
 
 # ---- one measurement ---------------------------------------------------------------------------
 
+median() { sort -g | awk '{v[NR] = $1} END {if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2}'; }
 RATE='function rate(v) { return sprintf(v < 100 ? "%.1f" : "%.0f", v) }' # whole numbers but for slow queries
 to_ms() { # wrk's 1.23ms / 456.00us / 1.02s
     awk -v v="$1" 'BEGIN { n = v + 0; if (v ~ /us$/) n /= 1000; else if (v ~ /ms$/) n += 0; else if (v ~ /s$/) n *= 1000; printf "%.2f", n }'
 }
 
-run_wrk() { # lua-script clients out-prefix: sets W_RPS W_OK_RPS W_P50 W_P99 W_ERR
-    local file=$3.wrk.txt threads=2
+run_wrk() { # lua-script clients out-prefix [base url]: sets W_RPS W_OK_RPS W_P50 W_P99 W_ERR
+    local file=$3.wrk.txt threads=2 url=${4:-$BASE}
     ((${2} >= threads)) || threads=$2 # wrk needs a connection per thread: -t1 for one client
     # --timeout: a q06 at scale 1 queues for seconds at 16 and 64 clients; wrk's default (2 s) would
     # drop those requests from the figures
     local TIMEFORMAT='%U %S'
     cpu_mark
-    { time wrk -t"$threads" -c"$2" -d"${DURATION}s" --timeout 60s --latency -s "$1" "$BASE" > "$file" 2>&1; } 2> "$3.time" \
+    { time wrk -t"$threads" -c"$2" -d"${DURATION}s" --timeout 60s --latency -s "$1" "$url" > "$file" 2>&1; } 2> "$3.time" \
         || { cat "$file" >&2; die "wrk failed"; }
     W_CPU=$(cpu_per "$(awk '/requests in/ {print $1}' "$file")" "$(client_seconds "$3.time")")
     # answers/s: every answer (W_RPS), and the 2xx ones (W_OK_RPS; a saturated pool answers 503 past
@@ -239,6 +293,9 @@ HEADER=$(printf '%-6s %-11s %4s | %8s %8s %6s | %8s %6s | %8s %8s %6s | %8s %8s 
 echo "$HEADER" >> "$RESULTS"
 ROWS=()
 CEILINGS=()
+FLOOR_ROWS=()
+MAIN_CLIENTS=$CLIENTS
+((FLOOR_ONLY == 0)) || MAIN_CLIENTS=
 
 for SCALE in $SCALES; do
     DB=tpch_sf${SCALE//./_}
@@ -315,13 +372,48 @@ LUA
     wrk -t2 -c16 -d10s -s "$OUT/q06.lua" "$BASE" > /dev/null
     wrk -t2 -c16 -d10s -s "$OUT/order.lua" "$BASE" > /dev/null
 
+    # the floor (and BENCH_BASE_JAR) against Quarry, tpch/order, in turn: A, B[, C], A, B[, C] ...
+    jq -r '.sql' "$OUT/explain-order.json" > "$OUT/order-floor.sql"
+    start_floor "$DB"
+    SIDES=("quarry $BASE" "floor http://127.0.0.1:$FLOOR_PORT")
+    if [[ -n $BASE_JAR ]]; then
+        start_base "$DB"
+        SIDES+=("base http://127.0.0.1:$BASE_PORT")
+    fi
+    for side in "${SIDES[@]}"; do
+        wrk -t2 -c16 -d"${FLOOR_WARMUP}s" -s "$OUT/order.lua" "${side#* }" > /dev/null
+    done
+    for c in $FLOOR_CLIENTS; do
+        declare -A F_RPS=() F_P99=()
+        for round in $(seq "$FLOOR_ROUNDS"); do
+            wait_alone
+            for side in "${SIDES[@]}"; do
+                run_wrk "$OUT/order.lua" "$c" "$OUT/sf$SCALE-floor-${side%% *}-c$c-r$round" "${side#* }"
+                F_RPS[${side%% *}]+="$W_OK_RPS " F_P99[${side%% *}]+="$W_P99 "
+                log "scale $SCALE, tpch/order, $c clients, round $round, ${side%% *}: $W_OK_RPS req/s (2xx), p99 $W_P99 ms (load $(cut -d' ' -f1 /proc/loadavg))"
+            done
+        done
+        for side in "${SIDES[@]}"; do
+            name=${side%% *}
+            rps=$(tr ' ' '\n' <<< "${F_RPS[$name]}" | grep -v '^$' | median)
+            p99=$(tr ' ' '\n' <<< "${F_P99[$name]}" | grep -v '^$' | median)
+            FLOOR_ROWS+=("$(printf '%-6s %4s %-7s | %9s %8s | %s| %s' "$SCALE" "$c" "$name" "$rps" "$p99" "${F_RPS[$name]}" "${F_P99[$name]}")")
+            [[ $name == quarry ]] && q_rps=$rps q_p99=$p99
+            [[ $name == floor ]] && FLOOR_ROWS+=("$(printf '%-6s %4s Quarry/floor: req/s %.2f, p99 %.2f' "$SCALE" "$c" \
+                "$(awk -v a="$q_rps" -v b="$rps" 'BEGIN {print a / b}')" "$(awk -v a="$q_p99" -v b="$p99" 'BEGIN {print a / b}')")")
+            [[ $name == base ]] && FLOOR_ROWS+=("$(printf '%-6s %4s Quarry/base: req/s %.2f, p99 %.2f' "$SCALE" "$c" \
+                "$(awk -v a="$q_rps" -v b="$rps" 'BEGIN {print a / b}')" "$(awk -v a="$q_p99" -v b="$p99" 'BEGIN {print a / b}')")")
+        done
+    done
+    stop_background
+
     cat > "$OUT/live.lua" <<'LUA'
 request = function() return wrk.format("GET", "/q/health/live") end
 LUA
     cat > "$OUT/unknown.lua" <<'LUA'
 request = function() return wrk.format("GET", "/queries/no/such-template?orderkey=1") end
 LUA
-    for c in $CLIENTS; do
+    for c in $MAIN_CLIENTS; do
         wait_alone
         log "scale $SCALE, ceiling, $c clients: wrk on /q/health/live and on an unknown template (404)"
         run_wrk "$OUT/live.lua" "$c" "$OUT/sf$SCALE-live-c$c"
@@ -332,7 +424,7 @@ LUA
     done
 
     for name in q06 order; do
-        for c in $CLIENTS; do
+        for c in $MAIN_CLIENTS; do
             wait_alone
             prefix=$OUT/sf$SCALE-$name-c$c
             defs=("${Q06_DEFS[@]}")
@@ -390,6 +482,11 @@ LUA
 done
 
 {
+    echo
+    echo "Quarry against the floor (FloorServer: bare Vert.x HTTP + Vert.x PG pool, $EVENT_LOOPS event loops, pool 20)${BASE_JAR:+ and the base build $BASE_JAR}:"
+    echo "tpch/order, random keys, wrk -d${DURATION}s, $FLOOR_ROUNDS rounds in turn; medians, then every round (req/s 2xx | p99 ms)"
+    printf '%-6s %4s %-7s | %9s %8s | %s\n' scale c side 'req/s' 'p99 ms' 'rounds'
+    printf '%s\n' "${FLOOR_ROWS[@]}"
     echo
     echo "Ceiling: the same process, no database (wrk as above)"
     printf '%s\n' "${CEILINGS[@]}"

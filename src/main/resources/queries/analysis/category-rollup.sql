@@ -2,8 +2,10 @@
 --
 -- Revenue from line items shipped in a period for each category of part_category: a leaf
 -- (STANDARD ANODIZED TIN) gets its own parts' sales, a parent (STANDARD ANODIZED, STANDARD) the sum of
--- its descendants'. A recursive CTE walks from each leaf up to all of its ancestors; sales, summed per
--- leaf first, are then added up per ancestor. parts counts the distinct parts sold (each part has
+-- its descendants'. Each leaf is paired with its ancestors (itself, its parent, its grandparent: the
+-- tree has three levels, part_category's depth check); sales, summed per leaf first, are then added
+-- up per ancestor. The pairs come from two joins rather than a recursive CTE because Citus refuses a
+-- recursive CTE in a query that also reads a distributed table (lineitem): one form for both engines. parts counts the distinct parts sold (each part has
 -- one leaf, so the leaves' counts add up). Categories without sales show 0.
 --
 -- @param since date = 1995-01-01 range 1992-01-01..1999-01-01 -- first ship date counted
@@ -12,17 +14,13 @@
 -- @sort id, parent_id, path, depth, revenue, parts, quantity
 -- @key id
 -- @order path
-WITH RECURSIVE ancestry (leaf_id, ancestor_id) AS (
-    -- every leaf is its own ancestor ...
-    SELECT id, id
-    FROM part_category
-    WHERE depth = 3
-  UNION ALL
-    -- ... and so is every parent of an ancestor
-    SELECT ancestry.leaf_id, category.parent_id
-    FROM ancestry
-    JOIN part_category AS category ON category.id = ancestry.ancestor_id
-    WHERE category.parent_id IS NOT NULL
+WITH ancestry (leaf_id, ancestor_id) AS (
+    -- every leaf with itself, its parent and its grandparent: the tree has exactly three levels
+    SELECT leaf.id, unnest(ARRAY[leaf.id, parent.id, grandparent.id])
+    FROM part_category AS leaf
+    JOIN part_category AS parent      ON parent.id = leaf.parent_id
+    JOIN part_category AS grandparent ON grandparent.id = parent.parent_id
+    WHERE leaf.depth = 3
 ),
 leaf_sales AS (
     SELECT

@@ -8,8 +8,12 @@
 --
 -- @param since date = 1995-01-01 range 1992-01-01..1999-01-01 -- first order date counted
 -- @param until date = 1996-01-01 range 1992-01-01..1999-01-01 -- first order date no longer counted
+-- @sort l_orderkey, l_linenumber, o_orderdate, revenue
+-- @key l_orderkey, l_linenumber
+-- @order l_orderkey, l_linenumber
 SELECT
     l_orderkey,
+    l_linenumber,
     l_partkey,
     l_suppkey,
     l_quantity,

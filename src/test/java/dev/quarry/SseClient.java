@@ -35,7 +35,8 @@ public final class SseClient implements AutoCloseable {
         socket.setSoTimeout(30_000);
         OutputStream out = socket.getOutputStream();
         out.write(("GET " + pathAndQuery + " HTTP/1.1\r\nHost: " + base.getHost() + "\r\nAccept: text/event-stream\r\n"
-                + (lastEventId == null ? "" : "Last-Event-ID: " + lastEventId + "\r\n") + "Connection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+                + (lastEventId == null ? "" : "Last-Event-ID: " + lastEventId + "\r\n") + "Connection: close\r\n\r\n")
+                .getBytes(StandardCharsets.US_ASCII));
         out.flush();
         in = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8));
         status = Integer.parseInt(in.readLine().split(" ")[1]);
@@ -81,7 +82,8 @@ public final class SseClient implements AutoCloseable {
                 case "event" -> name = value;
                 case "id" -> id = value;
                 case "data" -> data = data == null ? new StringBuilder(value) : data.append('\n').append(value);
-                default -> { }
+                default -> {
+                }
             }
         }
         return null;

@@ -34,7 +34,8 @@ public class CacheMeters {
 
     void served(String template, Source source) {
         requests.computeIfAbsent(new Tags(template, source), tags -> Counter.builder("quarry.cache.requests")
-                .description("Answers by where they came from: the cache (hit, stale), a running execution (coalesced) or the database (miss)")
+                .description(
+                        "Answers by where they came from: the cache (hit, stale), a running execution (coalesced) or the database (miss)")
                 .tags("template", template, "source", source.name().toLowerCase())
                 .register(registry))
                 .increment();

@@ -15,25 +15,31 @@ import org.jboss.logging.Logger;
 import io.quarkus.runtime.StartupEvent;
 import io.quarkus.runtime.configuration.ConfigurationException;
 import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.pgclient.PgConnectOptions;
 
 /**
  * Asks the configured PostgreSQL for its version before anything else uses it, so that a wrong URL
- * or a server that is down stops startup with one line naming host, port and reason.
+ * or a server that is down stops startup with one line naming host, port and reason, and a server
+ * older than {@value #OLDEST_SUPPORTED} with one line naming the version needed.
  */
 @Singleton
 public class DatabaseProbe {
 
     private static final Logger LOG = Logger.getLogger(DatabaseProbe.class);
 
+    /** The oldest major version Quarry runs on, as {@code server_version_num} counts (15.0 is 150000). */
+    static final int OLDEST_SUPPORTED = 15;
+
     void probe(@Observes @Priority(Interceptor.Priority.PLATFORM_BEFORE + 5) StartupEvent event, Pool pool, Config config,
             @ConfigProperty(name = "quarry.database.connect-timeout", defaultValue = "10s") Duration timeout) {
         String url = config.getValue("quarkus.datasource.reactive.url", String.class).replaceFirst("^vertx-reactive:", "");
         PgConnectOptions target = PgConnectOptions.fromUri(url);
         String where = target.getHost() + ":" + target.getPort() + "/" + target.getDatabase();
+        Row version;
         try {
-            String version = pool.query("SHOW server_version").execute().await().atMost(timeout).iterator().next().getString(0);
-            LOG.infof("Connected to PostgreSQL %s at %s", version, where);
+            version = pool.query("SELECT current_setting('server_version'), current_setting('server_version_num')::int")
+                    .execute().await().atMost(timeout).iterator().next();
         } catch (RuntimeException e) {
             Throwable cause = e.getCause() instanceof TimeoutException || e instanceof io.smallrye.mutiny.TimeoutException
                     ? new TimeoutException("no answer within " + timeout.toSeconds() + " s") : rootCause(e);
@@ -44,6 +50,11 @@ public class DatabaseProbe {
             // a ConfigurationException without a cause is printed by Quarkus as its message alone
             throw new ConfigurationException("Cannot reach PostgreSQL at " + where + ": " + cause.getMessage() + " (" + advice + ")");
         }
+        if (version.getInteger(1) / 10000 < OLDEST_SUPPORTED) {
+            throw new ConfigurationException("PostgreSQL at " + where + " is " + version.getString(0) + "; Quarry needs PostgreSQL "
+                    + OLDEST_SUPPORTED + " or newer");
+        }
+        LOG.infof("Connected to PostgreSQL %s at %s", version.getString(0), where);
     }
 
     private static Throwable rootCause(Throwable failure) {

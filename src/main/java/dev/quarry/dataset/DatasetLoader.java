@@ -1,11 +1,7 @@
 package dev.quarry.dataset;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
-import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -24,7 +20,6 @@ import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 
 import jakarta.inject.Singleton;
@@ -36,7 +31,8 @@ import io.trino.tpch.TpchTable;
 /**
  * Loads TPC-H at a scale factor into the configured database, atomically: everything is built in a
  * staging schema and published in one transaction, so readers see the old dataset or the new one,
- * and a load that fails half-way leaves the old one in place.
+ * and a load that fails half-way leaves the old one in place. Into a Citus coordinator it makes the
+ * distributed layout of {@link CitusLayout} first.
  */
 @Singleton
 public class DatasetLoader {
@@ -94,17 +90,21 @@ public class DatasetLoader {
     private LoadedDataset loadLocked(Connection coordinator, JdbcTarget target, ScaleFactor scale, Consumer<String> progress)
             throws SQLException {
         long started = System.nanoTime();
-        progress.accept("Loading TPC-H scale " + scale + " into " + target);
+        CitusLayout citus = CitusLayout.of(coordinator);
+        citus.checkCluster(coordinator);
+        progress.accept("Loading TPC-H scale " + scale + " into " + target + (citus.distributed() ? " (Citus, distributed)" : ""));
         execute(coordinator, "DROP SCHEMA IF EXISTS quarry_load CASCADE");
         execute(coordinator, "CREATE SCHEMA quarry_load");
         execute(coordinator, "SET search_path = quarry_load");
-        execute(coordinator, resource("tpch-tables.sql"));
+        execute(coordinator, DatasetSql.resource("tpch-tables.sql"));
+        citus.distributeTables(coordinator);
 
         Map<String, Long> rowCounts = copyTables(target, scale, progress);
 
         long keysStarted = System.nanoTime();
-        execute(coordinator, resource("tpch-keys.sql"));
-        execute(coordinator, resource("part-category.sql"));
+        execute(coordinator, DatasetSql.resource("tpch-keys.sql"));
+        execute(coordinator, DatasetSql.resource("part-category.sql"));
+        citus.distributeCategories(coordinator);
         execute(coordinator, "ANALYZE");
         progress.accept(String.format("  keys, indexes, categories and statistics in %.1f s", seconds(keysStarted)));
 
@@ -112,7 +112,8 @@ public class DatasetLoader {
         coordinator.setAutoCommit(false);
         try {
             execute(coordinator, "SET LOCAL search_path = public");
-            execute(coordinator, resource("publish.sql"));
+            citus.beforePublish(coordinator);
+            execute(coordinator, DatasetSql.resource("publish.sql"));
             try (PreparedStatement record = coordinator.prepareStatement(
                     "INSERT INTO quarry_dataset (name, scale, row_counts, load_seconds) VALUES (?, ?, ?::jsonb, ?) "
                             + "ON CONFLICT (name) DO UPDATE SET scale = excluded.scale, row_counts = excluded.row_counts, "
@@ -213,17 +214,6 @@ public class DatasetLoader {
     private static void execute(Connection connection, String sql) throws SQLException {
         try (Statement statement = connection.createStatement()) {
             statement.execute(sql);
-        }
-    }
-
-    private static String resource(String name) {
-        try (InputStream in = DatasetLoader.class.getResourceAsStream("/dataset/" + name)) {
-            if (in == null) {
-                throw new IllegalStateException("missing resource dataset/" + name);
-            }
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
         }
     }
 

@@ -84,24 +84,11 @@ final class JsonValues {
 
     /** {@code yyyy-mm-dd} as LocalDate.toString() writes it, without building a String for it. */
     private static void writeDate(JsonGenerator out, LocalDate date) throws IOException {
-        int year = date.getYear();
-        if (year < 0 || year > 9999) {
+        char[] text = IsoDates.chars(date);
+        if (text == null) {
             out.writeString(date.toString());
-            return;
-        }
-        char[] text = new char[10];
-        digits(text, 0, year, 4);
-        text[4] = '-';
-        digits(text, 5, date.getMonthValue(), 2);
-        text[7] = '-';
-        digits(text, 8, date.getDayOfMonth(), 2);
-        out.writeString(text, 0, 10);
-    }
-
-    private static void digits(char[] text, int at, int value, int count) {
-        for (int i = at + count - 1; i >= at; i--) {
-            text[i] = (char) ('0' + value % 10);
-            value /= 10;
+        } else {
+            out.writeString(text, 0, text.length);
         }
     }
 
@@ -126,7 +113,8 @@ final class JsonValues {
                 iso.append(interval.getMinutes()).append('M');
             }
             if (interval.getSeconds() != 0 || micros != 0) {
-                iso.append(BigDecimal.valueOf(interval.getSeconds()).add(BigDecimal.valueOf(micros, 6)).stripTrailingZeros().toPlainString())
+                iso.append(
+                        BigDecimal.valueOf(interval.getSeconds()).add(BigDecimal.valueOf(micros, 6)).stripTrailingZeros().toPlainString())
                         .append('S');
             }
         }

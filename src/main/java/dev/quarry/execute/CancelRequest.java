@@ -53,7 +53,7 @@ final class CancelRequest {
                 vertx.cancelTimer(timer);
                 acted.tryComplete();
             });
-            socket.exceptionHandler(ignored -> { }); // the close that follows completes the request
+            socket.exceptionHandler(ignored -> {}); // the close that follows completes the request
             socket.write(Buffer.buffer(16).appendInt(16).appendInt(CANCEL_REQUEST_CODE).appendInt(processId).appendInt(secretKey));
             return acted.future();
         });

@@ -1,9 +1,9 @@
 package dev.quarry.execute;
 
-import dev.quarry.template.ResultColumn;
 import java.util.List;
 import java.util.Optional;
 
+import dev.quarry.template.ResultColumn;
 import dev.quarry.template.Template;
 
 /**

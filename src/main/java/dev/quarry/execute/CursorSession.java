@@ -60,7 +60,7 @@ final class CursorSession {
 
     private void begin(SqlConnection connection, String begin, RenderedQuery query) {
         if (isEnded()) {
-            connection.close().subscribe().with(closed -> { }, failure -> { });
+            connection.close().subscribe().with(closed -> {}, failure -> {});
             return;
         }
         connection.query(begin).execute()
@@ -82,7 +82,7 @@ final class CursorSession {
             opened.complete(this);
         } else {
             statement.close().onFailure().recoverWithNull().chain(() -> rollback(connection))
-                    .chain(connection::close).subscribe().with(closed -> { }, failure -> { });
+                    .chain(connection::close).subscribe().with(closed -> {}, failure -> {});
         }
     }
 
@@ -97,11 +97,11 @@ final class CursorSession {
         // whether the batch just read was not the last: once the next read is sent, hasMore() is that read's
         AtomicBoolean more = new AtomicBoolean(true);
         return Multi.createBy().repeating().uni(() -> next.get().invoke(batch -> {
-                    more.set(cursor.hasMore());
-                    if (more.get()) {
-                        next.set(read(fetchSize));
-                    }
-                }))
+            more.set(cursor.hasMore());
+            if (more.get()) {
+                next.set(read(fetchSize));
+            }
+        }))
                 .whilst(batch -> more.get());
     }
 
@@ -113,7 +113,7 @@ final class CursorSession {
     private Uni<RowSet<Row>> read(int fetchSize) {
         Uni<RowSet<Row>> read = cursor.read(fetchSize).onItemOrFailure().invoke(() -> reading = null).memoize().indefinitely();
         reading = read;
-        read.subscribe().with(batch -> { }, failure -> { });
+        read.subscribe().with(batch -> {}, failure -> {});
         return read;
     }
 

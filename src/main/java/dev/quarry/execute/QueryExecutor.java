@@ -7,7 +7,6 @@ import java.util.concurrent.CompletionStage;
 
 import jakarta.inject.Singleton;
 
-
 import dev.quarry.render.RenderedQuery;
 import io.vertx.core.Future;
 import io.vertx.mutiny.sqlclient.Pool;

@@ -1,8 +1,5 @@
 package dev.quarry.execute;
 
-import dev.quarry.template.ResultColumn;
-import dev.quarry.template.SortKey;
-import dev.quarry.template.SourcePosition;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -15,6 +12,9 @@ import dev.quarry.render.QueryRenderer.Placeholder;
 import dev.quarry.render.RenderedQuery;
 import dev.quarry.template.Fragment;
 import dev.quarry.template.ParameterSpec;
+import dev.quarry.template.ResultColumn;
+import dev.quarry.template.SortKey;
+import dev.quarry.template.SourcePosition;
 import dev.quarry.template.Template;
 import dev.quarry.template.TemplateException;
 import io.vertx.mutiny.sqlclient.Row;
@@ -26,11 +26,14 @@ import io.vertx.pgclient.PgException;
 /**
  * Has PostgreSQL confirm a template at startup: it prepares the statement with every optional block
  * kept and again with every one dropped, reads the types PostgreSQL inferred for each placeholder and
- * each output column, and plans it to see that it only reads. Nothing is executed.
+ * each output column, and plans it to see that it only reads. Nothing is read but the statement's
+ * types: it runs only under {@code LIMIT 0}, with NULL bound to every parameter. Works from PostgreSQL
+ * 15 on, and on Citus.
  */
 final class TemplateChecker {
 
     private static final String PREPARE = "PREPARE quarry_check AS ";
+    private static final String EXPLAIN = "EXPLAIN (FORMAT JSON) ";
     private static final Duration STEP_TIMEOUT = Duration.ofSeconds(30);
 
     private final SqlConnection connection;
@@ -46,20 +49,16 @@ final class TemplateChecker {
         try {
             run("BEGIN READ ONLY");
             prepare(template, everything);
-            Row types = run("SELECT parameter_types::text[], result_types::text[] FROM pg_prepared_statements"
-                    + " WHERE name = 'quarry_check'").iterator().next();
+            Row types = run("SELECT parameter_types::text[] FROM pg_prepared_statements WHERE name = 'quarry_check'")
+                    .iterator().next();
             checkParameters(template, everything, types.getArrayOfStrings(0));
-            String[] resultTypes = types.getArrayOfStrings(1);
-            if (resultTypes == null) {
-                throw new TemplateException(template.source(), 1, "the statement returns no rows; a template is a query");
-            }
             run("DEALLOCATE quarry_check");
             if (!minimal.sql().equals(everything.sql())) {
                 prepare(template, minimal);
                 run("DEALLOCATE quarry_check");
             }
             checkReadOnly(template, everything);
-            List<ResultColumn> columns = columns(everything, resultTypes);
+            List<ResultColumn> columns = columns(everything, nullBinds(everything));
             checkNames(template, columns);
             return columns;
         } finally {
@@ -72,12 +71,17 @@ final class TemplateChecker {
         try {
             run(PREPARE + query.sql());
         } catch (PgException e) {
-            // none when the error is in text Quarry wrote, such as a dimension's expression
-            SourcePosition where = Optional.ofNullable(e.getPosition())
-                    .flatMap(position -> query.locate(Integer.parseInt(position) - 1 - PREPARE.length()))
-                    .orElse(new SourcePosition(template.source(), 1));
-            throw new TemplateException(where.source(), where.line(), "PostgreSQL: " + e.getErrorMessage());
+            throw refused(template, query, e, PREPARE.length());
         }
+    }
+
+    /** PostgreSQL's (or Citus') refusal, at the file and line it points to, else the template's first line. */
+    private static TemplateException refused(Template template, RenderedQuery query, PgException e, int prefixLength) {
+        // none when the error is in text Quarry wrote, such as a dimension's expression
+        SourcePosition where = Optional.ofNullable(e.getPosition())
+                .flatMap(position -> query.locate(Integer.parseInt(position) - 1 - prefixLength))
+                .orElse(new SourcePosition(template.source(), 1));
+        return new TemplateException(where.source(), where.line(), "PostgreSQL: " + e.getErrorMessage());
     }
 
     private static void checkParameters(Template template, RenderedQuery query, String[] postgresTypes) {
@@ -98,23 +102,44 @@ final class TemplateChecker {
         }
     }
 
+    /** The values of a check's statement: NULL for each parameter, the rendered value for anything else. */
+    private static Tuple nullBinds(RenderedQuery query) {
+        Tuple nulls = Tuple.tuple();
+        query.values().forEach(value -> nulls.addValue(value instanceof Placeholder ? null : value));
+        return nulls;
+    }
+
+    /**
+     * The plan with each parameter's default, NULL where it has none (EXPLAIN's GENERIC_PLAN only exists
+     * from 16 on, and Citus refuses it). Defaults rather than NULLs: with NULL in its conditions the
+     * planner proves a query empty and Citus then never meets what it cannot distribute (a recursive
+     * CTE beside a distributed table, grouping sets), which would fail only when a request ran it.
+     */
     private void checkReadOnly(Template template, RenderedQuery query) {
-        String plan = run("EXPLAIN (GENERIC_PLAN, FORMAT JSON) " + query.sql()).iterator().next().getValue(0).toString();
+        Tuple defaults = Tuple.tuple();
+        query.values().forEach(value -> defaults.addValue(value instanceof Placeholder placeholder
+                ? template.parameters().get(placeholder.parameter()).defaultValue().orElse(null) : value));
+        String plan;
+        try {
+            plan = connection.preparedQuery(EXPLAIN + query.sql()).execute(defaults).await().atMost(STEP_TIMEOUT)
+                    .iterator().next().getValue(0).toString();
+        } catch (PgException e) {
+            throw refused(template, query, e, EXPLAIN.length());
+        }
         if (plan.contains("\"ModifyTable\"")) {
             throw new TemplateException(template.source(), 1, "the statement writes; templates only read");
         }
     }
 
-    /** Names from an execution that returns no row; types from the prepared statement, as PostgreSQL writes them. */
-    private List<ResultColumn> columns(RenderedQuery query, String[] types) {
-        Tuple nulls = Tuple.tuple();
-        query.values().forEach(value -> nulls.addValue(value instanceof Placeholder ? null : value));
+    /** Names from an execution that returns no row; types as PostgreSQL writes them. */
+    private List<ResultColumn> columns(RenderedQuery query, Tuple nulls) {
         RowSet<Row> empty = connection.preparedQuery("SELECT * FROM (" + query.sql() + ") AS q LIMIT 0").execute(nulls)
                 .await().atMost(STEP_TIMEOUT);
         List<String> names = empty.columnsNames();
+        List<String> types = ResultTypes.of(connection, query.sql(), nulls, names.size());
         List<ResultColumn> columns = new ArrayList<>();
         for (int i = 0; i < names.size(); i++) {
-            columns.add(new ResultColumn(names.get(i), types[i]));
+            columns.add(new ResultColumn(names.get(i), types.get(i)));
         }
         return columns;
     }

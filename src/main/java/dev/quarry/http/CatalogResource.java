@@ -12,8 +12,8 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
 
 import dev.quarry.execute.Catalog;
 import dev.quarry.execute.CheckedTemplate;
-import dev.quarry.template.ResultColumn;
 import dev.quarry.template.ParameterSpec;
+import dev.quarry.template.ResultColumn;
 
 /** {@code GET /queries}: what can be asked, and how. */
 @Path("/queries")
@@ -49,7 +49,8 @@ public class CatalogResource {
         var template = checked.template();
         return new Entry(template.name(), template.header().summary(), template.header().description(),
                 template.parameters().values().stream().map(CatalogResource::parameter).toList(),
-                checked.columns(), template.header().sortable(), template.header().key(), List.copyOf(template.header().dimensions().keySet()),
+                checked.columns(), template.header().sortable(), template.header().key(),
+                List.copyOf(template.header().dimensions().keySet()),
                 List.copyOf(template.header().measures().keySet()), template.header().roles(), checked.broken());
     }
 

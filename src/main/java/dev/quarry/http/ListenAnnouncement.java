@@ -23,7 +23,8 @@ class ListenAnnouncement {
         int port = values.get(HttpServer.HTTP_SERVER).getPort();
         // Quarkus' own default (localhost, in dev and test runs only) sits below every source, ours included
         String setBy = DefaultListenHost.NAME.equals(host.getSourceName()) ? null
-                : host.getSourceOrdinal() < DefaultListenHost.ORDINAL ? "Quarkus' default for dev and test runs" : "quarkus.http.host is set";
+                : host.getSourceOrdinal() < DefaultListenHost.ORDINAL ? "Quarkus' default for dev and test runs"
+                        : "quarkus.http.host is set";
         LOG.info(line(host.getValue(), port, setBy, authentication.enabled()));
     }
 

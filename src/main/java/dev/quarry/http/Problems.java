@@ -13,11 +13,11 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.quarry.execute.QueryFailure;
+import dev.quarry.render.RequestException;
 import dev.quarry.serve.BrokenQueryException;
 import dev.quarry.serve.ShuttingDownException;
 import dev.quarry.serve.TooManyStreamsException;
 import dev.quarry.serve.UnknownQueryException;
-import dev.quarry.render.RequestException;
 import io.vertx.pgclient.PgException;
 
 /** Every failure as problem+json, with the status that tells the client what to do; never a stack trace. */
@@ -73,7 +73,8 @@ public class Problems {
         return switch (QueryFailure.of(e)) {
             case TIMEOUT -> Problem.of(504, "Query timed out",
                     "the query ran past its statement timeout and PostgreSQL stopped it; narrow it with parameters or filters, "
-                            + "or raise the template's @timeout", instance);
+                            + "or raise the template's @timeout",
+                    instance);
             case UNAVAILABLE -> Problem.of(503, "Database unavailable",
                     "PostgreSQL cannot be reached (" + e.getMessage() + "); try again shortly", instance);
             case QUEUE_FULL -> busy("the queue of requests waiting for one is full (quarry.pool.max-wait-queue)", instance);

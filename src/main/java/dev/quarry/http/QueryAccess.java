@@ -4,7 +4,6 @@ import java.util.List;
 import java.util.Optional;
 
 import jakarta.inject.Singleton;
-import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
 
@@ -55,8 +54,9 @@ public class QueryAccess {
         }
         Optional<Template> template = catalog.find(name).map(CheckedTemplate::template);
         if (template.isPresent() && !mayRun(template.get())) {
-            return Optional.of(Problems.forbidden("query '" + name + "' needs one of the roles " + String.join(", ", template.get().header().roles())
-                    + " in the token's groups claim", uri.getPath()));
+            return Optional.of(
+                    Problems.forbidden("query '" + name + "' needs one of the roles " + String.join(", ", template.get().header().roles())
+                            + " in the token's groups claim", uri.getPath()));
         }
         return Optional.empty();
     }

@@ -65,8 +65,9 @@ public class TemplateOperations implements OASFilter {
 
     private static Operation operation(CheckedTemplate checked, boolean authentication) {
         Template template = checked.template();
-        String roles = template.header().roles().isEmpty() ? "" : "\n\nNeeds one of the roles " + String.join(", ", template.header().roles())
-                + " in the token's groups claim.";
+        String roles = template.header().roles().isEmpty() ? ""
+                : "\n\nNeeds one of the roles " + String.join(", ", template.header().roles())
+                        + " in the token's groups claim.";
         Operation operation = OASFactory.createOperation()
                 .operationId(template.name().replaceAll("[^A-Za-z0-9]", "_"))
                 .summary(template.header().summary())
@@ -113,9 +114,9 @@ public class TemplateOperations implements OASFilter {
             problems.put("403", "The token's groups hold none of the template's roles");
         }
         problems.forEach((status, description) -> responses.addAPIResponse(status, OASFactory.createAPIResponse()
-                        .description(description)
-                        .content(OASFactory.createContent().addMediaType(Problem.MEDIA_TYPE,
-                                OASFactory.createMediaType().schema(OASFactory.createSchema().ref("Problem"))))));
+                .description(description)
+                .content(OASFactory.createContent().addMediaType(Problem.MEDIA_TYPE,
+                        OASFactory.createMediaType().schema(OASFactory.createSchema().ref("Problem"))))));
         return operation.responses(responses);
     }
 
@@ -165,7 +166,8 @@ public class TemplateOperations implements OASFilter {
         Schema row = OASFactory.createSchema().type(List.of(Schema.SchemaType.OBJECT));
         for (ResultColumn column : columns) {
             Schema schema = column.pgType().map(TemplateOperations::schema).orElseGet(TemplateOperations::string);
-            row.addProperty(column.name(), schema.type(List.of(schema.getType().get(0), Schema.SchemaType.NULL)).description(column.type()));
+            row.addProperty(column.name(),
+                    schema.type(List.of(schema.getType().get(0), Schema.SchemaType.NULL)).description(column.type()));
         }
         return row;
     }

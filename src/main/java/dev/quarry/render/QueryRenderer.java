@@ -6,9 +6,9 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 
-import dev.quarry.template.SortKey;
 import dev.quarry.template.ParamType;
 import dev.quarry.template.ResultColumn;
+import dev.quarry.template.SortKey;
 import dev.quarry.template.Template;
 
 /**
@@ -118,7 +118,8 @@ public final class QueryRenderer {
 
     private static Optional<Grouping> allOf(Template template) {
         return template.grouped()
-                ? Optional.of(new Grouping(List.copyOf(template.header().dimensions().keySet()), List.copyOf(template.header().measures().keySet())))
+                ? Optional.of(new Grouping(List.copyOf(template.header().dimensions().keySet()),
+                        List.copyOf(template.header().measures().keySet())))
                 : Optional.empty();
     }
 

@@ -5,8 +5,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 
-import dev.quarry.template.SortKey;
 import dev.quarry.template.ResultColumn;
+import dev.quarry.template.SortKey;
 
 /**
  * A request for a template, checked against its declarations and described columns, ready to render.

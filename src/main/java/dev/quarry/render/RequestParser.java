@@ -7,10 +7,10 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 
-import dev.quarry.template.SortKey;
 import dev.quarry.template.ParamType;
 import dev.quarry.template.ParameterSpec;
 import dev.quarry.template.ResultColumn;
+import dev.quarry.template.SortKey;
 import dev.quarry.template.Template;
 
 /**
@@ -179,14 +179,15 @@ public final class RequestParser {
             }
             int split = name.lastIndexOf("__");
             String columnName = split < 0 ? name : name.substring(0, split);
-            Lookup lookup = split < 0 ? Lookup.EXACT : Lookup.of(name.substring(split + 2)).orElseThrow(() ->
-                    new RequestException(name, "has no lookup '" + name.substring(split + 2) + "'",
-                            java.util.Arrays.stream(Lookup.values()).map(Lookup::suffix).toList()));
+            Lookup lookup = split < 0 ? Lookup.EXACT
+                    : Lookup.of(name.substring(split + 2))
+                            .orElseThrow(() -> new RequestException(name, "has no lookup '" + name.substring(split + 2) + "'",
+                                    java.util.Arrays.stream(Lookup.values()).map(Lookup::suffix).toList()));
             ResultColumn column = columns.stream().filter(c -> c.name().equals(columnName)).findFirst()
                     .orElseThrow(() -> new RequestException(name, "is neither a parameter of " + template.name()
                             + " nor an output column to filter on", allNames(columns)));
-            ParamType type = column.valueType().orElseThrow(() ->
-                    new RequestException(name, "filters a column of type " + column.type() + ", which cannot be filtered"));
+            ParamType type = column.valueType().orElseThrow(
+                    () -> new RequestException(name, "filters a column of type " + column.type() + ", which cannot be filtered"));
             if (lookup.textOnly() && type != ParamType.TEXT) {
                 throw new RequestException(name, "'" + lookup.suffix() + "' applies to text columns; " + columnName
                         + " is " + column.type());

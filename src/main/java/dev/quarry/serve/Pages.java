@@ -63,7 +63,8 @@ public class Pages {
         switch (request.count()) {
             case EXACT -> queries.add(QueryRenderer.renderCount(call.template(), request));
             case PLANNED -> queries.add(PlannedRows.explain(QueryRenderer.renderFiltered(call.template(), request)));
-            case NONE -> { }
+            case NONE -> {
+            }
         }
         // only the request that runs the statements meters them: quarry_query_seconds counts database executions
         return answers.answer(call.template(), Format.JSON.tag(), queries, () -> answer(executor.fetch(queries, call.timeout()),
@@ -95,8 +96,8 @@ public class Pages {
         // a plan is not an execution: it is not metered, nor kept
         return answer(executor.fetch(List.of(PlannedRows.explain(query)), call.timeout()),
                 plans -> new Served(Answer.of(List.of(ResultDocuments.explain(query.sql(), query.values(),
-                        plans.get(0).iterator().next().getValue(0))), 0), Source.MISS, Duration.ZERO), failure -> {
-                });
+                        plans.get(0).iterator().next().getValue(0))), 0), Source.MISS, Duration.ZERO),
+                failure -> {});
     }
 
     /** The document made of the results, failing with the failure itself (not wrapped, as thenApply would), once recorded. */

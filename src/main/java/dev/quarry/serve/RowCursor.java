@@ -6,9 +6,9 @@ import java.util.List;
 import dev.quarry.encode.ValueText;
 import dev.quarry.render.CursorCodec;
 import dev.quarry.render.QueryRequest;
-import dev.quarry.template.SortKey;
 import dev.quarry.template.PgType;
 import dev.quarry.template.ResultColumn;
+import dev.quarry.template.SortKey;
 import io.vertx.mutiny.sqlclient.Row;
 
 /**
@@ -38,7 +38,7 @@ final class RowCursor {
         values.clear();
         for (int i = 0; i < indexes.length; i++) {
             Object value = row.getValue(indexes[i]);
-            String text = value == null ? null : ValueText.of(value);
+            String text = ValueText.of(value);
             // "ab  " > 'ab'::text, so the padded value would skip the row's ties ascending and repeat it descending
             values.add(text != null && padded[i] ? text.replaceFirst(" +$", "") : text);
         }

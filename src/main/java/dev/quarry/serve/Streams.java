@@ -63,7 +63,8 @@ public class Streams {
         Multi<byte[]> rowsAndEnd = answers.stream(call.template(), Format.SSE.tag(), QueryRenderer.render(call.template(), call.request()),
                 () -> rowEvents(run), run::rows,
                 served -> Multi.createBy().concatenating().streams(chunks(served),
-                        Multi.createFrom().item(() -> SseFrames.event("end", ResultDocuments.end(served.answer().rows(), call.elapsedMillis())))),
+                        Multi.createFrom()
+                                .item(() -> SseFrames.event("end", ResultDocuments.end(served.answer().rows(), call.elapsedMillis())))),
                 () -> Multi.createBy().concatenating().streams(rowEvents(call),
                         Multi.createFrom().item(() -> SseFrames.event("end", ResultDocuments.end(call.rows(), call.elapsedMillis())))));
         AtomicLong lastSent = new AtomicLong(System.nanoTime());
@@ -107,7 +108,10 @@ public class Streams {
                         () -> call.batches(cursorStreams).map(batch -> call.encoder().csv(batch)))));
     }
 
-    /** A run's rows as SSE row events. A keyed stream's row ids are cursors, so a reconnecting EventSource resumes after the last row it saw. */
+    /**
+     * A run's rows as SSE row events. A keyed stream's row ids are cursors, so a reconnecting EventSource resumes after the last row it
+     * saw.
+     */
     private Multi<byte[]> rowEvents(QueryCall run) {
         AtomicLong ordinal = new AtomicLong();
         Function<Row, String> rowId = run.request().keyed() ? new RowCursor(cursors, run.template().name(), run.request())::after

@@ -149,7 +149,8 @@ final class BodyScanner {
             for (String argument : list.isEmpty() ? List.<String>of() : ParameterDeclaration.splitOutsideQuotes(list, ',')) {
                 int eq = argument.indexOf('=');
                 if (eq < 0) {
-                    throw error(opened, "argument '" + argument.trim() + "' of " + name + " is not written as param = :name or param = value");
+                    throw error(opened,
+                            "argument '" + argument.trim() + "' of " + name + " is not written as param = :name or param = value");
                 }
                 arguments.put(argument.substring(0, eq).trim(), argument.substring(eq + 1).trim());
             }

@@ -9,15 +9,15 @@ import java.util.stream.Collectors;
 /**
  * A parameter as its template's header declares it: {@code @param delta int = 90 range 60..120}.
  *
- * @param name        the name used as {@code :name} in the body
- * @param type        the scalar type, of the elements for a list
- * @param list        whether it is a list, bound as one array
+ * @param name         the name used as {@code :name} in the body
+ * @param type         the scalar type, of the elements for a list
+ * @param list         whether it is a list, bound as one array
  * @param defaultValue the bound value when the request does not give one; empty for required and optional ones
- * @param optional    whether it may be absent: it then drops the optional blocks that use it
- * @param min         the smallest allowed value, inclusive, if any
- * @param max         the largest allowed value, inclusive, if any
- * @param allowed     the only values allowed, if any
- * @param description what it means, for the catalog
+ * @param optional     whether it may be absent: it then drops the optional blocks that use it
+ * @param min          the smallest allowed value, inclusive, if any
+ * @param max          the largest allowed value, inclusive, if any
+ * @param allowed      the only values allowed, if any
+ * @param description  what it means, for the catalog
  */
 public record ParameterSpec(String name, ParamType type, boolean list, Optional<Object> defaultValue, boolean optional,
         Optional<Comparable<Object>> min, Optional<Comparable<Object>> max, List<Object> allowed, String description) {

@@ -8,14 +8,14 @@ import java.util.Optional;
 /**
  * What a template's header declares.
  *
- * @param parameters  its own parameters, in the order declared (a {@link Template} adds those of its layers)
- * @param sortable    output columns a request may sort on
- * @param key         output columns unique per row, which complete an ordering for stable pages
- * @param order       the default ordering of pages when a request gives none
- * @param dimensions  name to SQL expression over the body's columns, for grouped requests
- * @param measures    name to aggregate expression over the body's columns
- * @param roles       the roles allowed to run it; empty for everyone
- * @param cache       how long its answers are kept ({@code @cache}); zero for {@code @cache off}; empty for the global default
+ * @param parameters its own parameters, in the order declared (a {@link Template} adds those of its layers)
+ * @param sortable   output columns a request may sort on
+ * @param key        output columns unique per row, which complete an ordering for stable pages
+ * @param order      the default ordering of pages when a request gives none
+ * @param dimensions name to SQL expression over the body's columns, for grouped requests
+ * @param measures   name to aggregate expression over the body's columns
+ * @param roles      the roles allowed to run it; empty for everyone
+ * @param cache      how long its answers are kept ({@code @cache}); zero for {@code @cache off}; empty for the global default
  */
 public record TemplateHeader(String summary, String description, Map<String, ParameterSpec> parameters, List<String> sortable,
         List<String> key, List<SortKey> order, Map<String, String> dimensions, Map<String, String> measures, Optional<Duration> timeout,

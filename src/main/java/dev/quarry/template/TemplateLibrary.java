@@ -143,7 +143,8 @@ public final class TemplateLibrary {
                 throw new TemplateException(template.source(), 1, "parameter '" + parameter.name() + "' is declared but never used");
             }
         }
-        Optional<String> both = template.header().dimensions().keySet().stream().filter(template.header().measures()::containsKey).findFirst();
+        Optional<String> both = template.header().dimensions().keySet().stream().filter(template.header().measures()::containsKey)
+                .findFirst();
         if (both.isPresent()) {
             throw new TemplateException(template.source(), 1, "'" + both.get() + "' is both a dimension and a measure");
         }

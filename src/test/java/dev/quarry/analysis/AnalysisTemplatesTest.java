@@ -1,7 +1,5 @@
 package dev.quarry.analysis;
 
-import dev.quarry.TestDatabase;
-
 import static io.restassured.RestAssured.given;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -34,6 +32,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 
+import dev.quarry.TestDatabase;
 import io.quarkus.test.junit.QuarkusTest;
 
 /**
@@ -567,7 +566,7 @@ class AnalysisTemplatesTest {
                         .map(other -> other.getValue().get(month.getKey()))
                         .filter(other -> other != null && other.compareTo(month.getValue()) > 0).count();
                 rank.put(key, better + 1);
-                expectedKeys.add(new String[] {nationRegion, nation, month.getKey().toString()});
+                expectedKeys.add(new String[] { nationRegion, nation, month.getKey().toString() });
             }
         });
         expectedKeys.sort(Comparator.comparing((String[] k) -> k[0]).thenComparing(k -> k[1]).thenComparing(k -> k[2]));

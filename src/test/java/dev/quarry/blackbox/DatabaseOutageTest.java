@@ -163,7 +163,8 @@ class DatabaseOutageTest {
         assertThat(answers.stream().filter(answer -> answer.started() > recovered).map(Answer::outcome))
                 .as("answers once the service served again").containsOnly(Outcome.OK);
         // a request already running when the server went down fails at the stop, not at its own start
-        long slowestFailure = failed.stream().mapToLong(answer -> answer.ended() - Math.max(answer.started(), stopBegan)).max().orElseThrow();
+        long slowestFailure = failed.stream().mapToLong(answer -> answer.ended() - Math.max(answer.started(), stopBegan)).max()
+                .orElseThrow();
         assertThat(Duration.ofNanos(slowestFailure)).as("the slowest 503").isLessThan(FAST);
         assertThat(Duration.ofNanos(recovered - restarted)).as("from the database accepting again to the service serving")
                 .isLessThan(FAST);
@@ -322,7 +323,6 @@ class DatabaseOutageTest {
             Thread.sleep(20);
         }
     }
-
 
     private void awaitPoolIdle(Duration within) throws InterruptedException {
         long deadline = System.nanoTime() + within.toNanos();

@@ -145,7 +145,8 @@ class FilterLookupTest {
                 lookup("d__lte", "2024-01-01", r -> lte(r.d(), date("2024-01-01"))),
                 lookup("d__gt", "2024-02-29", r -> gt(r.d(), date("2024-02-29"))),
                 lookup("d__gte", "2024-02-29", r -> gte(r.d(), date("2024-02-29"))),
-                lookup("d__in", "2024-01-15,2022-02-02,2000-01-01", r -> in(r.d(), date("2024-01-15"), date("2022-02-02"), date("2000-01-01"))),
+                lookup("d__in", "2024-01-15,2022-02-02,2000-01-01",
+                        r -> in(r.d(), date("2024-01-15"), date("2022-02-02"), date("2000-01-01"))),
                 lookup("d__range", "2024-01-01,2024-02-29", r -> between(r.d(), date("2024-01-01"), date("2024-02-29"))),
                 lookup("d__isnull", "true", r -> r.d() == null),
                 // timestamp: to the microsecond, with a T or a space between date and time
@@ -156,7 +157,8 @@ class FilterLookupTest {
                 lookup("ts__lte", "2024-01-01T00:00", r -> lte(r.ts(), ts("2024-01-01T00:00:00"))),
                 lookup("ts__gt", "2024-01-15T08:30:00", r -> gt(r.ts(), ts("2024-01-15T08:30:00"))),
                 lookup("ts__gte", "2024-01-15T08:30:00.000001", r -> gte(r.ts(), ts("2024-01-15T08:30:00.000001"))),
-                lookup("ts__in", "2023-12-31T23:59:59.5,2024-06-01T12:00", r -> in(r.ts(), ts("2023-12-31T23:59:59.5"), ts("2024-06-01T12:00:00"))),
+                lookup("ts__in", "2023-12-31T23:59:59.5,2024-06-01T12:00",
+                        r -> in(r.ts(), ts("2023-12-31T23:59:59.5"), ts("2024-06-01T12:00:00"))),
                 lookup("ts__range", "2024-01-15T08:30,2024-01-15T08:30:00.123456",
                         r -> between(r.ts(), ts("2024-01-15T08:30:00"), ts("2024-01-15T08:30:00.123456"))),
                 lookup("ts__isnull", "false", r -> r.ts() != null),
@@ -400,7 +402,8 @@ class FilterLookupTest {
                 .when().get(TEMPLATE)
                 .then().statusCode(400)
                 .body("parameter", equalTo("x__gte"))
-                .body("detail", equalTo("parameter 'x__gte' is neither a parameter of test/typed-values nor an output column to filter on"));
+                .body("detail",
+                        equalTo("parameter 'x__gte' is neither a parameter of test/typed-values nor an output column to filter on"));
     }
 
     @Test

@@ -158,7 +158,8 @@ class InjectionTest {
             assertThat(row.get("echoed").asText()).isEqualTo(payload);
             assertThat(row.get("characters").asInt()).isEqualTo(payload.codePointCount(0, payload.length()));
         });
-        List<Integer> matched = rows.stream().filter(row -> row.get("matched").asBoolean()).map(row -> row.get("n_nationkey").asInt()).toList();
+        List<Integer> matched = rows.stream().filter(row -> row.get("matched").asBoolean()).map(row -> row.get("n_nationkey").asInt())
+                .toList();
         assertThat(matched).isEqualTo(ints("SELECT n_nationkey FROM nation WHERE n_name = ? OR strpos(n_comment, ?) > 0 ORDER BY 1",
                 payload, payload));
         sameSqlAsForAHarmlessValue(ECHO, Map.of("text", payload, "_limit", "100"), "text");
@@ -379,7 +380,8 @@ class InjectionTest {
         RENDERED.forEach(sql -> allowed.add("EXPLAIN (FORMAT JSON) " + sql));
         for (String statement : statements) {
             if (statement.startsWith("BEGIN ") || statement.equals("COMMIT") || statement.equals("ROLLBACK")) {
-                assertThat(statement).matches("COMMIT|ROLLBACK|BEGIN (ISOLATION LEVEL REPEATABLE READ )?READ ONLY; SET LOCAL statement_timeout = \\d+");
+                assertThat(statement)
+                        .matches("COMMIT|ROLLBACK|BEGIN (ISOLATION LEVEL REPEATABLE READ )?READ ONLY; SET LOCAL statement_timeout = \\d+");
             } else {
                 assertThat(allowed).as("a statement Quarry sent").contains(statement);
             }

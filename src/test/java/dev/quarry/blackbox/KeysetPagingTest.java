@@ -144,7 +144,7 @@ class KeysetPagingTest {
 
     /** The ordering the service promises: each key ASC NULLS LAST or DESC NULLS FIRST, then id ascending. */
     static Comparator<Row> ordering(String sort) {
-        Comparator<Row> ordering = (x, y) -> 0;
+        Comparator<Row> ordering = (unusedLeft, unusedRight) -> 0;
         boolean byId = false;
         for (String item : sort.isEmpty() ? new String[0] : sort.split(",")) {
             boolean descending = item.startsWith("-");
@@ -196,7 +196,7 @@ class KeysetPagingTest {
     @ValueSource(strings = { "r", "-r", "x", "-x", "r,-x", "-x,r" })
     void aCursorCarriesFloatsInfinitiesAndNaN(String sort) throws Exception {
         List<Integer> unpaged = ids(page("/queries/test/float-values?_limit=10000&_sort=" + sort));
-        Comparator<FilterLookupTest.FloatRow> ordering = (x, y) -> 0;
+        Comparator<FilterLookupTest.FloatRow> ordering = (unusedLeft, unusedRight) -> 0;
         for (String item : sort.split(",")) {
             boolean descending = item.startsWith("-");
             Function<FilterLookupTest.FloatRow, Comparable<Object>> value = item.endsWith("r")
@@ -229,7 +229,7 @@ class KeysetPagingTest {
     }
 
     private static Comparator<FilterLookupTest.Row> typedOrdering(String sort) {
-        Comparator<FilterLookupTest.Row> ordering = (x, y) -> 0;
+        Comparator<FilterLookupTest.Row> ordering = (unusedLeft, unusedRight) -> 0;
         for (String item : sort.split(",")) {
             boolean descending = item.startsWith("-");
             String column = descending ? item.substring(1) : item;

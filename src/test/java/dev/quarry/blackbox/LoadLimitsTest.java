@@ -2,7 +2,6 @@ package dev.quarry.blackbox;
 
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 
 import java.io.IOException;
@@ -26,8 +25,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.quarry.SseClient;
-import dev.quarry.http.QueryResource;
 import dev.quarry.TestDatabase;
+import dev.quarry.http.QueryResource;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -66,14 +65,15 @@ class LoadLimitsTest {
 
     @Test
     void aFullPoolRefusesPastItsQueueAtOnceAndPastItsWaitTimeout() throws Exception {
+        // each request a statement of its own: identical concurrent requests would share one execution
         CompletableFuture<HttpResponse<String>> first = page("/queries/test/sleep?seconds=" + HOLD_SECONDS);
-        CompletableFuture<HttpResponse<String>> second = page("/queries/test/sleep?seconds=" + HOLD_SECONDS);
+        CompletableFuture<HttpResponse<String>> second = page("/queries/test/sleep?seconds=" + (HOLD_SECONDS + 1));
         await(() -> TestDatabase.serviceSleeping() == 2, "both connections running pg_sleep");
 
-        CompletableFuture<HttpResponse<String>> queued = page("/queries/test/sleep");
+        CompletableFuture<HttpResponse<String>> queued = page("/queries/test/sleep?seconds=0.01");
         await(() -> registry.get("sql.pool.queue.size").gauge().value() == 1, "one request waiting for a connection");
 
-        HttpResponse<String> refused = page("/queries/test/sleep").get(5, TimeUnit.SECONDS);
+        HttpResponse<String> refused = page("/queries/test/sleep?seconds=0.02").get(5, TimeUnit.SECONDS);
         assertThat(first).as("the holders still run: the refusal did not wait for a connection").isNotDone();
         assertRetryLater(refused, "Server busy");
         assertThat(problem(refused).get("detail").asText()).isEqualTo("every connection of this server to PostgreSQL is in use and "

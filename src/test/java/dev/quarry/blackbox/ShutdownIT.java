@@ -2,8 +2,6 @@ package dev.quarry.blackbox;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.quarry.SseClient;
-import dev.quarry.http.QueryResource;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
@@ -32,6 +30,8 @@ import org.junit.jupiter.api.Test;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import dev.quarry.SseClient;
+import dev.quarry.http.QueryResource;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 
 /**

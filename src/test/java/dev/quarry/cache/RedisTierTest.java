@@ -127,7 +127,8 @@ class RedisTierTest {
         assertThat(second.purge(Optional.of("test/purged")).toCompletableFuture().get(5, TimeUnit.SECONDS)).isEqualTo(2);
 
         second.answer(key("test/purged", "v1", 1), TTL, slowly(executions, "[a2]")).toCompletableFuture().get(5, TimeUnit.SECONDS);
-        Answer kept = second.answer(key("test/kept", "v1", 1), TTL, slowly(executions, "[c2]")).toCompletableFuture().get(5, TimeUnit.SECONDS);
+        Answer kept = second.answer(key("test/kept", "v1", 1), TTL, slowly(executions, "[c2]")).toCompletableFuture().get(5,
+                TimeUnit.SECONDS);
         assertThat(new String(kept.body(), StandardCharsets.UTF_8)).isEqualTo("[c]");
         assertThat(executions).hasValue(4);
     }

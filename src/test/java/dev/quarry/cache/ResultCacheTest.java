@@ -149,7 +149,8 @@ class ResultCacheTest {
         CompletableFuture<HttpResponse<String>> leaving = http.sendAsync(request(path, Map.of()).timeout(Duration.ofMillis(300)).build(),
                 HttpResponse.BodyHandlers.ofString());
         Thread.sleep(100);
-        CompletableFuture<HttpResponse<String>> staying = http.sendAsync(request(path, Map.of()).build(), HttpResponse.BodyHandlers.ofString());
+        CompletableFuture<HttpResponse<String>> staying = http.sendAsync(request(path, Map.of()).build(),
+                HttpResponse.BodyHandlers.ofString());
 
         assertThat(leaving).failsWithin(Duration.ofSeconds(5)).withThrowableOfType(Exception.class)
                 .withCauseInstanceOf(HttpTimeoutException.class);

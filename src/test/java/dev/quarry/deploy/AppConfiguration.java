@@ -125,7 +125,8 @@ final class AppConfiguration {
             }
         }
         if (!properties.containsAll(Set.of("mp.jwt.verify.publickey", "mp.jwt.verify.issuer"))) {
-            throw new IllegalStateException("SmallRye JWT no longer declares mp.jwt.verify.publickey and mp.jwt.verify.issuer: " + properties);
+            throw new IllegalStateException(
+                    "SmallRye JWT no longer declares mp.jwt.verify.publickey and mp.jwt.verify.issuer: " + properties);
         }
         return properties;
     }

@@ -48,7 +48,8 @@ class DeployFilesTest {
         for (String service : List.of("quarry", "load")) {
             JsonNode environment = services.at("/" + service + "/environment");
             assertThat(environment.isObject()).as(service + " environment is a map").isTrue();
-            fieldNames(environment).forEach(name -> assertThat(known).as(service + ": " + name + " is read by the application").contains(name));
+            fieldNames(environment)
+                    .forEach(name -> assertThat(known).as(service + ": " + name + " is read by the application").contains(name));
         }
         assertThat(services.at("/quarry/environment/QUARKUS_DATASOURCE_REACTIVE_URL").asText()).contains("//pgbouncer:");
         assertThat(services.at("/quarry/environment/QUARKUS_DATASOURCE_REACTIVE_CACHE_PREPARED_STATEMENTS").asText()).isEqualTo("false");

@@ -49,6 +49,7 @@ import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServicePort;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
@@ -59,7 +60,7 @@ import io.quarkus.runtime.configuration.DurationConverter;
 import io.quarkus.test.junit.QuarkusTest;
 
 /**
- * Renders k8s/ (base and both overlays) and checks the manifests against the application: each
+ * Renders k8s/ (base and the overlays) and checks the manifests against the application: each
  * parses as its kind with no field the kind does not have, ports, probe paths, environment names,
  * metrics path, autoscaler target and the shutdown grace period agree with what Quarry serves and reads.
  * It runs as a Quarkus test so that the probe and metrics paths are asked of the application itself.
@@ -72,11 +73,13 @@ class KubernetesManifestsTest {
     private static final Map<String, Class<?>> KINDS = Map.of(
             "Deployment", Deployment.class, "Service", Service.class, "ConfigMap", ConfigMap.class, "Secret", Secret.class,
             "HorizontalPodAutoscaler", HorizontalPodAutoscaler.class, "PodDisruptionBudget", PodDisruptionBudget.class,
-            "NetworkPolicy", NetworkPolicy.class, "Job", Job.class, "ServiceMonitor", GenericKubernetesResource.class);
+            "NetworkPolicy", NetworkPolicy.class, "Job", Job.class, "ServiceMonitor", GenericKubernetesResource.class,
+            "StatefulSet", StatefulSet.class);
     private static final Set<String> HEALTH = Set.of("/q/health/live", "/q/health/ready", "/q/health/started");
 
     static Stream<Arguments> kustomizations() {
-        return Stream.of(Arguments.of("base"), Arguments.of("overlays/dev"), Arguments.of("overlays/prod"));
+        return Stream.of(Arguments.of("base"), Arguments.of("overlays/dev"), Arguments.of("overlays/prod"),
+                Arguments.of("overlays/citus"));
     }
 
     /** The rendered resources of one kustomization, typed. */
@@ -236,7 +239,8 @@ class KubernetesManifestsTest {
         }
         Map<String, String> quarry = rendering.environment(containers.get(0));
         assertThat(quarry).containsKeys("MP_JWT_VERIFY_PUBLICKEY", "MP_JWT_VERIFY_ISSUER", "QUARRY_CURSOR_SECRET")
-                .as("authentication is on in the cluster (so Quarry listens on every interface, where the Service reaches it)").containsEntry("QUARRY_AUTH_ENABLED", "true");
+                .as("authentication is on in the cluster (so Quarry listens on every interface, where the Service reaches it)")
+                .containsEntry("QUARRY_AUTH_ENABLED", "true");
         Container loadContainer = containers.get(1);
         assertThat(loadContainer.getEnv()).filteredOn(variable -> variable.getName().startsWith("QUARKUS_DATASOURCE_"))
                 .as("the load logs in as the writer, Quarry as the reader: different secrets")
@@ -342,6 +346,46 @@ class KubernetesManifestsTest {
         assertThat(shutdown).as("Quarkus waits for requests as long as the longest statement").isGreaterThanOrEqualTo(longest);
         assertThat(grace).as("the grace period covers the preStop pause, Quarkus' shutdown delay and its wait, with a margin")
                 .isGreaterThan(preStop + delay.toSeconds() + shutdown.toSeconds());
+    }
+
+    @Test
+    void theCitusOverlayPointsQuarryAndTheLoadAtACoordinatorWithWorkers() throws IOException {
+        Rendering rendering = Rendering.of("overlays/citus");
+        StatefulSet coordinator = rendering.get(StatefulSet.class, "citus-coordinator");
+        StatefulSet workers = rendering.get(StatefulSet.class, "citus-worker");
+        for (StatefulSet nodes : List.of(coordinator, workers)) {
+            assertThat(container(nodes.getSpec().getTemplate(), "postgres").getImage()).as("the Citus project's own image")
+                    .matches("citusdata/citus:13\\.2.*");
+            Service service = rendering.get(Service.class, nodes.getSpec().getServiceName());
+            assertThat(nodes.getSpec().getTemplate().getMetadata().getLabels()).as("Service %s selects the pods of %s",
+                    service.getMetadata().getName(), nodes.getMetadata().getName()).containsAllEntriesOf(service.getSpec().getSelector());
+            assertThat(service.getSpec().getClusterIP()).as("headless: each node by its own name").isEqualTo("None");
+            assertThat(rendering.environment(container(nodes.getSpec().getTemplate(), "postgres")))
+                    .containsEntry("POSTGRES_DB", "quarry").containsKey("POSTGRES_PASSWORD");
+        }
+        assertThat(workers.getSpec().getReplicas()).isEqualTo(2);
+
+        assertThat(rendering.get(ConfigMap.class, "pgbouncer-config").getData()).as("Quarry reaches the coordinator through PgBouncer")
+                .containsEntry("DB_HOST", coordinator.getSpec().getServiceName());
+        Job load = rendering.get(Job.class, "quarry-load");
+        assertThat(rendering.environment(container(load.getSpec().getTemplate(), "load")).get("QUARKUS_DATASOURCE_REACTIVE_URL"))
+                .as("the load goes to the coordinator directly").startsWith("postgresql://citus-coordinator:5432/");
+        assertThat(load.getSpec().getTemplate().getSpec().getInitContainers()).as("the load waits for the workers")
+                .singleElement().satisfies(wait -> assertThat(String.join(" ", wait.getCommand())).contains("pg_dist_node"));
+
+        Job setup = rendering.get(Job.class, "citus-setup");
+        String command = String.join(" ", container(setup.getSpec().getTemplate(), "setup").getCommand());
+        java.util.regex.Matcher added = java.util.regex.Pattern.compile("workers=\"([^\"]*)\"").matcher(command);
+        assertThat(added.find()).as("the setup Job names the workers to add").isTrue();
+        for (int i = 0; i < workers.getSpec().getReplicas(); i++) {
+            String worker = workers.getMetadata().getName() + "-" + i + "." + workers.getSpec().getServiceName();
+            assertThat(added.group(1).split(" ")).as("the setup Job adds worker %s", worker).contains(worker);
+        }
+        Map<String, String> environment = rendering.environment(container(setup.getSpec().getTemplate(), "setup"));
+        assertThat(environment).containsKeys("WRITER", "WRITER_PASSWORD", "READER", "READER_PASSWORD");
+        assertThat(rendering.get(ConfigMap.class, "citus-setup").getData().get("quarry-reader-role.sql"))
+                .as("the setup Job's reader role is deploy/sql/quarry-reader-role.sql")
+                .isEqualTo(java.nio.file.Files.readString(Path.of("deploy/sql/quarry-reader-role.sql")));
     }
 
     /** Where kubectl is installed, its Kustomize renders the same resources as this test's. */

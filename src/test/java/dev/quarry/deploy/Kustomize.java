@@ -48,7 +48,8 @@ final class Kustomize {
             }
         }
         for (JsonNode patch : kustomization.path("patches")) {
-            JsonNode body = document(patch.has("path") ? readString(directory.resolve(patch.get("path").asText())) : patch.get("patch").asText());
+            JsonNode body = document(
+                    patch.has("path") ? readString(directory.resolve(patch.get("path").asText())) : patch.get("patch").asText());
             JsonNode target = patch.path("target");
             if (body.isArray()) {
                 List<ObjectNode> matched = select(resources, target.path("kind").asText(null), target.path("name").asText(null));
@@ -64,7 +65,8 @@ final class Kustomize {
             }
         }
         if (kustomization.has("namespace")) {
-            resources.forEach(resource -> ((ObjectNode) resource.get("metadata")).put("namespace", kustomization.get("namespace").asText()));
+            resources
+                    .forEach(resource -> ((ObjectNode) resource.get("metadata")).put("namespace", kustomization.get("namespace").asText()));
         }
         for (JsonNode image : kustomization.path("images")) {
             resources.forEach(resource -> retag(resource, image));

@@ -34,6 +34,7 @@ class JsonValuesTest {
         for (LocalDate date : new LocalDate[] { LocalDate.of(1998, 12, 1), LocalDate.of(1, 1, 1), LocalDate.of(999, 7, 9),
                 LocalDate.of(9999, 12, 31), LocalDate.of(10000, 1, 1), LocalDate.of(-44, 3, 15), LocalDate.of(0, 2, 29) }) {
             assertThat(json(date)).isEqualTo("\"" + date + "\"");
+            assertThat(ValueText.of(date)).isEqualTo(date.toString()); // CSV fields and cursor values
         }
     }
 }

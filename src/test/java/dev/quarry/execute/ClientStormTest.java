@@ -151,17 +151,20 @@ class ClientStormTest {
         List<String> newThreads = awaitNewThreadsAtMost(threadsBefore, THREAD_TOLERANCE);
         System.out.printf("storm: %d clients (%s), %d hung up mid-stream, %d ended first, %d refused, "
                 + "%.0f ms average wait for a connection; all hung up within %d ms, nothing left %d ms later; "
-                + "heap %.1f MB before, %.1f MB after; threads %d before, %d after%n", CLIENTS, replay, hungUp.size(), count(clients, Outcome.ENDED), count(clients, Outcome.REFUSED), averageWait,
+                + "heap %.1f MB before, %.1f MB after; threads %d before, %d after%n", CLIENTS, replay, hungUp.size(),
+                count(clients, Outcome.ENDED), count(clients, Outcome.REFUSED), averageWait,
                 TimeUnit.NANOSECONDS.toMillis(storm), TimeUnit.NANOSECONDS.toMillis(settled),
                 heapBefore / 1e6, heapAfter / 1e6, threadsBefore.size(), threadsBefore.size() + newThreads.size());
         assertThat(heapAfter).as("used heap after the storm, baseline %d bytes (%s)", heapBefore, replay)
                 .isLessThan(heapBefore + HEAP_TOLERANCE);
-        assertThat(newThreads).as("threads started during the storm and still alive (%s)", replay).hasSizeLessThanOrEqualTo(THREAD_TOLERANCE);
+        assertThat(newThreads).as("threads started during the storm and still alive (%s)", replay)
+                .hasSizeLessThanOrEqualTo(THREAD_TOLERANCE);
     }
 
     /** Opens a stream, reads it until the hang-up closes the socket from another thread, and says how far it got. */
     private Client hangUpAfter(String query, long delayMillis, ScheduledExecutorService hangUps) throws IOException {
-        String path = query.equals("test/slow-aggregate") ? "/queries/test/slow-aggregate?seconds=1" : "/queries/test/many-rows?rows=300000";
+        String path = query.equals("test/slow-aggregate") ? "/queries/test/slow-aggregate?seconds=1"
+                : "/queries/test/many-rows?rows=300000";
         SseClient client = new SseClient(base, path);
         hangUps.schedule(() -> {
             client.close();
@@ -226,7 +229,6 @@ class ClientStormTest {
         return registry.get("sql.pool.active").gauge().value();
     }
 
-
     private static long usedHeapAfterGc() throws InterruptedException {
         long least = Long.MAX_VALUE;
         for (int i = 0; i < 3; i++) {
@@ -250,9 +252,9 @@ class ClientStormTest {
     }
 
     private static List<String> startedSince(Set<Thread> before) {
-        return Thread.getAllStackTraces().keySet().stream().filter(thread -> !before.contains(thread)).map(Thread::getName).sorted().toList();
+        return Thread.getAllStackTraces().keySet().stream().filter(thread -> !before.contains(thread)).map(Thread::getName).sorted()
+                .toList();
     }
-
 
     private static void awaitTrue(BooleanSupplier condition) throws InterruptedException {
         long deadline = System.nanoTime() + SETTLED.toNanos();

@@ -15,7 +15,8 @@ class QueryFailureTest {
 
     @Test
     void whatADatabaseGoingAwayRaisesIsUnavailable() {
-        assertThat(QueryFailure.of(new ConnectException("Connection refused: localhost/127.0.0.1:5432"))).isEqualTo(QueryFailure.UNAVAILABLE);
+        assertThat(QueryFailure.of(new ConnectException("Connection refused: localhost/127.0.0.1:5432")))
+                .isEqualTo(QueryFailure.UNAVAILABLE);
         // seen while PostgreSQL shuts down under load: it accepts a connection and resets it
         assertThat(QueryFailure.of(new SocketException("Connection reset"))).isEqualTo(QueryFailure.UNAVAILABLE);
         assertThat(QueryFailure.of(new RuntimeException(new SocketException("Connection reset")))).isEqualTo(QueryFailure.UNAVAILABLE);

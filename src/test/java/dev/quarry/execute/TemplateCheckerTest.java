@@ -1,6 +1,5 @@
 package dev.quarry.execute;
 
-import dev.quarry.template.ResultColumn;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -13,6 +12,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import dev.quarry.template.ResultColumn;
 import dev.quarry.template.Template;
 import dev.quarry.template.TemplateException;
 import dev.quarry.template.TemplateLibrary;
@@ -51,6 +51,19 @@ class TemplateCheckerTest {
         assertThat(columns).containsExactly(new ResultColumn("o_orderkey", "bigint"), new ResultColumn("o_orderdate", "date"),
                 new ResultColumn("o_totalprice", "numeric"), new ResultColumn("o_orderstatus", "character"),
                 new ResultColumn("o_comment", "character varying"));
+    }
+
+    @Test
+    void typesOfComputedColumnsAreTheExactPostgresTypes() {
+        List<ResultColumn> columns = check("t/computed", """
+                -- Expressions, an array and a literal
+                SELECT array_agg(o_orderkey) AS keys, sum(o_totalprice) / 2 AS half, now() AS at,
+                       'x' AS letter, interval '1 day' AS span, o_orderdate - 1 AS before
+                FROM orders GROUP BY o_orderdate LIMIT 1
+                """);
+        assertThat(columns).containsExactly(new ResultColumn("keys", "bigint[]"), new ResultColumn("half", "numeric"),
+                new ResultColumn("at", "timestamp with time zone"), new ResultColumn("letter", "text"),
+                new ResultColumn("span", "interval"), new ResultColumn("before", "date"));
     }
 
     @Test

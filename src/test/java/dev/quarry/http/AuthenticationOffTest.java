@@ -24,7 +24,8 @@ class AuthenticationOffTest {
         given().when().get("/queries/test/restricted?region=EUROPE&_sort=n_nationkey")
                 .then().statusCode(200).body("rows.n_name", contains("FRANCE", "GERMANY", "ROMANIA", "RUSSIA", "UNITED KINGDOM"));
         given().accept("text/csv").when().get("/queries/test/restricted?region=AFRICA&_sort=n_nationkey")
-                .then().statusCode(200).body(equalTo("n_nationkey,n_name\r\n0,ALGERIA\r\n5,ETHIOPIA\r\n14,KENYA\r\n15,MOROCCO\r\n16,MOZAMBIQUE\r\n"));
+                .then().statusCode(200)
+                .body(equalTo("n_nationkey,n_name\r\n0,ALGERIA\r\n5,ETHIOPIA\r\n14,KENYA\r\n15,MOROCCO\r\n16,MOZAMBIQUE\r\n"));
     }
 
     @Test

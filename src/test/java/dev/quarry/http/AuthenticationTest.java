@@ -88,7 +88,8 @@ class AuthenticationTest {
                 given().accept(accept).auth().oauth2(token).when().get(RESTRICTED)
                         .then().statusCode(403).contentType(Problem.MEDIA_TYPE)
                         .body("status", equalTo(403)).body("title", equalTo("Forbidden"))
-                        .body("detail", equalTo("query 'test/restricted' needs one of the roles analyst, auditor in the token's groups claim"));
+                        .body("detail",
+                                equalTo("query 'test/restricted' needs one of the roles analyst, auditor in the token's groups claim"));
             }
         }
     }

@@ -19,7 +19,7 @@ import io.smallrye.jwt.build.Jwt;
  * is in the repository). The pair is kept in system properties because the test profile and the
  * test itself may be loaded by different class loaders and must agree on it.
  */
-final class TestTokens {
+public final class TestTokens {
 
     static final String ISSUER = "quarry-test-issuer";
     private static final String PRIVATE = "quarry.test.jwt.private-key";
@@ -29,7 +29,7 @@ final class TestTokens {
     }
 
     /** The configuration that switches authentication on and verifies this class's tokens. */
-    static Map<String, String> authenticationOn() {
+    public static Map<String, String> authenticationOn() {
         keys();
         return Map.of("quarry.auth.enabled", "true",
                 "mp.jwt.verify.publickey", System.getProperty(PUBLIC),
@@ -37,7 +37,7 @@ final class TestTokens {
     }
 
     /** A valid token for the subject, with these groups, for the next five minutes. */
-    static String valid(String... groups) {
+    public static String valid(String... groups) {
         return token(ISSUER, Instant.now().plusSeconds(300), privateKey(), groups);
     }
 
@@ -71,7 +71,8 @@ final class TestTokens {
     private static PrivateKey privateKey() {
         keys();
         try {
-            return KeyFactory.getInstance("RSA").generatePrivate(new PKCS8EncodedKeySpec(Base64.getDecoder().decode(System.getProperty(PRIVATE))));
+            return KeyFactory.getInstance("RSA")
+                    .generatePrivate(new PKCS8EncodedKeySpec(Base64.getDecoder().decode(System.getProperty(PRIVATE))));
         } catch (NoSuchAlgorithmException | InvalidKeySpecException e) {
             throw new IllegalStateException(e);
         }

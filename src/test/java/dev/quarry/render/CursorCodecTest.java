@@ -40,7 +40,8 @@ class CursorCodecTest {
         String token = CODEC.encode(TEMPLATE, ORDERING, VALUES);
         assertEquals(VALUES, CODEC.decode(TEMPLATE, ORDERING, token));
         assertEquals(List.of(), CODEC.decode(TEMPLATE, ORDERING, CODEC.encode(TEMPLATE, ORDERING, List.of())));
-        assertEquals(Arrays.asList((String) null), CODEC.decode(TEMPLATE, ORDERING, CODEC.encode(TEMPLATE, ORDERING, Arrays.asList((String) null))));
+        assertEquals(Arrays.asList((String) null),
+                CODEC.decode(TEMPLATE, ORDERING, CODEC.encode(TEMPLATE, ORDERING, Arrays.asList((String) null))));
     }
 
     @Test

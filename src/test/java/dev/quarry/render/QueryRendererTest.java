@@ -27,15 +27,15 @@ import java.util.stream.Collectors;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 
-import dev.quarry.template.SortKey;
 import dev.quarry.render.QueryRenderer.Placeholder;
-import dev.quarry.template.SourcePosition;
 import dev.quarry.template.ParameterSpec;
 import dev.quarry.template.ResultColumn;
+import dev.quarry.template.SortKey;
+import dev.quarry.template.SourcePosition;
 import dev.quarry.template.Template;
 import dev.quarry.template.TemplateFiles;
-import dev.quarry.template.TemplateParser;
 import dev.quarry.template.TemplateLibrary;
+import dev.quarry.template.TemplateParser;
 
 /** SQL and bound values written by {@link QueryRenderer}. */
 class QueryRendererTest {
@@ -66,8 +66,8 @@ class QueryRendererTest {
                     "SELECT * FROM t WHERE id = ANY(:ids) AND day = ANY(:days) AND :ids <> '{}'");
             RenderedQuery query = render(template, "ids", "3,1", "ids", "2");
             assertEquals("SELECT * FROM t WHERE id = ANY($1) AND day = ANY($2) AND $1 <> '{}'\n", query.sql());
-            assertArrayEquals(new Integer[] {3, 1, 2}, assertInstanceOf(Integer[].class, query.values().get(0)));
-            assertArrayEquals(new LocalDate[] {LocalDate.of(1995, 1, 1), LocalDate.of(1995, 2, 1)},
+            assertArrayEquals(new Integer[] { 3, 1, 2 }, assertInstanceOf(Integer[].class, query.values().get(0)));
+            assertArrayEquals(new LocalDate[] { LocalDate.of(1995, 1, 1), LocalDate.of(1995, 2, 1) },
                     assertInstanceOf(LocalDate[].class, query.values().get(1)));
         }
 
@@ -77,7 +77,8 @@ class QueryRendererTest {
                     "SELECT a FROM t WHERE name = :name AND tags && :tags");
             String evil = "x'; DROP TABLE t; --";
             RenderedQuery query = render(template, "name", evil, "tags", "*/ $1 :name", "_sort", "a", "_limit", "3");
-            assertEquals("SELECT * FROM (SELECT a FROM t WHERE name = $1 AND tags && $2\n) AS q ORDER BY \"a\" ASC NULLS LAST LIMIT $3", query.sql());
+            assertEquals("SELECT * FROM (SELECT a FROM t WHERE name = $1 AND tags && $2\n) AS q ORDER BY \"a\" ASC NULLS LAST LIMIT $3",
+                    query.sql());
             assertEquals(List.of(evil, List.of("*/ $1 :name"), 3L), values(query));
         }
     }
@@ -188,7 +189,8 @@ class QueryRendererTest {
         @Test
         void everyMeasureOverTheWholeBodyByDefault() {
             RenderedQuery query = render(template);
-            assertEquals("SELECT sum(price) AS \"revenue\", count(*) AS \"orders\" FROM (SELECT * FROM orders WHERE o_orderdate >= $1\n) AS fact",
+            assertEquals(
+                    "SELECT sum(price) AS \"revenue\", count(*) AS \"orders\" FROM (SELECT * FROM orders WHERE o_orderdate >= $1\n) AS fact",
                     query.sql());
             assertEquals(List.of(LocalDate.of(1995, 1, 1)), query.values());
         }
@@ -205,8 +207,9 @@ class QueryRendererTest {
         @Test
         void sortedAndLimitedOutside() {
             RenderedQuery query = render(template, "_group", "year", "_sort", "-revenue,year", "_limit", "10", "since", "1996-01-01");
-            assertEquals("SELECT * FROM (SELECT extract(year from o_orderdate) AS \"year\", sum(price) AS \"revenue\", count(*) AS \"orders\" "
-                    + "FROM (SELECT * FROM orders WHERE o_orderdate >= $1\n) AS fact GROUP BY 1) AS q ORDER BY \"revenue\" DESC NULLS FIRST, \"year\" ASC NULLS LAST LIMIT $2",
+            assertEquals(
+                    "SELECT * FROM (SELECT extract(year from o_orderdate) AS \"year\", sum(price) AS \"revenue\", count(*) AS \"orders\" "
+                            + "FROM (SELECT * FROM orders WHERE o_orderdate >= $1\n) AS fact GROUP BY 1) AS q ORDER BY \"revenue\" DESC NULLS FIRST, \"year\" ASC NULLS LAST LIMIT $2",
                     query.sql());
             assertEquals(List.of(LocalDate.of(1996, 1, 1), 10L), query.values());
         }
@@ -232,7 +235,8 @@ class QueryRendererTest {
         @Test
         void wrappedToSortAndLimit() {
             RenderedQuery query = render(template, "x", "1", "_sort", "b,-a", "_limit", "5");
-            assertEquals("SELECT * FROM (SELECT a, b FROM t WHERE a > $1\n) AS q ORDER BY \"b\" ASC NULLS LAST, \"a\" DESC NULLS FIRST LIMIT $2",
+            assertEquals(
+                    "SELECT * FROM (SELECT a, b FROM t WHERE a > $1\n) AS q ORDER BY \"b\" ASC NULLS LAST, \"a\" DESC NULLS FIRST LIMIT $2",
                     query.sql());
             assertEquals(List.of(1, 5L), query.values());
             assertEquals("SELECT * FROM (SELECT a, b FROM t WHERE a > $1\n) AS q ORDER BY \"a\" ASC NULLS LAST",
@@ -267,7 +271,9 @@ class QueryRendererTest {
         void anOffsetLeadsBackToTheFileAndLineItCameFrom() {
             RenderedQuery query = render(templates.get("top"), "_sort", "n");
             String sql = query.sql();
-            assertEquals("SELECT * FROM (SELECT *\nFROM (SELECT n\nFROM generate_series(1, $1) AS n\n) AS c\nWHERE n > 1\n) AS q ORDER BY \"n\" ASC NULLS LAST", sql);
+            assertEquals(
+                    "SELECT * FROM (SELECT *\nFROM (SELECT n\nFROM generate_series(1, $1) AS n\n) AS c\nWHERE n > 1\n) AS q ORDER BY \"n\" ASC NULLS LAST",
+                    sql);
             assertEquals("", at(query, 0));
             assertEquals("top.sql:3", at(query, sql.indexOf("SELECT *\n")));
             assertEquals("top.sql:4", at(query, sql.indexOf("\nFROM (") + 1));
@@ -382,7 +388,8 @@ class QueryRendererTest {
         @Test
         void filtersJoinWithAndInTheOrderAskedAndNumberAfterTheParameters() {
             String evil = "x'; DROP TABLE t; --";
-            RenderedQuery query = filtered("n__gte", "1", "name__contains", evil, "since", "1996-01-01", "day__range", "1996-01-01,1996-02-01");
+            RenderedQuery query = filtered("n__gte", "1", "name__contains", evil, "since", "1996-01-01", "day__range",
+                    "1996-01-01,1996-02-01");
             assertEquals(RELATION + " WHERE \"n\" >= $2::int AND strpos(\"name\", $3::text) > 0 AND \"day\" BETWEEN $4::date AND $5::date",
                     query.sql());
             assertEquals(List.of(LocalDate.of(1996, 1, 1), 1, evil, LocalDate.of(1996, 1, 1), LocalDate.of(1996, 2, 1)), values(query));
@@ -390,10 +397,12 @@ class QueryRendererTest {
 
         @Test
         void aGroupedRequestIsFilteredOnItsGroupedRows() {
-            Template grouped = template("-- Revenue", "-- @param since date = 1995-01-01", "-- @dimension year: extract(year from o_orderdate)",
+            Template grouped = template("-- Revenue", "-- @param since date = 1995-01-01",
+                    "-- @dimension year: extract(year from o_orderdate)",
                     "-- @measure revenue: sum(price)", "SELECT * FROM orders WHERE o_orderdate >= :since");
-            RenderedQuery query = QueryRenderer.render(grouped, Templates.request(grouped, Templates.columns("year", "integer", "revenue", "numeric"),
-                    "_group", "year", "revenue__gte", "1000", "year__in", "1995,1996"));
+            RenderedQuery query = QueryRenderer.render(grouped,
+                    Templates.request(grouped, Templates.columns("year", "integer", "revenue", "numeric"),
+                            "_group", "year", "revenue__gte", "1000", "year__in", "1995,1996"));
             assertEquals("SELECT * FROM (SELECT extract(year from o_orderdate) AS \"year\", sum(price) AS \"revenue\" FROM "
                     + "(SELECT * FROM orders WHERE o_orderdate >= $1\n) AS fact GROUP BY 1) AS q "
                     + "WHERE \"revenue\" >= $2::numeric AND \"year\" = ANY($3::int[]) ORDER BY \"year\" ASC NULLS LAST", query.sql());
@@ -425,15 +434,18 @@ class QueryRendererTest {
 
         @Test
         void theKeyIsNotRepeatedWhenTheSortNamesIt() {
-            assertEquals(RELATION + " ORDER BY \"id\" DESC NULLS FIRST, \"day\" ASC NULLS LAST", render(template, "_sort", "-id,day").sql());
+            assertEquals(RELATION + " ORDER BY \"id\" DESC NULLS FIRST, \"day\" ASC NULLS LAST",
+                    render(template, "_sort", "-id,day").sql());
         }
 
         @Test
         void everyKeyColumnInItsDeclaredOrder() {
             Template twoKeys = template("-- t", "-- @sort a, b, c", "-- @key c, a", "SELECT a, b, c FROM t");
-            assertEquals("SELECT * FROM (SELECT a, b, c FROM t\n) AS q ORDER BY \"b\" DESC NULLS FIRST, \"c\" ASC NULLS LAST, \"a\" ASC NULLS LAST",
+            assertEquals(
+                    "SELECT * FROM (SELECT a, b, c FROM t\n) AS q ORDER BY \"b\" DESC NULLS FIRST, \"c\" ASC NULLS LAST, \"a\" ASC NULLS LAST",
                     render(twoKeys, "_sort", "-b").sql());
-            assertEquals("SELECT * FROM (SELECT a, b, c FROM t\n) AS q ORDER BY \"c\" ASC NULLS LAST, \"a\" ASC NULLS LAST", render(twoKeys).sql());
+            assertEquals("SELECT * FROM (SELECT a, b, c FROM t\n) AS q ORDER BY \"c\" ASC NULLS LAST, \"a\" ASC NULLS LAST",
+                    render(twoKeys).sql());
         }
     }
 
@@ -459,8 +471,10 @@ class QueryRendererTest {
         @Test
         void descendingThenAscendingKey() {
             RenderedQuery query = after(List.of("10.50", "7"));
-            assertEquals(RELATION + " WHERE ((\"price\" < $2::numeric) OR (\"price\" = $3::numeric AND (\"id\" > $4::int OR \"id\" IS NULL)))"
-                    + " ORDER BY \"price\" DESC NULLS FIRST, \"id\" ASC NULLS LAST", query.sql());
+            assertEquals(
+                    RELATION + " WHERE ((\"price\" < $2::numeric) OR (\"price\" = $3::numeric AND (\"id\" > $4::int OR \"id\" IS NULL)))"
+                            + " ORDER BY \"price\" DESC NULLS FIRST, \"id\" ASC NULLS LAST",
+                    query.sql());
             assertEquals(List.of(0, new BigDecimal("10.50"), new BigDecimal("10.50"), 7), values(query));
         }
 
@@ -475,7 +489,8 @@ class QueryRendererTest {
         @Test
         void ascendingColumns() {
             RenderedQuery query = after(List.of("1995-01-01", "7"), "_sort", "day");
-            assertEquals(RELATION + " WHERE (((\"day\" > $2::date OR \"day\" IS NULL)) OR (\"day\" = $3::date AND (\"id\" > $4::int OR \"id\" IS NULL)))"
+            assertEquals(RELATION
+                    + " WHERE (((\"day\" > $2::date OR \"day\" IS NULL)) OR (\"day\" = $3::date AND (\"id\" > $4::int OR \"id\" IS NULL)))"
                     + " ORDER BY \"day\" ASC NULLS LAST, \"id\" ASC NULLS LAST", query.sql());
             assertEquals(List.of(0, LocalDate.of(1995, 1, 1), LocalDate.of(1995, 1, 1), 7), values(query));
         }
@@ -563,7 +578,8 @@ class QueryRendererTest {
     @Nested
     class Count {
 
-        private final Template template = template("-- t", "-- @param x int", "-- @sort a, b", "-- @key a", "SELECT a, b FROM t WHERE a > :x");
+        private final Template template = template("-- t", "-- @param x int", "-- @sort a, b", "-- @key a",
+                "SELECT a, b FROM t WHERE a > :x");
 
         private final List<ResultColumn> columns = Templates.columns("a", "integer", "b", "text");
 
@@ -592,7 +608,8 @@ class QueryRendererTest {
 
         @Test
         void theGroupsOfAGroupedRequest() {
-            Template grouped = template("-- Revenue", "-- @dimension year: extract(year from o_orderdate)", "-- @measure revenue: sum(price)",
+            Template grouped = template("-- Revenue", "-- @dimension year: extract(year from o_orderdate)",
+                    "-- @measure revenue: sum(price)",
                     "SELECT * FROM orders");
             RenderedQuery count = QueryRenderer.renderCount(grouped, Templates.request(grouped,
                     Templates.columns("year", "integer", "revenue", "numeric"), "_group", "year", "revenue__gt", "0"));

@@ -15,6 +15,8 @@ import java.util.OptionalInt;
 import java.util.Set;
 import java.util.stream.Collectors;
 
+import dev.quarry.template.SortKey;
+import dev.quarry.template.Template;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Combinators;
@@ -25,9 +27,6 @@ import net.jqwik.api.Provide;
 import net.jqwik.api.Tuple;
 import net.jqwik.api.constraints.IntRange;
 import net.jqwik.api.constraints.Size;
-
-import dev.quarry.template.SortKey;
-import dev.quarry.template.Template;
 
 /**
  * Properties of rendering over generated templates and requests: request text never becomes SQL,
@@ -189,7 +188,8 @@ class RenderPropertiesTest {
         Model model = new Model(body, present);
         assertEquals(model.sql.toString(), rendered.sql());
         List<Object> expected = model.bound.stream()
-                .map(name -> body.lists().contains(Integer.parseInt(name.substring(1))) ? (Object) List.of(name + "-value") : name + "-value")
+                .map(name -> body.lists().contains(Integer.parseInt(name.substring(1))) ? (Object) List.of(name + "-value")
+                        : name + "-value")
                 .toList();
         assertEquals(expected, Templates.values(rendered));
     }
@@ -279,7 +279,8 @@ class RenderPropertiesTest {
     @Property
     void reservedParametersAndFiltersOnlyTakeDeclaredNames(@ForAll("adversarial") String text,
             @ForAll("reservedNames") String reserved) {
-        Template template = Templates.template("-- t", "-- @sort a, b", "-- @dimension d: a", "-- @measure m: count(*)", "SELECT 1 AS a, 2 AS b");
+        Template template = Templates.template("-- t", "-- @sort a, b", "-- @dimension d: a", "-- @measure m: count(*)",
+                "SELECT 1 AS a, 2 AS b");
         Map<String, List<String>> query = Map.of(reserved, List.of(text));
         try {
             RenderedQuery rendered = QueryRenderer.render(template, Templates.parse(template, query, OptionalInt.empty()));

@@ -107,7 +107,8 @@ class RequestParserFuzzTest {
         Map<String, Object> arguments = new LinkedHashMap<>();
         request.arguments().forEach((name, value) -> arguments.put(name, other(value)));
         List<Filter> filters = request.filters().stream().map(filter -> filter.lookup() == Lookup.ISNULL ? filter
-                : new Filter(filter.column(), filter.lookup(), filter.type(), filter.values().stream().map(RequestParserFuzzTest::other).toList()))
+                : new Filter(filter.column(), filter.lookup(), filter.type(),
+                        filter.values().stream().map(RequestParserFuzzTest::other).toList()))
                 .toList();
         Optional<List<Object>> after = request.after().map(values -> values.stream().map(RequestParserFuzzTest::other).toList());
         return new QueryRequest(arguments, request.grouping(), request.columns(), filters, request.ordering(), request.keyed(),

@@ -24,9 +24,9 @@ import java.util.OptionalInt;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 
-import dev.quarry.template.SortKey;
 import dev.quarry.template.ParamType;
 import dev.quarry.template.ResultColumn;
+import dev.quarry.template.SortKey;
 import dev.quarry.template.Template;
 
 /** Query parameters read against a template's declarations by {@link RequestParser}. */
@@ -91,7 +91,7 @@ class RequestParserTest {
             assertEquals("BUILDING", request.arguments().get("segment"));
             assertEquals(LocalDate.of(1995, 1, 1), request.arguments().get("since"));
             assertEquals(90, request.arguments().get("days"));
-            assertArrayEquals(new String[] {"MAIL", "SHIP"}, (String[]) request.arguments().get("modes"));
+            assertArrayEquals(new String[] { "MAIL", "SHIP" }, (String[]) request.arguments().get("modes"));
             assertEquals(Optional.empty(), request.grouping());
             assertEquals(List.of(), request.ordering());
             assertEquals(OptionalInt.empty(), request.limit());
@@ -142,14 +142,14 @@ class RequestParserTest {
         void aListIsOneArrayOfItsType() {
             Object ids = argument("ids", "3,1,2");
             assertInstanceOf(Integer[].class, ids);
-            assertArrayEquals(new Integer[] {3, 1, 2}, (Integer[]) ids);
+            assertArrayEquals(new Integer[] { 3, 1, 2 }, (Integer[]) ids);
         }
 
         @Test
         void valuesSplitOnCommasAndRepetition() {
-            assertArrayEquals(new Integer[] {1, 2, 3, 4}, (Integer[]) argument("ids", "1,2", "3", "4"));
-            assertArrayEquals(new String[] {"REG AIR", "MAIL", "SHIP"}, (String[]) argument("modes", "REG AIR,MAIL", "SHIP"));
-            assertArrayEquals(new String[] {"a", "", "b"}, (String[]) argument("modes", "a,,b"));
+            assertArrayEquals(new Integer[] { 1, 2, 3, 4 }, (Integer[]) argument("ids", "1,2", "3", "4"));
+            assertArrayEquals(new String[] { "REG AIR", "MAIL", "SHIP" }, (String[]) argument("modes", "REG AIR,MAIL", "SHIP"));
+            assertArrayEquals(new String[] { "a", "", "b" }, (String[]) argument("modes", "a,,b"));
         }
 
         @Test
@@ -241,7 +241,8 @@ class RequestParserTest {
         void unknownParameter() {
             RequestException e = error(ORDERS, "segmnt", "since", "1995-01-01", "segmnt", "BUILDING");
             assertEquals("is neither a parameter of t nor an output column to filter on", e.getMessage());
-            assertEquals(List.of("segment", "since", "days", "big", "share", "at", "strict", "ids", "modes", "count", "o_orderkey", "revenue"),
+            assertEquals(
+                    List.of("segment", "since", "days", "big", "share", "at", "strict", "ids", "modes", "count", "o_orderkey", "revenue"),
                     e.allowed());
         }
 
@@ -276,7 +277,8 @@ class RequestParserTest {
 
         @Test
         void aColumnOnce() {
-            assertEquals("'revenue' is named twice", error(ORDERS, "_sort", "since", "1995-01-01", "_sort", "revenue,-revenue").getMessage());
+            assertEquals("'revenue' is named twice",
+                    error(ORDERS, "_sort", "since", "1995-01-01", "_sort", "revenue,-revenue").getMessage());
         }
     }
 
@@ -344,7 +346,8 @@ class RequestParserTest {
 
         @Test
         void notOnAnUngroupedTemplate() {
-            assertEquals("t declares no dimensions or measures", error(ORDERS, "_group", "since", "1995-01-01", "_group", "year").getMessage());
+            assertEquals("t declares no dimensions or measures",
+                    error(ORDERS, "_group", "since", "1995-01-01", "_group", "year").getMessage());
             assertEquals("t declares no dimensions or measures",
                     error(ORDERS, "_measures", "since", "1995-01-01", "_measures", "revenue").getMessage());
         }
@@ -390,7 +393,8 @@ class RequestParserTest {
             assertFalse(request(ORDERS, "since", "1995-01-01").explain());
             assertTrue(request(ORDERS, "since", "1995-01-01", "_explain", "true").explain());
             assertFalse(request(ORDERS, "since", "1995-01-01", "_explain", "no").explain());
-            assertEquals("expected true or false, got 'plan'", error(ORDERS, "_explain", "since", "1995-01-01", "_explain", "plan").getMessage());
+            assertEquals("expected true or false, got 'plan'",
+                    error(ORDERS, "_explain", "since", "1995-01-01", "_explain", "plan").getMessage());
         }
     }
 
@@ -500,7 +504,8 @@ class RequestParserTest {
             for (int column = 0; column < 6; column++) {
                 many.add(new ResultColumn("c" + column, "integer"));
                 for (String lookup : List.of("exact", "ne", "lt", "lte", "gt", "gte", "in", "range", "isnull")) {
-                    query.addAll(List.of("c" + column + "__" + lookup, lookup.equals("range") ? "1,2" : lookup.equals("isnull") ? "no" : "1"));
+                    query.addAll(
+                            List.of("c" + column + "__" + lookup, lookup.equals("range") ? "1,2" : lookup.equals("isnull") ? "no" : "1"));
                 }
             }
             assertEquals(RequestParser.MAX_FILTERS,
@@ -570,7 +575,8 @@ class RequestParserTest {
         @Test
         void aGroupedRequestIsKeyedByItsDimensions() {
             QueryRequest request = request(GROUPED, "_group", "nation,year", "_sort", "-orders");
-            assertEquals(List.of(new SortKey("orders", true), new SortKey("nation", false), new SortKey("year", false)), request.ordering());
+            assertEquals(List.of(new SortKey("orders", true), new SortKey("nation", false), new SortKey("year", false)),
+                    request.ordering());
             assertTrue(request.keyed());
             assertEquals(List.of(), request(GROUPED).ordering());
             assertFalse(request(GROUPED).keyed());
@@ -655,13 +661,16 @@ class RequestParserTest {
         @Test
         void aCursorOfAnotherOrderingIsRefused() {
             String token = Templates.cursor(template, shape, "10.50", "7");
-            assertEquals("is not a cursor this service issued for this query and ordering", afterError(token, "_sort", "price").getMessage());
-            assertEquals("is not a cursor this service issued for this query and ordering", afterError(token, "_sort", "-name").getMessage());
+            assertEquals("is not a cursor this service issued for this query and ordering",
+                    afterError(token, "_sort", "price").getMessage());
+            assertEquals("is not a cursor this service issued for this query and ordering",
+                    afterError(token, "_sort", "-name").getMessage());
         }
 
         @Test
         void aCursorOfAnotherTemplateIsRefused() {
-            Template other = template("-- t", "-- @sort day, price, name, id", "-- @key id", "-- @order -price", "SELECT id, day, price, name FROM u");
+            Template other = template("-- t", "-- @sort day, price, name, id", "-- @key id", "-- @order -price",
+                    "SELECT id, day, price, name FROM u");
             Template renamed = library("u", Templates.file("-- u", "-- @sort day, price, name, id", "-- @key id", "-- @order -price",
                     "SELECT id, day, price, name FROM t")).get("u");
             assertEquals(Optional.of(List.of(new BigDecimal("1"), 2)), Templates.request(template, columns, "_after",
@@ -674,7 +683,8 @@ class RequestParserTest {
         void aTamperedCursorIsRefused() {
             String token = Templates.cursor(template, shape, "10.50", "7");
             String forged = java.util.Base64.getUrlEncoder().withoutPadding()
-                    .encodeToString("[\"99\",\"7\"]".getBytes(java.nio.charset.StandardCharsets.UTF_8)) + token.substring(token.indexOf('.'));
+                    .encodeToString("[\"99\",\"7\"]".getBytes(java.nio.charset.StandardCharsets.UTF_8))
+                    + token.substring(token.indexOf('.'));
             assertEquals("is not a cursor this service issued for this query and ordering", afterError(forged).getMessage());
             assertEquals("is not a cursor this service issued", afterError("not a cursor").getMessage());
             afterError("");

@@ -1,7 +1,5 @@
 package dev.quarry.render;
 
-import dev.quarry.template.TemplateText;
-
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -12,6 +10,7 @@ import java.util.OptionalInt;
 
 import dev.quarry.template.ResultColumn;
 import dev.quarry.template.Template;
+import dev.quarry.template.TemplateText;
 
 /** Templates and requests for the render tests. */
 final class Templates {

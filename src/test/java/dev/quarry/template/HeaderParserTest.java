@@ -74,7 +74,7 @@ class HeaderParserTest {
         assertEquals(Optional.of(100L), template.parameters().get("top").max().map(Object.class::cast));
         assertEquals(Optional.of(java.time.LocalDateTime.of(1995, 1, 1, 12, 0)), template.parameters().get("at").defaultValue());
         assertEquals(Optional.of(true), template.parameters().get("strict").defaultValue());
-        assertArrayEquals(new Integer[] {1, 2, 3}, (Integer[]) template.parameters().get("sizes").defaultValue().orElseThrow());
+        assertArrayEquals(new Integer[] { 1, 2, 3 }, (Integer[]) template.parameters().get("sizes").defaultValue().orElseThrow());
 
         assertEquals(List.of("nation", "revenue"), template.header().sortable());
         assertEquals(List.of("nation", "year"), template.header().key());
@@ -114,7 +114,8 @@ class HeaderParserTest {
 
     @Test
     void orderIsWrittenAsSortWritesIt() {
-        assertEquals(List.of(new SortKey("revenue", true), new SortKey("o_orderdate", false), new SortKey("id", false)), parse("-- t", "-- @order -revenue,o_orderdate , id", "SELECT 1").header().order());
+        assertEquals(List.of(new SortKey("revenue", true), new SortKey("o_orderdate", false), new SortKey("id", false)),
+                parse("-- t", "-- @order -revenue,o_orderdate , id", "SELECT 1").header().order());
         assertEquals(List.of(), parse("-- t", "SELECT 1").header().order());
     }
 
@@ -243,7 +244,8 @@ class HeaderParserTest {
 
         @Test
         void badTimeout() {
-            assertEquals("@timeout takes a duration such as 500ms, 30s or 2m, not '30'", parseError(2, "-- t", "-- @timeout 30", "SELECT 1"));
+            assertEquals("@timeout takes a duration such as 500ms, 30s or 2m, not '30'",
+                    parseError(2, "-- t", "-- @timeout 30", "SELECT 1"));
             parseError(2, "-- t", "-- @timeout 1h", "SELECT 1");
         }
 
@@ -265,7 +267,8 @@ class HeaderParserTest {
                 assertEquals("@timeout must be from 1ms to 2147483647ms (PostgreSQL's largest statement_timeout, about 24 days), not '"
                         + timeout + "'", parseError(2, "-- t", "-- @timeout " + timeout, "SELECT 1"));
             }
-            assertEquals(Optional.of(Duration.ofMillis(Integer.MAX_VALUE)), parse("-- t", "-- @timeout 2147483647ms", "SELECT 1").header().timeout());
+            assertEquals(Optional.of(Duration.ofMillis(Integer.MAX_VALUE)),
+                    parse("-- t", "-- @timeout 2147483647ms", "SELECT 1").header().timeout());
             assertEquals(Optional.of(Duration.ofMinutes(35791)), parse("-- t", "-- @timeout 35791m", "SELECT 1").header().timeout());
             assertEquals(Optional.of(Duration.ofSeconds(30)), parse("-- t", "-- @timeout 0030s", "SELECT 1").header().timeout());
         }

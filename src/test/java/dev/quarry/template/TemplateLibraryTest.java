@@ -121,7 +121,7 @@ class TemplateLibraryTest {
             Template parent = library("child", file("-- Child", "-- @param ids int[]", "-- @param name text", "SELECT :ids, :name"),
                     "parent", file("-- Parent", "SELECT * FROM {{child(ids = '1,2,3', name = 'Smith, John')}} c")).get("parent");
             Fragment.Constant ids = (Fragment.Constant) parent.body().get(3);
-            assertArrayEquals(new Integer[] {1, 2, 3}, (Integer[]) ids.value());
+            assertArrayEquals(new Integer[] { 1, 2, 3 }, (Integer[]) ids.value());
             assertEquals(new Fragment.Constant("Smith, John"), parent.body().get(5));
         }
 
@@ -169,7 +169,8 @@ class TemplateLibraryTest {
 
         @Test
         void unknownInclude() {
-            assertEquals("no template named 'nope'", resolveError("top.sql", 4, "top", file("-- Top", "SELECT *", "FROM x", "JOIN {{nope}} n")));
+            assertEquals("no template named 'nope'",
+                    resolveError("top.sql", 4, "top", file("-- Top", "SELECT *", "FROM x", "JOIN {{nope}} n")));
         }
 
         @Test
@@ -203,7 +204,8 @@ class TemplateLibraryTest {
             // ':' or ':a b' made a parameter of that name, which no request could name
             assertEquals("argument date of revenue binds :, but '' is not a name (letters, digits and _, not starting with a digit)",
                     resolveError("top.sql", 2, "revenue", REVENUE, "top", file("-- Top", "SELECT * FROM {{revenue(date = :)}} r")));
-            assertEquals("argument date of revenue binds :a b; --, but 'a b; --' is not a name (letters, digits and _, not starting with a digit)",
+            assertEquals(
+                    "argument date of revenue binds :a b; --, but 'a b; --' is not a name (letters, digits and _, not starting with a digit)",
                     resolveError("top.sql", 2, "revenue", REVENUE, "top", file("-- Top", "SELECT * FROM {{revenue(date = :a b; --)}} r")));
         }
 

@@ -68,10 +68,10 @@ public final class AnswerComparator {
     }
 
     /**
-     * @param query       the query's name, for the messages
-     * @param columns     the result's column names, in order
-     * @param rows        the result's rows: String, an integer type (Integer, Long, BigInteger), BigDecimal or null
-     * @param orderByColumns positions of the result columns the query orders by (ties among them may be in any order)
+     * @param  query          the query's name, for the messages
+     * @param  columns        the result's column names, in order
+     * @param  rows           the result's rows: String, an integer type (Integer, Long, BigInteger), BigDecimal or null
+     * @param  orderByColumns positions of the result columns the query orders by (ties among them may be in any order)
      * @throws AssertionError naming the query, row and column of every difference (the first twenty)
      */
     public static void assertMatches(String query, Answer expected, List<String> columns, List<List<Object>> rows,
@@ -120,7 +120,8 @@ public final class AnswerComparator {
             return "expected " + text + ", got null";
         }
         if (actual instanceof String string) {
-            return cell.stripTrailing().equals(string.stripTrailing()) ? null : "expected '" + cell.stripTrailing() + "', got '" + string + "'";
+            return cell.stripTrailing().equals(string.stripTrailing()) ? null
+                    : "expected '" + cell.stripTrailing() + "', got '" + string + "'";
         }
         if (!(actual instanceof Number number)) {
             return "expected " + text + ", got " + actual.getClass().getSimpleName() + " " + actual;

@@ -118,7 +118,8 @@ class AnswerComparatorTest {
     void failsOnAMoneySumOffBy101() {
         List<List<Object>> rows = rows();
         rows.get(1).set(3, new BigDecimal("1487504811.38"));
-        assertThat(failure(rows).getMessage(), containsString("q99 row 2 column 4 (revenue): expected 1487504710.38 ±100, got 1487504811.38 (off by 101.00)"));
+        assertThat(failure(rows).getMessage(),
+                containsString("q99 row 2 column 4 (revenue): expected 1487504710.38 ±100, got 1487504811.38 (off by 101.00)"));
         List<List<Object>> below = rows();
         below.get(0).set(3, new BigDecimal("56586554299.73"));
         assertThat(failure(below).getMessage(), containsString("q99 row 1 column 4 (revenue)"));
@@ -158,14 +159,18 @@ class AnswerComparatorTest {
         rows.get(0).set(3, null);
         rows.get(1).set(2, "7");
         String message = failure(rows).getMessage();
-        assertThat(message, allOf(containsString("q99: 2 value(s) differ"), containsString("row 1 column 4 (revenue): expected 56586554400.73, got null"), containsString("row 2 column 3 (count): expected '           7', got '7'")));
+        assertThat(message,
+                allOf(containsString("q99: 2 value(s) differ"),
+                        containsString("row 1 column 4 (revenue): expected 56586554400.73, got null"),
+                        containsString("row 2 column 3 (count): expected '           7', got '7'")));
     }
 
     @Test
     void failsOnRowsInAnotherOrder() {
         List<List<Object>> rows = rows();
         rows.add(0, rows.remove(1));
-        assertThat(failure(rows).getMessage(), allOf(containsString("q99 row 1 column 1 (name)"), containsString("q99 row 2 column 1 (name)")));
+        assertThat(failure(rows).getMessage(),
+                allOf(containsString("q99 row 1 column 1 (name)"), containsString("q99 row 2 column 1 (name)")));
         // ordered by name, which is unique: no ties to excuse it
         assertThrows(AssertionError.class, () -> AnswerComparator.assertMatches("q99", ANSWER, COLUMNS, rows, 0));
     }
@@ -195,7 +200,8 @@ class AnswerComparatorTest {
                 List.of(15, new BigDecimal("400.00")),
                 List.of(12, new BigDecimal("400.00")),
                 List.of(14, new BigDecimal("300.00")));
-        assertThat(assertThrows(AssertionError.class, () -> AnswerComparator.assertMatches("q11", tied, columns, wrong, 1)).getMessage(), containsString("q11 row 3 column 1 (ps_partkey): expected 13, got 15"));
+        assertThat(assertThrows(AssertionError.class, () -> AnswerComparator.assertMatches("q11", tied, columns, wrong, 1)).getMessage(),
+                containsString("q11 row 3 column 1 (ps_partkey): expected 13, got 15"));
         // rows that are not tied must keep their order
         List<List<Object>> outOfOrder = List.of(
                 List.of(12, new BigDecimal("400.00")),

@@ -1,4 +1,4 @@
-package dev.quarry.packaged;
+package dev.quarry.blackbox;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;

@@ -1,4 +1,4 @@
-package dev.quarry.packaged;
+package dev.quarry.blackbox;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,0 +1,183 @@
+package dev.quarry.templatetest;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalInt;
+
+import dev.quarry.encode.ValueText;
+import dev.quarry.execute.CheckedTemplate;
+import dev.quarry.render.CursorCodec;
+import dev.quarry.render.QueryRenderer;
+import dev.quarry.render.QueryRequest;
+import dev.quarry.render.RenderedQuery;
+import dev.quarry.render.RequestException;
+import dev.quarry.render.RequestParser;
+import dev.quarry.template.ResultColumn;
+import dev.quarry.templatetest.TestCase.ExpectedProblem;
+import dev.quarry.templatetest.TestCase.Row;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.RowSet;
+import io.vertx.mutiny.sqlclient.SqlConnection;
+import io.vertx.mutiny.sqlclient.Tuple;
+import io.vertx.pgclient.PgException;
+
+/**
+ * Runs one case as a request would run: its query string parsed by {@link RequestParser}, the SQL
+ * written by {@link QueryRenderer}, executed read-only under a statement timeout; but in a transaction
+ * of its own whose temporary tables shadow the real ones, rolled back at the end.
+ */
+final class CaseRunner {
+
+    /** The HTTP status of a request the parser refuses. */
+    private static final int BAD_REQUEST = 400;
+    private static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(30);
+    /** Beyond the statement timeout, for the round trips around the statement. */
+    private static final Duration GRACE = Duration.ofSeconds(10);
+
+    private final Pool pool;
+    private final CursorCodec cursors;
+
+    CaseRunner(Pool pool, CursorCodec cursors) {
+        this.pool = pool;
+        this.cursors = cursors;
+    }
+
+    CaseResult run(CheckedTemplate checked, TestCase testCase) {
+        long started = System.nanoTime();
+        Optional<QueryRequest> exercised = Optional.empty();
+        Optional<String> failure;
+        try {
+            if (checked.broken().isPresent()) {
+                throw new TestFileException(testCase.source(), testCase.line(), "the template is broken: " + checked.broken().get());
+            }
+            QueryRequest request = request(checked, testCase);
+            if (request == null) {
+                failure = Optional.empty();
+            } else {
+                exercised = Optional.of(request);
+                failure = execute(checked, testCase, request);
+            }
+        } catch (TestFileException e) {
+            failure = Optional.of(e.getMessage());
+        } catch (RuntimeException e) {
+            failure = Optional.of(testCase.location() + ": " + describe(e));
+        }
+        return new CaseResult(testCase.template(), testCase.name(), failure, exercised,
+                (System.nanoTime() - started) / 1_000_000);
+    }
+
+    /** The parsed request, or {@code null} when the case expected it refused and it was, as expected. */
+    private QueryRequest request(CheckedTemplate checked, TestCase testCase) {
+        QueryRequest request;
+        try {
+            request = RequestParser.parse(checked.template(), checked.columns(), testCase.params(), OptionalInt.empty(),
+                    cursors, Optional.empty());
+        } catch (RequestException e) {
+            Optional<ExpectedProblem> expected = testCase.problem();
+            if (expected.isEmpty()) {
+                throw new TestFileException(testCase.source(), testCase.line(), "the request is refused (400): "
+                        + e.parameter() + " " + e.getMessage());
+            }
+            if (expected.get().status() != BAD_REQUEST
+                    || expected.get().parameter().filter(parameter -> !parameter.equals(e.parameter())).isPresent()) {
+                throw new TestFileException(testCase.source(), testCase.line(), "expected a " + expected.get().status()
+                        + expected.get().parameter().map(parameter -> " naming " + parameter).orElse("") + ", got a 400 naming "
+                        + e.parameter() + ": " + e.getMessage());
+            }
+            return null;
+        }
+        if (testCase.problem().isPresent()) {
+            throw new TestFileException(testCase.source(), testCase.line(), "expected a " + testCase.problem().get().status()
+                    + testCase.problem().get().parameter().map(parameter -> " naming " + parameter).orElse("")
+                    + ", but the request was accepted");
+        }
+        return request;
+    }
+
+    private Optional<String> execute(CheckedTemplate checked, TestCase testCase, QueryRequest request) {
+        Duration timeout = testCase.timeout().or(() -> checked.template().header().timeout()).orElse(DEFAULT_TIMEOUT);
+        RenderedQuery query = QueryRenderer.render(checked.template(), request);
+        SqlConnection connection = pool.getConnection().await().atMost(GRACE);
+        try {
+            // read-write only for the shadows; the template itself runs read-only, as a request does
+            run(connection, "BEGIN READ WRITE");
+            run(connection, "SET LOCAL statement_timeout = " + timeout.toMillis());
+            new Fixtures(connection, timeout.plus(GRACE)).load(testCase);
+            run(connection, "SET LOCAL transaction_read_only = on");
+            RowSet<io.vertx.mutiny.sqlclient.Row> rows;
+            try {
+                rows = connection.preparedQuery(query.sql()).execute(Tuple.from(query.values()))
+                        .await().atMost(timeout.plus(GRACE));
+            } catch (PgException e) {
+                if ("57014".equals(e.getSqlState())) {
+                    throw new TestFileException(testCase.source(), testCase.line(), "ran past its timeout of "
+                            + timeout.toMillis() + " ms");
+                }
+                String where = Optional.ofNullable(e.getPosition())
+                        .flatMap(position -> query.locate(Integer.parseInt(position) - 1))
+                        .map(position -> " (at " + position + ")").orElse("");
+                throw new TestFileException(testCase.source(), testCase.line(), "PostgreSQL: " + e.getErrorMessage() + where);
+            }
+            return compare(testCase, request, rows);
+        } catch (io.smallrye.mutiny.TimeoutException e) {
+            throw new TestFileException(testCase.source(), testCase.line(), "ran past its timeout of " + timeout.toMillis()
+                    + " ms");
+        } finally {
+            connection.query("ROLLBACK").execute().onFailure().recoverWithNull().await().atMost(GRACE);
+            connection.closeAndAwait();
+        }
+    }
+
+    private Optional<String> compare(TestCase testCase, QueryRequest request, RowSet<io.vertx.mutiny.sqlclient.Row> rows) {
+        List<String> names = rows.columnsNames();
+        List<String> failures = new ArrayList<>();
+        if (testCase.columns().isPresent()) {
+            LinkedHashMap<String, String> actual = new LinkedHashMap<>();
+            for (String name : names) {
+                actual.put(name, request.columns().stream().filter(column -> column.name().equals(name)).findFirst()
+                        .map(ResultColumn::type).orElse("?"));
+            }
+            if (!actual.equals(testCase.columns().get())) {
+                failures.add("columns differ:\n  - " + RowComparison.show(testCase.columns().get()) + "\n  + "
+                        + RowComparison.show(actual));
+            }
+        }
+        List<Row> expected = testCase.expect().orElseThrow();
+        List<String> compared = expected.isEmpty() ? names : List.copyOf(expected.get(0).values().keySet());
+        for (String column : compared) {
+            if (!names.contains(column)) {
+                throw new TestFileException(testCase.source(), expected.get(0).line(), "the answer has no column '" + column
+                        + "'; its columns are " + String.join(", ", names));
+            }
+        }
+        List<Map<String, String>> actual = new ArrayList<>();
+        for (io.vertx.mutiny.sqlclient.Row row : rows) {
+            Map<String, String> values = new LinkedHashMap<>();
+            for (int i = 0; i < names.size(); i++) {
+                values.put(names.get(i), ValueText.of(row.getValue(i)));
+            }
+            actual.add(RowComparison.project(values, compared));
+        }
+        List<Map<String, String>> want = expected.stream().map(row -> (Map<String, String>) row.values()).toList();
+        RowComparison.compare(want, actual, !request.ordering().isEmpty()).ifPresent(failures::add);
+        if (failures.isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of(testCase.location() + ": " + String.join("\n", failures));
+    }
+
+    private static void run(SqlConnection connection, String sql) {
+        connection.query(sql).execute().await().atMost(GRACE);
+    }
+
+    private static String describe(RuntimeException e) {
+        if (e instanceof PgException pg) {
+            return "PostgreSQL: " + pg.getErrorMessage();
+        }
+        return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+    }
+}
