@@ -186,6 +186,7 @@ class RequestParserFuzzTest {
         Map<String, String> files = new LinkedHashMap<>();
         files.put("tpch/q03", "queries/tpch/q03.sql");
         files.put("analysis/revenue-cube", "queries/analysis/revenue-cube.sql");
+        files.put("analysis/sales", "queries/analysis/sales.sql"); // the cube's layer
         files.put("test/typed-values", "templates/test/typed-values.sql");
         files.put("test/float-values", "templates/test/float-values.sql");
         files.put("test/echo", "templates/test/echo.sql");
