@@ -30,12 +30,8 @@ public class QuarryMain {
             System.err.println("quarry load: " + e.getMessage());
             System.exit(2);
         }
-        // a batch job: no HTTP listener, no load of the default scale at startup, no shutdown delay
-        // (no load balancer to tell), and no server banner ("Listening on:" with no address after it)
-        System.setProperty("quarkus.http.host-enabled", "false");
-        System.setProperty("quarkus.shutdown.delay", "0s");
-        System.setProperty("quarkus.banner.enabled", "false");
-        System.setProperty("quarkus.log.category.\"io.quarkus\".level", "WARN");
+        batchJob();
+        // no load of the default scale at startup
         System.setProperty("quarry.dataset.load-on-start", "none");
         System.setProperty("quarry.templates.check-on-start", "false");
         Quarkus.run(LoadCommand.class, args);
@@ -54,14 +50,21 @@ public class QuarryMain {
             System.err.println("quarry check: takes no arguments");
             System.exit(2);
         }
-        System.setProperty("quarkus.http.host-enabled", "false");
+        batchJob();
         System.setProperty("quarkus.shutdown.delay-enabled", "false");
-        System.setProperty("quarkus.shutdown.delay", "0s");
         System.setProperty("quarry.templates.on-error", "mark-broken");
         System.setProperty("quarkus.log.category.\"dev.quarry.execute.Catalog\".level", "OFF");
-        // the output is the command's own: no banner, no "started ... Listening on:" line
+        Quarkus.run(args[0].equals("test") ? TestCommand.class : CheckCommand.class, args);
+    }
+
+    /**
+     * A command rather than a server: no HTTP listener, no shutdown delay (no load balancer to tell),
+     * and the output its own, without the banner or the "Listening on:" line.
+     */
+    private static void batchJob() {
+        System.setProperty("quarkus.http.host-enabled", "false");
+        System.setProperty("quarkus.shutdown.delay", "0s");
         System.setProperty("quarkus.banner.enabled", "false");
         System.setProperty("quarkus.log.category.\"io.quarkus\".level", "WARN");
-        Quarkus.run(args[0].equals("test") ? TestCommand.class : CheckCommand.class, args);
     }
 }
