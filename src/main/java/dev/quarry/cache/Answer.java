@@ -17,6 +17,9 @@ import java.util.List;
  */
 public record Answer(List<byte[]> chunks, long bytes, long rows, String etag, Instant created) {
 
+    // a clone of one digest: looking SHA-256 up among the security providers for every answer cost more than hashing a page
+    private static final MessageDigest SHA_256 = sha256Digest();
+
     public static Answer of(List<byte[]> chunks, long rows) {
         long bytes = 0;
         MessageDigest digest = sha256();
@@ -49,6 +52,14 @@ public record Answer(List<byte[]> chunks, long bytes, long rows, String etag, In
     }
 
     private static MessageDigest sha256() {
+        try {
+            return (MessageDigest) SHA_256.clone();
+        } catch (CloneNotSupportedException e) {
+            throw new IllegalStateException("the JDK's SHA-256 can be cloned", e);
+        }
+    }
+
+    private static MessageDigest sha256Digest() {
         try {
             return MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {

@@ -2,7 +2,8 @@ package dev.quarry.http;
 
 import jakarta.inject.Singleton;
 import jakarta.ws.rs.core.HttpHeaders;
-import jakarta.ws.rs.core.Response;
+
+import org.jboss.resteasy.reactive.RestResponse;
 
 import dev.quarry.cache.Served;
 
@@ -22,15 +23,18 @@ public class AnswerHeaders {
         this.authentication = authentication;
     }
 
-    /** The answer, or 304 when the client already holds it; both with the same headers. */
-    public Response.ResponseBuilder respond(Served served, String ifNoneMatch, String mediaType) {
+    /**
+     * The answer, or 304 when the client already holds it; both with the same headers. Typed as
+     * bytes, so that RESTEasy picks the body's writer once at build time, not for every response.
+     */
+    public RestResponse<byte[]> respond(Served served, String ifNoneMatch, String mediaType) {
         String etag = served.answer().etag();
-        Response.ResponseBuilder response = matches(ifNoneMatch, etag) ? Response.notModified()
-                : Response.ok(served.answer().body(), mediaType);
-        return headers(response, served);
+        RestResponse.ResponseBuilder<byte[]> response = matches(ifNoneMatch, etag) ? RestResponse.ResponseBuilder.notModified()
+                : RestResponse.ResponseBuilder.ok(served.answer().body(), mediaType);
+        return headers(response, served).build();
     }
 
-    private Response.ResponseBuilder headers(Response.ResponseBuilder response, Served served) {
+    private RestResponse.ResponseBuilder<byte[]> headers(RestResponse.ResponseBuilder<byte[]> response, Served served) {
         response.header(HttpHeaders.ETAG, served.answer().etag());
         String scope = authentication.enabled() ? "private, " : "";
         long maxAge = served.ttl().toSeconds();

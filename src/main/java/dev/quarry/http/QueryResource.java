@@ -13,10 +13,10 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
-import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
 
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.jboss.resteasy.reactive.RestResponse;
 
 import dev.quarry.serve.Pages;
 import dev.quarry.serve.Streams;
@@ -46,10 +46,10 @@ public class QueryResource {
     @Path("{name: .+}")
     @Operation(hidden = true) // each template is documented as an operation of its own
     @Produces(MediaType.APPLICATION_JSON)
-    public CompletionStage<Response> page(@PathParam("name") String name, @Context UriInfo uri,
+    public CompletionStage<RestResponse<byte[]>> page(@PathParam("name") String name, @Context UriInfo uri,
             @HeaderParam(HttpHeaders.IF_NONE_MATCH) String ifNoneMatch) {
         return pages.page(name, uri.getQueryParameters())
-                .thenApply(page -> headers.respond(page, ifNoneMatch, MediaType.APPLICATION_JSON).build());
+                .thenApply(page -> headers.respond(page, ifNoneMatch, MediaType.APPLICATION_JSON));
     }
 
     @GET
