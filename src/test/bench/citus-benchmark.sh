@@ -22,7 +22,8 @@
 # The table (markdown) is printed and written to target/bench-citus/results-sf<scale>.md.
 # Everything it starts is stopped on exit; the data directories stay, under
 # target/bench-citus/sf<scale>/ (one cluster set per scale), so a rerun skips the load (loading scale 1
-# into Citus takes minutes). Remove that directory to measure the load again.
+# into Citus takes minutes), with the same server ports (they are part of a cluster: it refuses others).
+# Remove that directory to measure the load again.
 #
 # Options, from the environment:
 #   BENCH_SCALE (1)           TPC-H scale factor
@@ -78,6 +79,11 @@ citus_install
 quarry_jar
 
 # ---- the servers: the ones of an earlier run of this scale, or new ones ----
+# the ports are part of a cluster (each server's configuration, the workers' addresses on the coordinator)
+PORTS="$COORDINATOR_PORT $WORKER1_PORT $WORKER2_PORT $SINGLE_PORT"
+if [[ -f $DATA/cluster-ready && "$(cat "$DATA/cluster-ready")" != "$PORTS" ]]; then
+    fatal "the servers in $DATA were made with the ports $(cat "$DATA/cluster-ready") (coordinator, workers, single): set those, or remove $DATA"
+fi
 RUNNING=yes
 if [[ -f $DATA/cluster-ready ]]; then
     start_cluster
@@ -86,7 +92,7 @@ else
     create_cluster
     add_workers
     create_reader_role
-    touch "$DATA/cluster-ready"
+    echo "$PORTS" >"$DATA/cluster-ready"
 fi
 
 # ---- load, one side after the other; a scale already loaded is not loaded again ----
