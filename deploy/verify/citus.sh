@@ -23,9 +23,6 @@ set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 WORK="$ROOT/target/verify-citus"
-JAR="$ROOT/target/quarkus-app/quarkus-run.jar"
-CITUS_SOURCE=${CITUS_SOURCE:-$ROOT/../shared/citus/citus-13.2.2-src-min.tar.gz}
-PG_MAJOR=15
 SCALE=${SCALE:-0.05}
 # loopback ports, each overridable from the environment
 COORDINATOR_PORT=${COORDINATOR_PORT:-55431}
@@ -34,9 +31,8 @@ WORKER2_PORT=${WORKER2_PORT:-55433}
 SINGLE_PORT=${SINGLE_PORT:-55434}
 QUARRY_CITUS_PORT=${QUARRY_CITUS_PORT:-18431}
 QUARRY_SINGLE_PORT=${QUARRY_SINGLE_PORT:-18432}
-SERVER_USER=${SERVER_USER:-postgres}
-READER_PASSWORD=verify-only-reader-password
-CURSOR_SECRET=verify-only-cursor-secret   # the same for both Quarries, so cursors compare equal
+# the servers, the build of Citus and Quarry's processes (CITUS_SOURCE and SERVER_USER from the environment)
+source "$ROOT/deploy/verify/citus-cluster.sh"
 
 STARTED=$(date +%s)
 PASSED=0
@@ -52,23 +48,12 @@ check() { # description, then a command that must succeed
 fatal() { check_failed "$*"; exit 1; }
 
 # ---- cleanup: Quarry processes by their own id, then each server by its data directory ----
-PIDS=()
 DATA=""
-BUILD=""
 cleanup() {
     local status=$?
-    for pid in "${PIDS[@]}"; do
-        kill -TERM "$pid" 2>/dev/null || true
-    done
-    for pid in "${PIDS[@]}"; do
-        for _ in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-        kill -KILL "$pid" 2>/dev/null || true
-        wait "$pid" 2>/dev/null || true
-    done
+    stop_quarries
     if [[ -n $DATA ]]; then
-        for node in coordinator worker1 worker2 single; do
-            [[ -f $DATA/$node/postmaster.pid ]] && as_server "$PG_BIN/pg_ctl" -D "$DATA/$node" -m immediate -w stop >/dev/null 2>&1 || true
-        done
+        stop_servers immediate
         rm -rf "$DATA"
     fi
     [[ -n $BUILD ]] && rm -rf "$BUILD"
@@ -85,106 +70,18 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 143' TERM INT   # a cancelled run cleans up too
 
-as_server() { if ((EUID == 0)); then runuser -u "$SERVER_USER" -- "$@"; else "$@"; fi; }
-
 # ---- 1. PostgreSQL 15 and Citus ----
-PG_BIN=/usr/lib/postgresql/$PG_MAJOR/bin
-NEEDED=(postgresql-$PG_MAJOR postgresql-server-dev-$PG_MAJOR build-essential libkrb5-dev libssl-dev liblz4-dev libzstd-dev curl python3)
-MISSING=()
-for package in "${NEEDED[@]}"; do
-    dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q 'install ok installed' || MISSING+=("$package")
-done
-if ((${#MISSING[@]} > 0)); then
-    ((EUID == 0)) || fatal "install ${MISSING[*]} (apt-get, as root) first"
-    log "installing ${MISSING[*]}"
-    apt-get update -qq >"$ROOT/target/apt.log" 2>&1
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${MISSING[@]}" >>"$ROOT/target/apt.log" 2>&1 \
-        || fatal "apt-get install ${MISSING[*]} (see target/apt.log)"
-fi
-PG_CONFIG=$PG_BIN/pg_config
-[[ -f $CITUS_SOURCE ]] || fatal "no Citus source at $CITUS_SOURCE: set CITUS_SOURCE to a Citus source tarball"
-# a build is reused when it came from this very source and these PostgreSQL headers
-STAMP="$($PG_CONFIG --pkglibdir)/citus.so.source"
-WANTED="$(sha256sum "$CITUS_SOURCE" | cut -d' ' -f1) $($PG_CONFIG --version)"
-if [[ -f "$($PG_CONFIG --pkglibdir)/citus.so" && -f $STAMP && "$(cat "$STAMP")" == "$WANTED" ]]; then
-    log "Citus from $(basename "$CITUS_SOURCE") is already built for $($PG_CONFIG --version): reusing it"
-else
-    ((EUID == 0)) || fatal "building Citus installs into $($PG_CONFIG --pkglibdir): run as root"
-    BUILD=$(mktemp -d)
-    log "building Citus from $(basename "$CITUS_SOURCE") for $($PG_CONFIG --version) (a few minutes)"
-    build_started=$(date +%s)
-    tar -xzf "$CITUS_SOURCE" -C "$BUILD"
-    SOURCE_DIR=$(find "$BUILD" -mindepth 1 -maxdepth 1 -type d | head -1)
-    # PostgreSQL 15.20 and later export have_createdb_privilege(), which Citus 13.2.2 still defines
-    # for 15 as a static function of its own: keep the server's.
-    if grep -q 'extern bool have_createdb_privilege' "$($PG_CONFIG --includedir-server)/commands/dbcommands.h"; then
-        perl -0pi -e 's/static inline bool\nhave_createdb_privilege\(void\)\n\{.*?\n\}\n//s' "$SOURCE_DIR/src/include/pg_version_compat.h"
-    fi
-    (cd "$SOURCE_DIR" && ./configure --without-libcurl PG_CONFIG="$PG_CONFIG" >"$WORK.build.log" 2>&1 \
-        && make -j2 with_llvm=no >>"$WORK.build.log" 2>&1 && make install with_llvm=no >>"$WORK.build.log" 2>&1) \
-        || { tail -20 "$WORK.build.log"; fatal "building Citus (see $WORK.build.log)"; }
-    echo "$WANTED" >"$STAMP"
-    log "built and installed Citus in $(($(date +%s) - build_started)) s"
-fi
-
-if [[ ! -f $JAR ]]; then
-    log "building Quarry ($JAR is missing)"
-    (cd "$ROOT" && ./mvnw -B -q package -DskipTests) || fatal "./mvnw package"
-fi
+citus_install
+quarry_jar
 rm -rf "$WORK"
 mkdir -p "$WORK/answers/citus" "$WORK/answers/single" "$WORK/templates/verify"
 
 # ---- 2. the servers ----
 DATA=$(mktemp -d)
-chmod 755 "$DATA"
-((EUID == 0)) && chown "$SERVER_USER" "$DATA"
-start_server() { # name port preload
-    as_server "$PG_BIN/initdb" -D "$DATA/$1" -U postgres --auth=trust -E UTF8 --locale=C.UTF-8 >"$DATA/$1.initdb.log" 2>&1 \
-        || fatal "initdb $1"
-    # fsync off: a throw-away cluster for a test, never for data anyone keeps
-    cat >>"$DATA/$1/postgresql.conf" <<EOF
-listen_addresses = '127.0.0.1'
-port = $2
-unix_socket_directories = '$DATA'
-shared_preload_libraries = '$3'
-fsync = off
-synchronous_commit = off
-full_page_writes = off
-shared_buffers = 128MB
-max_connections = 200
-EOF
-    [[ -n $3 ]] && echo "citus.enable_statistics_collection = off" >>"$DATA/$1/postgresql.conf"
-    as_server "$PG_BIN/pg_ctl" -D "$DATA/$1" -l "$DATA/$1.log" -w start >/dev/null || { tail -5 "$DATA/$1.log"; fatal "start $1"; }
-}
-psql_on() { # port, then psql arguments: as the superuser, in database quarry
-    local port=$1
-    shift
-    psql -X -q -v ON_ERROR_STOP=1 -h 127.0.0.1 -p "$port" -U postgres -d quarry "$@"
-}
-value_on() { psql_on "$1" -At -c "$2"; }
-
-log "starting a Citus coordinator ($COORDINATOR_PORT), two workers ($WORKER1_PORT, $WORKER2_PORT) and a plain PostgreSQL ($SINGLE_PORT)"
-start_server coordinator "$COORDINATOR_PORT" citus
-start_server worker1 "$WORKER1_PORT" citus
-start_server worker2 "$WORKER2_PORT" citus
-start_server single "$SINGLE_PORT" ""
-for port in "$COORDINATOR_PORT" "$WORKER1_PORT" "$WORKER2_PORT" "$SINGLE_PORT"; do
-    psql -X -q -h 127.0.0.1 -p "$port" -U postgres -d postgres -c "CREATE DATABASE quarry" || fatal "CREATE DATABASE on $port"
-done
-for port in "$COORDINATOR_PORT" "$WORKER1_PORT" "$WORKER2_PORT"; do
-    psql_on "$port" -c "CREATE EXTENSION citus" || fatal "CREATE EXTENSION citus on $port"
-done
-psql_on "$COORDINATOR_PORT" -c "SELECT citus_set_coordinator_host('127.0.0.1', $COORDINATOR_PORT)" >/dev/null
+create_cluster
 log "$(value_on "$COORDINATOR_PORT" "SELECT citus_version()" | cut -d, -f1); $(value_on "$SINGLE_PORT" "SELECT version()" | cut -d, -f1)"
 
 # ---- 3. load ----
-load_into() { # port, then load arguments; output in $WORK/load-<port>.log
-    local port=$1
-    shift
-    QUARKUS_DATASOURCE_REACTIVE_URL=postgresql://127.0.0.1:$port/quarry QUARKUS_DATASOURCE_USERNAME=postgres \
-        QUARKUS_DATASOURCE_PASSWORD=unused java -jar "$JAR" load "$@" >"$WORK/load-$port.log" 2>&1
-}
-
 if load_into "$COORDINATOR_PORT" --scale "$SCALE"; then
     check_failed "load into a coordinator with no worker stops"
 else
@@ -195,13 +92,8 @@ else
         test "$(value_on "$COORDINATOR_PORT" "SELECT (SELECT count(*) FROM pg_dist_partition) + (SELECT count(*) FROM pg_namespace WHERE nspname = 'quarry_load')")" = 0
     sed 's/^/    /' "$WORK/load-$COORDINATOR_PORT.log"
 fi
-psql_on "$COORDINATOR_PORT" -c "SELECT citus_add_node('127.0.0.1', $WORKER1_PORT)" -c "SELECT citus_add_node('127.0.0.1', $WORKER2_PORT)" >/dev/null
-
-# the reader role Quarry serves with, created before the load so that the load's tables grant it SELECT
-for port in "$COORDINATOR_PORT" "$SINGLE_PORT"; do
-    psql_on "$port" -v reader=quarry_reader -v reader_password="$READER_PASSWORD" -v writer=postgres -v database=quarry \
-        -f "$ROOT/deploy/sql/quarry-reader-role.sql" >/dev/null || fatal "deploy/sql/quarry-reader-role.sql on $port"
-done
+add_workers
+create_reader_role
 
 log "loading TPC-H scale $SCALE into the Citus coordinator"
 load_started=$(date +%s)
@@ -276,25 +168,6 @@ cat >"$WORK/templates/verify/read-only-on-workers.sql" <<'EOF'
 -- transaction_read_only as the workers see it, shard by shard
 SELECT current_setting('transaction_read_only') AS read_only, count(*) AS shards_rows FROM lineitem GROUP BY 1
 EOF
-start_quarry() { # port http-port log
-    QUARKUS_DATASOURCE_REACTIVE_URL=postgresql://127.0.0.1:$1/quarry QUARKUS_DATASOURCE_USERNAME=quarry_reader \
-        QUARKUS_DATASOURCE_PASSWORD=$READER_PASSWORD QUARRY_CURSOR_SECRET=$CURSOR_SECRET \
-        QUARRY_TEMPLATES_DIRECTORY="$WORK/templates" QUARKUS_DATASOURCE_REACTIVE_MAX_SIZE=8 QUARRY_DATABASE_CONNECT_TIMEOUT=60s \
-        java -Dquarkus.http.host=127.0.0.1 -Dquarkus.http.port="$2" -jar "$JAR" >"$3" 2>&1 &
-    PIDS+=($!)
-}
-wait_ready() { # http-port log
-    local deadline=$(($(date +%s) + 300))
-    until curl -fsS -o /dev/null "http://127.0.0.1:$1/q/health/ready" 2>/dev/null; do
-        if ! kill -0 "${PIDS[-1]}" 2>/dev/null && ! kill -0 "${PIDS[0]}" 2>/dev/null; then break; fi
-        (($(date +%s) < deadline)) || break
-        sleep 0.5
-    done
-    curl -fsS -o /dev/null "http://127.0.0.1:$1/q/health/ready" 2>/dev/null || {
-        grep -E 'ERROR|FATAL' "$2" | head -5 | cut -c1-400 || true
-        fatal "Quarry on $1 did not get ready (see $2)"
-    }
-}
 log "starting Quarry on the coordinator (:$QUARRY_CITUS_PORT) and on the plain PostgreSQL (:$QUARRY_SINGLE_PORT)"
 start_quarry "$COORDINATOR_PORT" "$QUARRY_CITUS_PORT" "$WORK/quarry-citus.log"
 start_quarry "$SINGLE_PORT" "$QUARRY_SINGLE_PORT" "$WORK/quarry-single.log"

@@ -343,6 +343,56 @@ class AnalysisTemplatesTest {
         assertBadParameter("category-rollup", Map.of("max_depth", "4"), "max_depth");
     }
 
+    // ---------------------------------------------------------------- category-tree
+
+    @Test
+    void categoryTreeCountsThePartsUnderEveryPrefixOfThePartType() throws SQLException {
+        checkCategoryTree(Map.of(), null, 3);
+        checkCategoryTree(Map.of("root", "PROMO", "max_depth", "2"), "PROMO", 2);
+    }
+
+    private void checkCategoryTree(Map<String, String> params, String root, int maxDepth) throws SQLException {
+        // Without the tree: every part counts for each prefix of its p_type.
+        Map<String, List<BigDecimal>> prices = new HashMap<>();
+        for (Map<String, Object> part : sql("SELECT p_type, p_retailprice FROM part")) {
+            String[] words = ((String) part.get("p_type")).split(" ");
+            for (int depth = 1; depth <= 3; depth++) {
+                String path = String.join(" ", List.of(words).subList(0, depth));
+                prices.computeIfAbsent(path, k -> new ArrayList<>()).add((BigDecimal) part.get("p_retailprice"));
+            }
+        }
+        List<Map<String, Object>> categories = sql("SELECT id, parent_id, name, path, depth FROM part_category"
+                + " WHERE depth <= ? AND (?::text IS NULL OR split_part(path, ' ', 1) = ?) ORDER BY path", maxDepth, root, root);
+
+        JsonNode rows = rows("category-tree", params);
+        assertFalse(categories.isEmpty());
+        assertEquals(categories.size(), rows.size());
+        for (int i = 0; i < categories.size(); i++) {
+            Map<String, Object> category = categories.get(i);
+            String path = (String) category.get("path");
+            JsonNode row = rows.get(i);
+            assertEquals(category.get("id"), row.get("id").intValue());
+            assertEquals(category.get("parent_id"), row.get("parent_id").isNull() ? null : row.get("parent_id").intValue());
+            assertEquals(category.get("name"), row.get("name").textValue());
+            assertEquals(path, row.get("path").textValue(), "the walk's path is the stored one");
+            assertEquals(category.get("depth"), row.get("depth").intValue(), "depth of " + path);
+            List<BigDecimal> beneath = prices.get(path);
+            assertNotNull(beneath, "a category without parts: " + path);
+            BigDecimal sum = beneath.stream().reduce(BigDecimal.ZERO, BigDecimal::add);
+            assertEquals(beneath.size(), row.get("parts").intValue(), "parts of " + path);
+            assertDecimal(beneath.stream().min(Comparator.naturalOrder()).orElseThrow(), row.get("min_price"), "min of " + path);
+            assertDecimal(beneath.stream().max(Comparator.naturalOrder()).orElseThrow(), row.get("max_price"), "max of " + path);
+            assertDecimal(sum.divide(BigDecimal.valueOf(beneath.size()), 2, RoundingMode.HALF_UP), row.get("avg_price"),
+                    "average of " + path);
+        }
+    }
+
+    @Test
+    void categoryTreeRejectsAnUnknownRootAndADepthBelowTheLeaves() {
+        assertBadParameter("category-tree", Map.of("root", "SPACE"), "root");
+        assertBadParameter("category-tree", Map.of("max_depth", "0"), "max_depth");
+    }
+
     // ---------------------------------------------------------------- nation-summary
 
     @Test
