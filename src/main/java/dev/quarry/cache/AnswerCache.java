@@ -7,6 +7,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
 
 import jakarta.inject.Singleton;
@@ -69,15 +70,26 @@ public class AnswerCache {
             return CompletableFuture.completedFuture(new Served(kept.answer(), source, ttl));
         }
         boolean[] ran = new boolean[1];
+        AtomicBoolean executedHere = new AtomicBoolean();
         CompletableFuture<KeptAnswer> shared = answers.get(key, (k, executor) -> {
             ran[0] = true;
-            return run(k, ttl, execution);
+            return run(k, ttl, () -> {
+                executedHere.set(true);
+                return execution.get();
+            });
         });
-        Source source = ran[0] ? Source.MISS : Source.COALESCED;
-        meters.served(key.template(), source);
+        if (!ran[0]) {
+            meters.served(key.template(), Source.COALESCED);
+        }
         // each waiter gets the answer, or the failure itself (not wrapped, as thenApply would)
         CompletableFuture<Served> served = new CompletableFuture<>();
         shared.whenComplete((kept, failure) -> {
+            // known once the answer is: the database ran it here (a miss), or another replica did and the shared tier
+            // gave it (its quarry_query_seconds counts it there, so a miss here would count one execution twice)
+            Source source = !ran[0] ? Source.COALESCED : executedHere.get() ? Source.MISS : Source.SHARED;
+            if (ran[0]) {
+                meters.served(key.template(), source);
+            }
             if (failure != null) {
                 served.completeExceptionally(failure);
             } else {
