@@ -54,8 +54,11 @@ import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 class SharedCacheReplicasIT {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    /** Longer than any query of these tests runs (a second or two), short enough to wait out once. */
-    private static final Duration LEASE = Duration.ofSeconds(4);
+    /**
+     * Longer than any query of these tests runs (a second or two, more on a busy machine: a waiting
+     * replica whose lease holder runs longer runs the query itself), short enough to wait out once.
+     */
+    private static final Duration LEASE = Duration.ofSeconds(6);
     private static final String SLOW = "replicas/slow";
     private static final String TIMING_OUT = "replicas/timing-out";
     private static final Pattern SAMPLE = Pattern.compile("^([a-z_]+)\\{([^}]*)\\} (\\S+)$");
@@ -110,6 +113,12 @@ class SharedCacheReplicasIT {
         awaitReady(first);
         second = Replica.start("replica-second-it", Map.of());
         awaitReady(second);
+        // a first query on each, so that the tests' queries find connections open and code warm
+        HttpClient client = HttpClient.newHttpClient();
+        for (Replica replica : List.of(first, second)) {
+            assertThat(client.send(HttpRequest.newBuilder(replica.uri("/queries/" + SLOW + "?tag=warm-up-" + tag())).build(),
+                    HttpResponse.BodyHandlers.discarding()).statusCode()).isEqualTo(200);
+        }
     }
 
     @AfterAll
@@ -220,6 +229,11 @@ class SharedCacheReplicasIT {
         try (StatementLog log = StatementLog.start(superuser)) {
             assertSameAnswer(concurrently("/queries/" + SLOW + "?seconds=1&tag=" + later, 3), later);
             assertThat(executionsTagged(log, later)).as("statements PostgreSQL ran with Redis back").isEqualTo(1);
+        }
+        // the Redis client's new connections did not register its per-connection meters again
+        for (Replica replica : List.of(first, second)) {
+            assertThat(replica.app().output()).doesNotContain("has been already registered");
+            assertThat(get(replica, "/q/metrics").body()).doesNotContain("clientType=\"redis\"");
         }
     }
 
