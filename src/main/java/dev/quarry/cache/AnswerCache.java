@@ -7,6 +7,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
@@ -76,13 +77,25 @@ public class AnswerCache {
             return CompletableFuture.completedFuture(new Served(kept.answer(), source, ttl));
         }
         boolean[] ran = new boolean[1];
+        AtomicBoolean executedHere = new AtomicBoolean();
         CompletableFuture<KeptAnswer> shared = answers.get(key, (k, executor) -> {
             ran[0] = true;
-            return run(k, ttl, execution);
+            return run(k, ttl, () -> {
+                executedHere.set(true);
+                return execution.get();
+            });
         });
-        Source source = ran[0] ? Source.MISS : Source.COALESCED;
-        meters.served(key.template(), source);
-        return served(shared, KeptAnswer::answer, source, ttl);
+        if (!ran[0]) {
+            meters.served(key.template(), Source.COALESCED);
+            return served(shared, KeptAnswer::answer, () -> Source.COALESCED, ttl);
+        }
+        // known once the answer is: the database ran it here (a miss), or another replica did and the shared tier
+        // gave it (its quarry_query_seconds counts it there, so a miss here would count one execution twice)
+        return served(shared, KeptAnswer::answer, () -> {
+            Source source = executedHere.get() ? Source.MISS : Source.SHARED;
+            meters.served(key.template(), source);
+            return source;
+        }, ttl);
     }
 
     /** The answer of a template that keeps nothing: the execution running for the key, or a new one. */
@@ -92,7 +105,7 @@ public class AnswerCache {
         Source source = earlier == null ? Source.MISS : Source.COALESCED;
         meters.served(key.template(), source);
         if (earlier != null) {
-            return served(earlier, answer -> answer, source, Duration.ZERO);
+            return served(earlier, answer -> answer, () -> source, Duration.ZERO);
         }
         CompletionStage<Answer> reading;
         try {
@@ -109,18 +122,23 @@ public class AnswerCache {
                 mine.complete(answer);
             }
         });
-        return served(mine, answer -> answer, source, Duration.ZERO);
+        return served(mine, answer -> answer, () -> source, Duration.ZERO);
     }
 
-    /** Each waiter gets the answer, or the failure itself (not wrapped, as thenApply would). */
-    private static <T> CompletionStage<Served> served(CompletableFuture<T> shared, Function<T, Answer> answer, Source source,
+    /**
+     * Each waiter gets the answer, or the failure itself (not wrapped, as thenApply would).
+     *
+     * @param source where the answer came from, asked once it has come
+     */
+    private static <T> CompletionStage<Served> served(CompletableFuture<T> shared, Function<T, Answer> answer, Supplier<Source> source,
             Duration ttl) {
         CompletableFuture<Served> served = new CompletableFuture<>();
         shared.whenComplete((value, failure) -> {
+            Source from = source.get();
             if (failure != null) {
                 served.completeExceptionally(failure);
             } else {
-                served.complete(new Served(answer.apply(value), source, ttl));
+                served.complete(new Served(answer.apply(value), from, ttl));
             }
         });
         return served;

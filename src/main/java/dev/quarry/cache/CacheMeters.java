@@ -12,8 +12,9 @@ import io.micrometer.core.instrument.MeterRegistry;
 
 /**
  * Answers by where they came from, per template: {@code quarry_cache_requests_total} tagged
- * {@code source} hit, stale, coalesced or miss (a miss ran in the database, and
- * {@code quarry_query_seconds} counts it there too); answers evicted to stay within the bytes;
+ * {@code source} hit, stale, coalesced, shared (from the shared tier, run by another replica or
+ * kept there) or miss (a miss ran in the database, and {@code quarry_query_seconds} counts it there
+ * too); answers evicted to stay within the bytes;
  * answers too large to keep; and the bytes each template's kept answers hold.
  */
 @Singleton
@@ -35,7 +36,7 @@ public class CacheMeters {
     void served(String template, Source source) {
         requests.computeIfAbsent(new Tags(template, source), tags -> Counter.builder("quarry.cache.requests")
                 .description(
-                        "Answers by where they came from: the cache (hit, stale), a running execution (coalesced) or the database (miss)")
+                        "Answers by where they came from: the cache (hit, stale), a running execution (coalesced), the shared tier (shared) or the database (miss)")
                 .tags("template", template, "source", source.name().toLowerCase())
                 .register(registry))
                 .increment();

@@ -6,6 +6,8 @@ public enum Source {
     MISS,
     /** Shared with an execution another request started. */
     COALESCED,
+    /** From the shared tier (Redis): run by another replica, or kept there from an earlier execution. */
+    SHARED,
     /** Kept from an earlier execution, within its time to live. */
     HIT,
     /** Kept past its time to live, within the grace, while one request refreshes it. */
@@ -13,6 +15,6 @@ public enum Source {
 
     /** Whether it was kept from an earlier execution, so that it has an {@code Age}. */
     public boolean kept() {
-        return this == HIT || this == STALE;
+        return this == HIT || this == STALE || this == SHARED;
     }
 }

@@ -12,9 +12,9 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * A real redis-server (Debian's package) on a free loopback port, for the tests of the shared tier:
- * nothing written to disk, stopped at the end.
+ * nothing written to disk, stopped at the end. Public for the black-box tests, whose replicas share one.
  */
-final class RedisServer implements AutoCloseable {
+public final class RedisServer implements AutoCloseable {
 
     private final Process process;
     private final int port;
@@ -24,11 +24,16 @@ final class RedisServer implements AutoCloseable {
         this.port = port;
     }
 
-    static RedisServer start() throws IOException, InterruptedException {
+    public static RedisServer start() throws IOException, InterruptedException {
         int port;
         try (ServerSocket free = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             port = free.getLocalPort();
         }
+        return start(port);
+    }
+
+    /** A server on this port: again on the port of one that was stopped, as a restarted Redis is. */
+    public static RedisServer start(int port) throws IOException, InterruptedException {
         Process process;
         try {
             process = new ProcessBuilder("redis-server", "--port", Integer.toString(port), "--bind", "127.0.0.1", "--save", "",
@@ -49,11 +54,11 @@ final class RedisServer implements AutoCloseable {
         return server;
     }
 
-    String url() {
+    public String url() {
         return "redis://127.0.0.1:" + port;
     }
 
-    int port() {
+    public int port() {
         return port;
     }
 
