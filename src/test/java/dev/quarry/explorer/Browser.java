@@ -14,6 +14,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.logging.Level;
 
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 import org.openqa.selenium.By;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.WebDriver;
@@ -32,9 +35,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 /**
  * Headless Chromium from Debian's packages, driven by their chromedriver: both paths are given, so
  * Selenium Manager downloads nothing. Without them the tests are skipped, except on CI, where a
- * missing browser must fail the build rather than hide the explorer's tests.
+ * missing browser must fail the build rather than hide the explorer's tests. A test class holds one
+ * in a static {@code @RegisterExtension} field: started before its first test, quit after its last.
  */
-final class Browser implements AutoCloseable {
+final class Browser implements BeforeAllCallback, AfterAllCallback {
 
     private static final String CHROMIUM = "/usr/bin/chromium";
     private static final String CHROMEDRIVER = "/usr/bin/chromedriver";
@@ -43,13 +47,10 @@ final class Browser implements AutoCloseable {
     static final Path DOWNLOADS = Path.of("target", "explorer-downloads").toAbsolutePath();
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    final ChromeDriver driver;
+    ChromeDriver driver;
 
-    private Browser(ChromeDriver driver) {
-        this.driver = driver;
-    }
-
-    static Browser start() {
+    @Override
+    public void beforeAll(ExtensionContext context) {
         if (!Files.isExecutable(Path.of(CHROMIUM)) || !Files.isExecutable(Path.of(CHROMEDRIVER))) {
             String missing = "the explorer's browser tests need " + CHROMIUM + " and " + CHROMEDRIVER
                     + ": apt-get install -y chromium chromium-driver";
@@ -71,7 +72,7 @@ final class Browser implements AutoCloseable {
         options.setCapability("goog:loggingPrefs", logs);
         ChromeDriverService service = new ChromeDriverService.Builder()
                 .usingDriverExecutable(new File(CHROMEDRIVER)).build();
-        return new Browser(new ChromeDriver(service, options));
+        driver = new ChromeDriver(service, options);
     }
 
     WebDriverWait waiting(int seconds) {
@@ -144,7 +145,9 @@ final class Browser implements AutoCloseable {
     }
 
     @Override
-    public void close() {
-        driver.quit();
+    public void afterAll(ExtensionContext context) {
+        if (driver != null) {
+            driver.quit();
+        }
     }
 }
