@@ -84,25 +84,9 @@ mkdir -p "$OUT"
 RESULTS=$OUT/results.txt
 rm -f "$OUT/jfr-top.txt" # a run without JFR must not print the last run's profile
 
-log() { printf '%s %s\n' "$(date +%T)" "$*" >&2; }
-die() { log "error: $*"; exit 1; }
-
-# ---- tools -------------------------------------------------------------------------------------
-
-missing=()
-command -v wrk > /dev/null || missing+=(wrk)
-command -v pgbench > /dev/null || missing+=(postgresql-contrib)
-command -v psql > /dev/null || missing+=(postgresql-client)
-if ((${#missing[@]})); then
-    SUDO=
-    ((EUID == 0)) || SUDO=sudo
-    log "installing ${missing[*]} with apt-get"
-    $SUDO apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${missing[@]}" > /dev/null
-fi
-for tool in java jcmd jfr curl jq awk wrk pgbench psql; do
-    command -v "$tool" > /dev/null || die "$tool is needed"
-done
+# shellcheck source=src/test/bench/bench-tools.sh
+source "$ROOT/src/test/bench/bench-tools.sh"
+need_tools java jcmd jfr curl jq awk wrk pgbench psql
 
 # ---- every process this script starts is ended by this trap ------------------------------------
 
