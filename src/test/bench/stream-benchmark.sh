@@ -358,7 +358,8 @@ if [[ -z ${BENCH_SKIP_LATENCY:-} ]]; then
     ((${#names[@]} > 0)) || die "no template matches $TEMPLATES"
 
     # One psql session for every template, warm like Quarry's pooled connections. Each statement is
-    # PREPAREd and EXECUTEd with a custom plan every time, as Quarry's unnamed statements are planned.
+    # PREPAREd and EXECUTEd with a custom plan every time: as Quarry runs a template that declares
+    # @plan custom, and as PostgreSQL plans the others' first five runs on each pooled connection.
     coproc PG { stdbuf -oL "${PSQL[@]}" -f - 2>&1; }
     BACKGROUND+=("$PG_PID")
     PG_OUT=

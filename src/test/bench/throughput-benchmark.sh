@@ -9,7 +9,7 @@
 # when it is missing, and keeps its own embedded PostgreSQL under target/bench-throughput/postgres
 # (one database per scale, loaded once with `load --scale S`: a rerun finds them there). For each
 # scale it starts Quarry with its defaults on loopback and, for two templates,
-#   - tpch/q06 (a single-row aggregate over lineitem, default parameters),
+#   - tpch/q06 (a single-row aggregate over lineitem, default parameters but a distinct discount per request),
 #   - tpch/order (a point lookup by a RANDOM existing o_orderkey),
 # measures at 1, 16 and 64 clients, back to back in the same run against the same server:
 #   - Quarry's JSON page with wrk (-t2 -cN -d15s --latency; -t1 for 1 client): requests/s, p50, p99;
@@ -45,7 +45,7 @@
 # Settings (environment): BENCH_SCALES ("0.01 1"), BENCH_CLIENTS ("1 16 64"), BENCH_DURATION (15),
 # BENCH_QUARRY_OPTS (extra java options for Quarry, such as -Dquarkus.vertx.event-loops-pool-size=1),
 # BENCH_PG_PORT (54381), BENCH_HTTP_PORT (18082), BENCH_JAR (target/quarkus-app/quarkus-run.jar),
-# BENCH_JFR (1), BENCH_FLOOR_CLIENTS ("16 64"), BENCH_FLOOR_ROUNDS (5), BENCH_FLOOR_WARMUP (10: seconds of
+# BENCH_JFR (1), BENCH_FLOOR_CLIENTS ("16 64"; empty: no floor), BENCH_FLOOR_ROUNDS (5), BENCH_FLOOR_WARMUP (10: seconds of
 # wrk on each side first; on a loaded machine the JIT needs minutes for Quarry, seconds for the floor), BENCH_FLOOR_PORT (HTTP port + 1),
 # BENCH_BASE_JAR (unset), BENCH_BASE_PORT (HTTP port + 2), BENCH_PGBENCH_TX (1: the column
 # "pgb tx"), BENCH_NO_WAIT=1 (do not wait for a running stream-benchmark.sh: smoke tests only).
@@ -64,7 +64,7 @@ DURATION=${BENCH_DURATION:-15}
 JFR=${BENCH_JFR:-1}
 QUARRY_OPTS=${BENCH_QUARRY_OPTS:-}
 PGBENCH_TX=${BENCH_PGBENCH_TX:-1}
-FLOOR_CLIENTS=${BENCH_FLOOR_CLIENTS:-16 64}
+FLOOR_CLIENTS=${BENCH_FLOOR_CLIENTS-16 64}
 FLOOR_ROUNDS=${BENCH_FLOOR_ROUNDS:-5}
 FLOOR_WARMUP=${BENCH_FLOOR_WARMUP:-10}
 FLOOR_PORT=${BENCH_FLOOR_PORT:-$((HTTP_PORT + 1))}
@@ -224,7 +224,8 @@ run_wrk() { # lua-script clients out-prefix [base url]: sets W_RPS W_OK_RPS W_P5
     # answers/s: every answer (W_RPS), and the 2xx ones (W_OK_RPS; a saturated pool answers 503 past
     # quarry.pool.wait-timeout, quickly, and those must not count as throughput)
     W_RPS=$(awk '/^Requests\/sec/ {print rate($2)}'"$RATE" "$file")
-    W_OK_RPS=$(awk '/requests in/ {n = $1; s = $4 + 0} /Non-2xx/ {bad = $NF} END {print rate((n - bad) / s)}'"$RATE" "$file")
+    # wrk says "in 15.01s" or, from a minute on, "in 1.00m"
+    W_OK_RPS=$(awk '/requests in/ {n = $1; s = $4 + 0; if ($4 ~ /[0-9]m,?$/) s *= 60; else if ($4 ~ /h,?$/) s *= 3600} /Non-2xx/ {bad = $NF} END {print rate((n - bad) / s)}'"$RATE" "$file")
     W_P50=$(to_ms "$(awk '$1 == "50%" {print $2}' "$file")")
     W_P99=$(to_ms "$(awk '$1 == "99%" {print $2}' "$file")")
     W_ERR=$(awk '/Non-2xx|Socket errors/ {print}' "$file" | tr '\n' ' ')
@@ -315,8 +316,13 @@ for SCALE in $SCALES; do
     # pgbench scripts: $n becomes :pn (a -D value for q06; the random key for the lookup)
     q06_sql=$(jq -r '.sql' "$OUT/explain-q06.json" | sed -E 's/\$([0-9]+)/:p\1/g' | tr '\n' ' ')
     mapfile -t q06_values < <(jq -r '.values[] | tostring' "$OUT/explain-q06.json")
+    # every q06 a distinct discount (same scan, same work): Quarry shares one execution among identical
+    # requests in flight (issue 20), which pgbench cannot, and this compares the executions themselves
+    [[ $q06_sql == *":p2::numeric - 0.01"* ]] || die "tpch/q06's second value is not the discount: $q06_sql"
     Q06_DEFS=()
-    for i in "${!q06_values[@]}"; do Q06_DEFS+=(-D "p$((i + 1))=${q06_values[$i]}"); done
+    for i in "${!q06_values[@]}"; do
+        ((i == 1)) || Q06_DEFS+=(-D "p$((i + 1))=${q06_values[$i]}")
+    done
     order_sql=$(jq -r '.sql' "$OUT/explain-order.json" | sed -E 's/\$([0-9]+)/:p\1/g' | tr '\n' ' ')
     mapfile -t order_values < <(jq -r '.values[] | tostring' "$OUT/explain-order.json")
     ORDER_DEFS=()
@@ -327,7 +333,7 @@ for SCALE in $SCALES; do
     # neither template has an @timeout: Quarry sets the default, quarry.query.timeout = 30s
     begin="BEGIN READ ONLY;
 SET LOCAL statement_timeout = 30000;"
-    printf '%s;\n' "$q06_sql" > "$OUT/q06.sql"
+    printf '\\set p2 0.06 + random(1, 999999) / 100000000.0\n%s;\n' "$q06_sql" > "$OUT/q06.sql"
     printf '\\set i random(1, %d)\n\\set p1 (:i / 8) * 32 + mod(:i, 8)\n%s;\n' "$ORDERS" "$order_sql" > "$OUT/order.sql"
     for name in q06 order; do
         { grep '^\\set' "$OUT/$name.sql" || true
@@ -338,7 +344,12 @@ SET LOCAL statement_timeout = 30000;"
 
     # wrk scripts: every request a fresh random key for the lookup
     cat > "$OUT/q06.lua" <<'LUA'
-request = function() return wrk.format("GET", "/queries/tpch/q06") end
+local counter = 0
+setup = function(thread) counter = counter + 1; thread:set("seed", counter) end
+init = function(args) math.randomseed(os.time() * 1000 + seed) end
+request = function()
+    return wrk.format("GET", string.format("/queries/tpch/q06?discount=0.06%06d", math.random(1, 999999)))
+end
 LUA
     cat > "$OUT/order.lua" <<LUA
 local orders = $ORDERS

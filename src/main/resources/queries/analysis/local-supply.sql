@@ -11,6 +11,7 @@
 -- @sort nation, region, revenue, orders, line_items, customers, suppliers
 -- @key nation
 -- @order -revenue
+-- @plan custom
 SELECT
     n_name                                  AS nation,
     r_name                                  AS region,

@@ -10,6 +10,7 @@
 -- @sort region, nation, month, revenue, running_revenue, rank_in_region
 -- @key nation, month
 -- @order region, nation, month
+-- @plan custom
 WITH monthly AS (
     SELECT
         r_name                                 AS region,

@@ -11,6 +11,7 @@
 -- @sort nation, region, orders, revenue, customers, suppliers
 -- @key nation
 -- @order nation
+-- @plan custom
 WITH orders_per_nation AS (
     SELECT
         c_nationkey               AS nationkey,

@@ -12,6 +12,7 @@
 -- @sort o_orderkey, o_custkey, c_name, o_orderdate, o_totalprice, customer_avg, customer_orders, ratio
 -- @key o_orderkey
 -- @order o_custkey, o_orderkey
+-- @plan custom
 SELECT
     o_orderkey,
     o_custkey,

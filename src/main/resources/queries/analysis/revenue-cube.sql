@@ -21,6 +21,7 @@
 -- @measure quantity: sum(l_quantity)
 -- @measure avg_discount: round(avg(l_discount), 4)
 -- @timeout 60s
+-- @plan custom
 SELECT
     r_name,
     n_name,

@@ -15,6 +15,7 @@
 -- @sort region, nation, level, revenue, orders
 -- @key region, nation
 -- @order region, nation
+-- @plan custom
 SELECT
     region,
     nation,

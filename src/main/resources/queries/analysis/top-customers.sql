@@ -10,6 +10,7 @@
 -- @sort c_custkey, c_name, nation, segment, revenue, orders
 -- @key c_custkey
 -- @order -revenue, c_custkey
+-- @plan custom
 SELECT
     ranked.o_custkey AS c_custkey,
     c_name,

@@ -1,6 +1,5 @@
 package dev.quarry.execute;
 
-import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -40,10 +39,10 @@ public class CursorStreams {
      *             cancelled and the session closed, and only after that does the stream fail with
      *             stop's failure, so the end a client sees comes after the cleanup
      */
-    public Multi<RowSet<Row>> stream(RenderedQuery query, Duration timeout, Uni<Void> stop) {
+    public Multi<RowSet<Row>> stream(RenderedQuery query, StatementSettings settings, Uni<Void> stop) {
         AtomicBoolean stopped = new AtomicBoolean();
         return Multi.createFrom().resource(
-                () -> CursorSession.open(pool, canceller, new ReadOnlyTransaction(false, timeout).begin(), query),
+                () -> CursorSession.open(pool, canceller, new ReadOnlyTransaction(false, settings).begin(), query),
                 session -> until(session.whenOpen().onItem().transformToMulti(open -> open.batches(fetchSize, Tuple.from(query.values()))),
                         stop.onFailure().invoke(() -> stopped.set(true))))
                 // a stopped stream's statement may still be running (or a read in flight): cancel it first

@@ -46,16 +46,16 @@ public class QueryExecutor {
      * the classpath (Quarkus's Mutiny brings it), every Mutiny callback captures and restores the
      * thread's contexts (about 9% of a point lookup's JFR samples before); a page needs none of them.
      */
-    public CompletionStage<List<RowSet<Row>>> fetch(List<RenderedQuery> queries, Duration timeout) {
-        return fetchOnPool(queries, timeout).toCompletionStage();
+    public CompletionStage<List<RowSet<Row>>> fetch(List<RenderedQuery> queries, StatementSettings settings) {
+        return fetchOnPool(queries, settings).toCompletionStage();
     }
 
-    private Future<List<RowSet<Row>>> fetchOnPool(List<RenderedQuery> queries, Duration timeout) {
-        if (queries.size() == 1 && guard.sessionGuards(timeout)) {
+    private Future<List<RowSet<Row>>> fetchOnPool(List<RenderedQuery> queries, StatementSettings settings) {
+        if (queries.size() == 1 && guard.sessionGuards(settings)) {
             return statement(pool.getDelegate(), queries.get(0)).map(rows -> List.of(mutiny(rows)));
         }
         // several statements see one snapshot: a page and its count agree
-        String begin = new ReadOnlyTransaction(queries.size() > 1, timeout).begin();
+        String begin = new ReadOnlyTransaction(queries.size() > 1, settings).begin();
         return pool.getDelegate().withConnection(connection -> {
             List<Future<io.vertx.sqlclient.RowSet<io.vertx.sqlclient.Row>>> steps = new ArrayList<>(queries.size() + 2);
             steps.add(connection.query(begin).execute());

@@ -1,18 +1,17 @@
 package dev.quarry.execute;
 
-import java.time.Duration;
-
 /**
  * The transaction a query runs in when the session alone does not guard it: read-only, under a
- * statement timeout that is the template's or the configured default, never request text.
+ * statement timeout that is the template's or the configured default, never request text, and
+ * planned for each run's values when the template asks for that.
  *
  * @param snapshot whether its statements must see one snapshot (REPEATABLE READ), as a page and its count do
  */
-record ReadOnlyTransaction(boolean snapshot, Duration timeout) {
+record ReadOnlyTransaction(boolean snapshot, StatementSettings settings) {
 
     /** BEGIN and the timeout, one string: sent together, answered in one round trip. */
     String begin() {
         return "BEGIN" + (snapshot ? " ISOLATION LEVEL REPEATABLE READ" : "") + " READ ONLY; SET LOCAL statement_timeout = "
-                + timeout.toMillis();
+                + settings.timeout().toMillis() + (settings.customPlan() ? "; SET LOCAL plan_cache_mode = force_custom_plan" : "");
     }
 }

@@ -41,9 +41,9 @@ public class SessionGuard {
         return defaultTimeout;
     }
 
-    /** True when the session itself holds a statement read-only with this timeout: it needs no transaction. */
-    boolean sessionGuards(Duration timeout) {
-        return guard == QueryGuard.SESSION && timeout.equals(defaultTimeout);
+    /** True when the session itself runs a statement as these settings say: it needs no transaction. */
+    boolean sessionGuards(StatementSettings settings) {
+        return guard == QueryGuard.SESSION && settings.timeout().equals(defaultTimeout) && !settings.customPlan();
     }
 
     /** The startup parameters every session of the pool logs in with. */

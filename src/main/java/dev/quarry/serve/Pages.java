@@ -67,7 +67,7 @@ public class Pages {
             }
         }
         // only the request that runs the statements meters them: quarry_query_seconds counts database executions
-        return answers.answer(call.template(), Format.JSON.tag(), queries, () -> answer(executor.fetch(queries, call.timeout()),
+        return answers.answer(call.template(), Format.JSON.tag(), queries, () -> answer(executor.fetch(queries, call.settings()),
                 results -> Answer.of(List.of(document(call, results)), call.rows()), failure -> call.finished(0, failure)));
     }
 
@@ -94,7 +94,7 @@ public class Pages {
     private CompletionStage<Served> explain(QueryCall call) {
         RenderedQuery query = QueryRenderer.renderPage(call.template(), call.request());
         // a plan is not an execution: it is not metered, nor kept
-        return answer(executor.fetch(List.of(PlannedRows.explain(query)), call.timeout()),
+        return answer(executor.fetch(List.of(PlannedRows.explain(query)), call.settings()),
                 plans -> new Served(Answer.of(List.of(ResultDocuments.explain(query.sql(), query.values(),
                         plans.get(0).iterator().next().getValue(0))), 0), Source.MISS, Duration.ZERO),
                 failure -> {});

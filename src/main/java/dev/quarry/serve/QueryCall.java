@@ -6,6 +6,7 @@ import java.util.concurrent.atomic.AtomicLong;
 
 import dev.quarry.encode.RowEncoder;
 import dev.quarry.execute.CursorStreams;
+import dev.quarry.execute.StatementSettings;
 import dev.quarry.render.QueryRenderer;
 import dev.quarry.render.QueryRequest;
 import dev.quarry.template.Template;
@@ -23,7 +24,7 @@ final class QueryCall {
     private final Format format;
     private final QueryRequest request;
     private final RowEncoder encoder;
-    private final Duration timeout;
+    private final StatementSettings settings;
     private final QueryMeters meters;
     private final StreamSlots.Slot slot;
     private final long started = System.nanoTime();
@@ -31,12 +32,13 @@ final class QueryCall {
     private final AtomicBoolean finished = new AtomicBoolean();
 
     /** @param slot the stream's slot among those in flight; null for a page */
-    QueryCall(Template template, Format format, QueryRequest request, Duration timeout, QueryMeters meters, StreamSlots.Slot slot) {
+    QueryCall(Template template, Format format, QueryRequest request, StatementSettings settings, QueryMeters meters,
+            StreamSlots.Slot slot) {
         this.template = template;
         this.format = format;
         this.request = request;
         this.encoder = new RowEncoder(request.columns());
-        this.timeout = timeout;
+        this.settings = settings;
         this.meters = meters;
         this.slot = slot;
     }
@@ -46,7 +48,7 @@ final class QueryCall {
      * result cache records for every request waiting for the answer, whichever of them leaves.
      */
     QueryCall again() {
-        return new QueryCall(template, format, request, timeout, meters, slot);
+        return new QueryCall(template, format, request, settings, meters, slot);
     }
 
     Template template() {
@@ -61,8 +63,8 @@ final class QueryCall {
         return encoder;
     }
 
-    Duration timeout() {
-        return timeout;
+    StatementSettings settings() {
+        return settings;
     }
 
     long rows() {
@@ -75,7 +77,7 @@ final class QueryCall {
 
     /** The streamed rows in the cursor's batches, none empty, counted and timed. */
     Multi<RowSet<Row>> batches(CursorStreams cursors) {
-        return metered(cursors.stream(QueryRenderer.render(template, request), timeout, slot.stopped())
+        return metered(cursors.stream(QueryRenderer.render(template, request), settings, slot.stopped())
                 .select().where(batch -> batch.size() > 0)
                 .invoke(batch -> counted(batch.size())));
     }

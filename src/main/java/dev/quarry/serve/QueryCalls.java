@@ -11,9 +11,11 @@ import jakarta.inject.Singleton;
 import dev.quarry.execute.Catalog;
 import dev.quarry.execute.CheckedTemplate;
 import dev.quarry.execute.QueryExecutor;
+import dev.quarry.execute.StatementSettings;
 import dev.quarry.render.CursorCodec;
 import dev.quarry.render.QueryRequest;
 import dev.quarry.render.RequestParser;
+import dev.quarry.template.TemplateHeader;
 
 /**
  * Starts a request's {@link QueryCall}: finds the template, reads the request against it and takes
@@ -53,9 +55,10 @@ class QueryCalls {
             meters.query(name, format, Outcome.CLIENT_ERROR, Duration.ZERO);
             throw e;
         }
-        Duration timeout = checked.template().header().timeout().orElse(executor.defaultTimeout());
+        TemplateHeader header = checked.template().header();
+        StatementSettings settings = new StatementSettings(header.timeout().orElse(executor.defaultTimeout()), header.customPlan());
         // last, once nothing else can refuse the request: the slot is freed only when the response ends
         StreamSlots.Slot slot = format.streamed() ? slots.take() : null;
-        return new QueryCall(checked.template(), format, request, timeout, meters, slot);
+        return new QueryCall(checked.template(), format, request, settings, meters, slot);
     }
 }

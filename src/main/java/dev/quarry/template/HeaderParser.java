@@ -27,6 +27,7 @@ import java.util.regex.Pattern;
  * -- &#64;measure revenue: sum(l_extendedprice * (1 - l_discount))
  * -- &#64;timeout 60s
  * -- &#64;cache 5m
+ * -- &#64;plan custom
  * </pre>
  */
 final class HeaderParser {
@@ -49,6 +50,7 @@ final class HeaderParser {
     private final List<String> roles = new ArrayList<>();
     private Duration timeout;
     private Duration cache;
+    private boolean customPlan;
 
     private HeaderParser(String source) {
         this.source = source;
@@ -65,7 +67,7 @@ final class HeaderParser {
         }
         return new TemplateHeader(parser.summary, String.join(" ", parser.description).strip(), parser.parameters,
                 parser.sortable, parser.key, parser.order, parser.dimensions, parser.measures, Optional.ofNullable(parser.timeout),
-                parser.roles, Optional.ofNullable(parser.cache));
+                parser.roles, Optional.ofNullable(parser.cache), parser.customPlan);
     }
 
     private void line(String text, int line) {
@@ -101,8 +103,9 @@ final class HeaderParser {
                 case "@roles" -> roles.addAll(names(rest));
                 case "@timeout" -> timeout = duration(rest);
                 case "@cache" -> cache = cacheDuration(rest);
+                case "@plan" -> customPlan = customPlan(rest);
                 default -> throw new IllegalArgumentException("unknown tag " + tag
-                        + "; the tags are @param, @sort, @key, @order, @dimension, @measure, @roles, @timeout, @cache");
+                        + "; the tags are @param, @sort, @key, @order, @dimension, @measure, @roles, @timeout, @cache, @plan");
             }
         } catch (IllegalArgumentException e) {
             throw new TemplateException(source, line, e.getMessage());
@@ -136,6 +139,19 @@ final class HeaderParser {
     }
 
     /** How long answers are kept: a duration (h allowed too), or {@code off} for none whatever the global default. */
+    /**
+     * {@code custom}, the one value: without it PostgreSQL plans a prepared statement's first five runs on
+     * a connection for their values, then may keep one generic plan for all values, which for a filter
+     * on a range (a period, a threshold) can be several times slower.
+     */
+    private static boolean customPlan(String text) {
+        if (!text.strip().equals("custom")) {
+            throw new IllegalArgumentException("@plan takes custom (each run planned for its own values), not '" + text.strip()
+                    + "'; without @plan PostgreSQL chooses");
+        }
+        return true;
+    }
+
     private static Duration cacheDuration(String text) {
         if (text.equals("off")) {
             return Duration.ZERO;

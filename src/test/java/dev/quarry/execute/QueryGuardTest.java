@@ -81,6 +81,25 @@ abstract class QueryGuardTest {
                 "BEGIN READ ONLY; SET LOCAL statement_timeout = 500", TEMPLATE, "COMMIT");
     }
 
+    @Test
+    void aTemplateAskingForCustomPlansTakesATransactionUnderEitherGuard() throws Exception {
+        assertThat(statementsOf("/queries/test/custom-plan")).containsExactly(
+                "BEGIN READ ONLY; SET LOCAL statement_timeout = 1000; SET LOCAL plan_cache_mode = force_custom_plan", TEMPLATE, "COMMIT");
+    }
+
+    @Test
+    void aTemplateAskingForCustomPlansGetsThemInPagesAndStreamsAndNoOtherStatementDoes() {
+        given().when().get("/queries/test/custom-plan")
+                .then().statusCode(200).body("rows[0].plan_cache_mode", equalTo("force_custom_plan"));
+        given().accept("application/x-ndjson").when().get("/queries/test/custom-plan")
+                .then().statusCode(200).body(equalTo("{\"plan_cache_mode\":\"force_custom_plan\"}\n"));
+        // SET LOCAL ends with the transaction: the pool's sessions stay with PostgreSQL's default
+        for (int i = 0; i < 3; i++) {
+            given().when().get("/queries/test/plan-cache-mode")
+                    .then().statusCode(200).body("rows[0].plan_cache_mode", equalTo("auto"));
+        }
+    }
+
     /** The statements Quarry's sessions sent for one page that answered 200, the templates' own as {@link #TEMPLATE}. */
     private static List<String> statementsOf(String path) throws Exception {
         Pattern logged = Pattern.compile("(?s)(?:statement|execute [^:]+): (.*)");

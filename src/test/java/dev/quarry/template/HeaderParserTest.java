@@ -113,6 +113,12 @@ class HeaderParserTest {
     }
 
     @Test
+    void planCustomIsDeclaredOrLeftToPostgresql() {
+        assertTrue(parse("-- t", "-- @plan custom", "SELECT 1").header().customPlan());
+        assertFalse(parse("-- t", "SELECT 1").header().customPlan());
+    }
+
+    @Test
     void orderIsWrittenAsSortWritesIt() {
         assertEquals(List.of(new SortKey("revenue", true), new SortKey("o_orderdate", false), new SortKey("id", false)),
                 parse("-- t", "-- @order -revenue,o_orderdate , id", "SELECT 1").header().order());
@@ -143,8 +149,16 @@ class HeaderParserTest {
 
         @Test
         void unknownTag() {
-            assertEquals("unknown tag @params; the tags are @param, @sort, @key, @order, @dimension, @measure, @roles, @timeout, @cache",
+            assertEquals("unknown tag @params; the tags are @param, @sort, @key, @order, @dimension, @measure, @roles, @timeout, @cache, "
+                    + "@plan",
                     parseError(3, "-- t", "--", "-- @params x int", "SELECT :x"));
+        }
+
+        @Test
+        void planOtherThanCustom() {
+            assertEquals("@plan takes custom (each run planned for its own values), not 'generic'; without @plan PostgreSQL chooses",
+                    parseError(2, "-- t", "-- @plan generic", "SELECT 1"));
+            parseError(2, "-- t", "-- @plan", "SELECT 1");
         }
 
         @Test
