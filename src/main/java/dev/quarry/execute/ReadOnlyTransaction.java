@@ -9,7 +9,7 @@ package dev.quarry.execute;
  */
 record ReadOnlyTransaction(boolean snapshot, StatementSettings settings) {
 
-    /** BEGIN and the timeout, one string: sent together, answered in one round trip. */
+    /** BEGIN and the settings, one string: sent together, answered in one round trip. */
     String begin() {
         return "BEGIN" + (snapshot ? " ISOLATION LEVEL REPEATABLE READ" : "") + " READ ONLY; SET LOCAL statement_timeout = "
                 + settings.timeout().toMillis() + (settings.customPlan() ? "; SET LOCAL plan_cache_mode = force_custom_plan" : "");
