@@ -58,14 +58,12 @@ PSQL=(psql -X -q -At -v ON_ERROR_STOP=1 -h 127.0.0.1 -p "$PG_PORT" -U postgres -
 mkdir -p "$OUT"
 RESULTS=$OUT/results.txt
 
-log() { printf '%s %s\n' "$(date +%T)" "$*" >&2; }
-die() { log "error: $*"; exit 1; }
+# shellcheck source=src/test/bench/bench-tools.sh
+source "$ROOT/src/test/bench/bench-tools.sh"
 median() { sort -g | awk '{v[NR] = $1} END {if (NR == 0) print "nan"; else if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2}'; }
 now() { date +%s.%N; }
 
-for tool in java curl psql jq jcmd jstat awk stdbuf; do
-    command -v "$tool" > /dev/null || die "$tool is needed"
-done
+check_tools java curl psql jq jcmd jstat awk stdbuf
 
 # ---- every process this script starts is ended by this trap ------------------------------------
 

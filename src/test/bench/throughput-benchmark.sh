@@ -342,20 +342,20 @@ SET LOCAL statement_timeout = 30000;"
           printf 'COMMIT;\n\\endpipeline\n'; } > "$OUT/$name-tx.sql"
     done
 
-    # wrk scripts: every request a fresh random key for the lookup
-    cat > "$OUT/q06.lua" <<'LUA'
-local counter = 0
+    # wrk scripts: every request a fresh random key for the lookup, a fresh discount for q06; each
+    # thread seeded apart
+    seeded='local counter = 0
 setup = function(thread) counter = counter + 1; thread:set("seed", counter) end
-init = function(args) math.randomseed(os.time() * 1000 + seed) end
+init = function(args) math.randomseed(os.time() * 1000 + seed) end'
+    cat > "$OUT/q06.lua" <<LUA
+$seeded
 request = function()
     return wrk.format("GET", string.format("/queries/tpch/q06?discount=0.06%06d", math.random(1, 999999)))
 end
 LUA
     cat > "$OUT/order.lua" <<LUA
 local orders = $ORDERS
-local counter = 0
-setup = function(thread) counter = counter + 1; thread:set("seed", counter) end
-init = function(args) math.randomseed(os.time() * 1000 + seed) end
+$seeded
 request = function()
     local i = math.random(1, orders)
     local key = math.floor(i / 8) * 32 + i % 8
