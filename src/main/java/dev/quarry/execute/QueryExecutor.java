@@ -1,6 +1,5 @@
 package dev.quarry.execute;
 
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletionStage;
@@ -8,6 +7,7 @@ import java.util.concurrent.CompletionStage;
 import jakarta.inject.Singleton;
 
 import dev.quarry.render.RenderedQuery;
+import dev.quarry.template.TemplateHeader;
 import io.vertx.core.Future;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
@@ -29,8 +29,9 @@ public class QueryExecutor {
         this.guard = guard;
     }
 
-    public Duration defaultTimeout() {
-        return guard.defaultTimeout();
+    /** How a template's statements run: its own timeout or the configured default, and its {@code @plan}. */
+    public StatementSettings settings(TemplateHeader header) {
+        return new StatementSettings(header.timeout().orElse(guard.defaultTimeout()), header.customPlan());
     }
 
     /**

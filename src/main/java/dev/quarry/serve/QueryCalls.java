@@ -15,7 +15,6 @@ import dev.quarry.execute.StatementSettings;
 import dev.quarry.render.CursorCodec;
 import dev.quarry.render.QueryRequest;
 import dev.quarry.render.RequestParser;
-import dev.quarry.template.TemplateHeader;
 
 /**
  * Starts a request's {@link QueryCall}: finds the template, reads the request against it and takes
@@ -55,8 +54,7 @@ class QueryCalls {
             meters.query(name, format, Outcome.CLIENT_ERROR, Duration.ZERO);
             throw e;
         }
-        TemplateHeader header = checked.template().header();
-        StatementSettings settings = new StatementSettings(header.timeout().orElse(executor.defaultTimeout()), header.customPlan());
+        StatementSettings settings = executor.settings(checked.template().header());
         // last, once nothing else can refuse the request: the slot is freed only when the response ends
         StreamSlots.Slot slot = format.streamed() ? slots.take() : null;
         return new QueryCall(checked.template(), format, request, settings, meters, slot);
