@@ -138,7 +138,6 @@ final class HeaderParser {
         }
     }
 
-    /** How long answers are kept: a duration (h allowed too), or {@code off} for none whatever the global default. */
     /**
      * {@code custom}, the one value: without it PostgreSQL plans a prepared statement's first five runs on
      * a connection for their values, then may keep one generic plan for all values, which for a filter
@@ -152,6 +151,7 @@ final class HeaderParser {
         return true;
     }
 
+    /** How long answers are kept: a duration (h allowed too), or {@code off} for none whatever the global default. */
     private static Duration cacheDuration(String text) {
         if (text.equals("off")) {
             return Duration.ZERO;
