@@ -6,6 +6,8 @@ import java.util.concurrent.atomic.AtomicReference;
 
 import jakarta.inject.Singleton;
 
+import dev.quarry.execute.Availability;
+import dev.quarry.execute.DatabaseAvailability;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.Row;
@@ -28,10 +30,12 @@ public class DatasetVersion {
     private static final String UNDEFINED_TABLE = "42P01";
 
     private final Pool pool;
+    private final DatabaseAvailability availability;
     private final AtomicReference<CompletableFuture<String>> reading = new AtomicReference<>();
 
-    DatasetVersion(Pool pool) {
+    DatasetVersion(Pool pool, DatabaseAvailability availability) {
         this.pool = pool;
+        this.availability = availability;
     }
 
     public CompletionStage<String> current() {
@@ -40,9 +44,11 @@ public class DatasetVersion {
         if (running != null) {
             return running;
         }
+        Availability.Attempt attempt = availability.attempt();
         // on the Vert.x pool itself: a read this small should not pay for Mutiny's context propagation
         pool.getDelegate().query(READ).execute().onComplete(result -> {
             reading.compareAndSet(mine, null);
+            attempt.ended(result.cause());
             if (result.succeeded()) {
                 mine.complete(version(result.result()));
             } else if (result.cause() instanceof PgException e && UNDEFINED_TABLE.equals(e.getSqlState())) {

@@ -11,6 +11,7 @@ import java.util.function.Supplier;
 
 import org.jboss.logging.Logger;
 
+import dev.quarry.execute.Availability;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -26,7 +27,7 @@ import io.vertx.redis.client.Response;
  * runs the query and stores the answer for its time to live; the others, finding the lease taken,
  * wait for the answer to appear (or the lease to go, when its holder failed or died, and then take
  * it themselves). Failures are not stored. Redis being away never fails a request: the replica
- * runs the query itself.
+ * runs the query itself, and says so once, not for every request.
  */
 final class RedisTier {
 
@@ -41,6 +42,8 @@ final class RedisTier {
     private final Redis redis;
     private final Duration lease;
     private final String replica = UUID.randomUUID().toString();
+    private final Availability availability = new Availability(LOG, Logger.Level.WARN, "The shared cache (Redis)",
+            "this replica runs its queries itself until it is back", failure -> true);
 
     /** @param lease how long a replica may hold a key's lease: longer than any query runs */
     RedisTier(Vertx vertx, String url, Duration lease) {
@@ -59,7 +62,9 @@ final class RedisTier {
 
     private void attempt(String name, Duration ttl, Supplier<CompletionStage<Answer>> execution, CompletableFuture<Answer> answer,
             long deadline) {
+        Availability.Attempt reached = availability.attempt();
         redis.send(Request.cmd(Command.GET).arg(name)).compose(found -> {
+            reached.ended(null);
             Answer stored = found == null ? null : AnswerCodec.decode(found.toBuffer().getBytes());
             if (stored != null) {
                 answer.complete(stored);
@@ -79,7 +84,7 @@ final class RedisTier {
                     });
         }).onFailure(failure -> {
             if (!answer.isDone()) {
-                LOG.warnf("The shared cache (Redis) did not answer (%s): running the query on this replica", failure.getMessage());
+                reached.ended(failure);
                 execution.get().whenComplete((result, failed) -> complete(answer, result, failed));
             }
         });

@@ -45,9 +45,10 @@ final class CursorSession {
         this.cancels = cancels;
     }
 
-    /** Starts opening a session: a connection, BEGIN with {@code begin}, the prepared query. */
-    static CursorSession open(Pool pool, Canceller cancels, String begin, RenderedQuery query) {
+    /** Starts opening a session: a connection, BEGIN with {@code begin}, the prepared query; the attempt ends with the opening. */
+    static CursorSession open(Pool pool, Canceller cancels, Availability.Attempt attempt, String begin, RenderedQuery query) {
         CursorSession session = new CursorSession(cancels);
+        session.opened.whenComplete((open, failure) -> attempt.ended(failure));
         pool.getConnection().subscribe().with(connection -> session.begin(connection, begin, query),
                 session.opened::completeExceptionally);
         return session;

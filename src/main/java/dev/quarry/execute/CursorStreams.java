@@ -21,11 +21,14 @@ public class CursorStreams {
 
     private final Pool pool;
     private final Canceller canceller;
+    private final DatabaseAvailability availability;
     private final int fetchSize;
 
-    CursorStreams(Pool pool, Canceller canceller, @ConfigProperty(name = "quarry.stream.fetch-size", defaultValue = "500") int fetchSize) {
+    CursorStreams(Pool pool, Canceller canceller, DatabaseAvailability availability,
+            @ConfigProperty(name = "quarry.stream.fetch-size", defaultValue = "500") int fetchSize) {
         this.pool = pool;
         this.canceller = canceller;
+        this.availability = availability;
         this.fetchSize = fetchSize;
     }
 
@@ -42,7 +45,7 @@ public class CursorStreams {
     public Multi<RowSet<Row>> stream(RenderedQuery query, StatementSettings settings, Uni<Void> stop) {
         AtomicBoolean stopped = new AtomicBoolean();
         return Multi.createFrom().resource(
-                () -> CursorSession.open(pool, canceller, new ReadOnlyTransaction(false, settings).begin(), query),
+                () -> CursorSession.open(pool, canceller, availability.attempt(), new ReadOnlyTransaction(false, settings).begin(), query),
                 session -> until(session.whenOpen().onItem().transformToMulti(open -> open.batches(fetchSize, Tuple.from(query.values()))),
                         stop.onFailure().invoke(() -> stopped.set(true))))
                 // a stopped stream's statement may still be running (or a read in flight): cancel it first

@@ -23,10 +23,12 @@ public class QueryExecutor {
 
     private final Pool pool;
     private final SessionGuard guard;
+    private final DatabaseAvailability availability;
 
-    QueryExecutor(Pool pool, SessionGuard guard) {
+    QueryExecutor(Pool pool, SessionGuard guard, DatabaseAvailability availability) {
         this.pool = pool;
         this.guard = guard;
+        this.availability = availability;
     }
 
     /** How a template's statements run: its own timeout or the configured default, and its {@code @plan}. */
@@ -48,7 +50,8 @@ public class QueryExecutor {
      * thread's contexts (about 9% of a point lookup's JFR samples before); a page needs none of them.
      */
     public CompletionStage<List<RowSet<Row>>> fetch(List<RenderedQuery> queries, StatementSettings settings) {
-        return fetchOnPool(queries, settings).toCompletionStage();
+        Availability.Attempt attempt = availability.attempt();
+        return fetchOnPool(queries, settings).onComplete(result -> attempt.ended(result.cause())).toCompletionStage();
     }
 
     private Future<List<RowSet<Row>>> fetchOnPool(List<RenderedQuery> queries, StatementSettings settings) {

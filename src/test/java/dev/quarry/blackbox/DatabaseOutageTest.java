@@ -8,6 +8,9 @@ import java.net.URL;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -25,6 +28,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 import jakarta.inject.Inject;
 
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -40,7 +44,8 @@ import io.quarkus.test.junit.QuarkusTest;
 /**
  * Stops the real PostgreSQL under load and starts it again: while it is away every request fails
  * fast with a 503 problem and readiness is DOWN; once it is back the same service answers again,
- * with the right values, without a restart.
+ * with the right values, without a restart. The log tells the outage in two lines, when the
+ * database went away and when it was back, with no stack trace and nothing per request.
  */
 @QuarkusTest
 class DatabaseOutageTest {
@@ -51,12 +56,17 @@ class DatabaseOutageTest {
     private static final Duration FAST = Duration.ofSeconds(5);
     private static final int CLIENTS = 6;
     private static final String ORDERS = "/queries/test/orders?_count=exact&_limit=3";
+    private static final Path LOG = Path.of("target/quarry-test.log");
 
     @TestHTTPResource("/")
     URL base;
 
     @Inject
     MeterRegistry registry;
+
+    /** How long a request waits for a connection: the pool's wait timer fires this long after a failed acquisition. */
+    @ConfigProperty(name = "quarry.pool.wait-timeout")
+    Duration waitTimeout;
 
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
@@ -76,6 +86,7 @@ class DatabaseOutageTest {
     @Test
     void duringAnOutageRequestsFailFastWith503AndTheServiceRecoversWithoutARestart() throws Exception {
         long orders = ordersInDatabase();
+        long logBefore = Files.size(LOG);
         List<String> names = List.of("orders page", "sleep page", "aggregate stream", "rows stream");
         List<Request> requests = List.of(() -> ordersPage(orders), this::sleepPage, this::aggregateStream, this::rowsStream);
         Queue<Answer> answers = new ConcurrentLinkedQueue<>();
@@ -181,6 +192,24 @@ class DatabaseOutageTest {
         assertThat(readiness.statusCode()).isEqualTo(200);
         assertThat(datasetCheck(JSON.readTree(readiness.body())).get("status").asText()).isEqualTo("UP");
         awaitPoolIdle(Duration.ofSeconds(5));
+
+        // the pool's wait timers of the failed acquisitions have all fired (vertx-sql-client#1706 logs then)
+        long lastFailure = failed.stream().mapToLong(Answer::ended).max().orElseThrow();
+        Thread.sleep(Math.max(0, TimeUnit.NANOSECONDS.toMillis(lastFailure - System.nanoTime()) + waitTimeout.toMillis() + 1000));
+        List<String> logged = logSince(logBefore);
+        assertThat(logged).as("the log of the outage").filteredOn(line -> line.contains("PostgreSQL did not answer")).singleElement()
+                .asString().contains(" ERROR ").contains("queries answer 503 until it is back");
+        assertThat(logged).filteredOn(line -> line.contains("PostgreSQL answers again")).singleElement().asString().contains(" INFO ");
+        assertThat(logged).as("ERROR and WARN lines of the outage").filteredOn(line -> line.matches(".* (ERROR|WARN) .*"))
+                .singleElement().asString().contains("PostgreSQL did not answer");
+        assertThat(logged).as("stack traces").noneMatch(line -> line.startsWith("\tat ") || line.startsWith("Caused by"))
+                .noneMatch(line -> line.contains("Result is already complete"));
+    }
+
+    /** The lines the service logged to its file since it was this long. */
+    private static List<String> logSince(long offset) throws IOException {
+        byte[] log = Files.readAllBytes(LOG);
+        return new String(log, Math.toIntExact(offset), log.length - Math.toIntExact(offset), StandardCharsets.UTF_8).lines().toList();
     }
 
     private Outcome ordersPage(long orders) throws IOException, InterruptedException {
