@@ -31,8 +31,12 @@ public final class TestDatabaseServer {
 
     /** The server running now on the test data directory. */
     public static TestDatabaseServer running() throws IOException {
-        Path dataDirectory = Path.of(ConfigProvider.getConfig().getValue("quarry.embedded.data-directory", String.class))
-                .toAbsolutePath();
+        return runningOn(Path.of(ConfigProvider.getConfig().getValue("quarry.embedded.data-directory", String.class)));
+    }
+
+    /** The server running now on this data directory. */
+    public static TestDatabaseServer runningOn(Path data) throws IOException {
+        Path dataDirectory = data.toAbsolutePath();
         // the postgres executable, then its arguments each in double quotes
         String commandLine = Files.readString(dataDirectory.resolve("postmaster.opts")).strip();
         int arguments = commandLine.indexOf(" \"");

@@ -5,6 +5,10 @@ import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -33,10 +37,17 @@ final class PackagedApp implements AutoCloseable {
 
     /** Starts the jar with these arguments and environment (on top of the database settings). */
     static PackagedApp start(String name, Map<String, String> environment, String... arguments) throws IOException {
+        return start(name, List.of(), environment, arguments);
+    }
+
+    /** Starts the jar in a JVM with these options (such as -Xmx128m), arguments and environment. */
+    static PackagedApp start(String name, List<String> jvmOptions, Map<String, String> environment, String... arguments)
+            throws IOException {
         Files.createDirectories(DATA);
         Path output = Path.of("target", name + ".log").toAbsolutePath();
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-jar", System.getProperty("quarry.app.jar")));
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+        command.addAll(jvmOptions);
+        command.addAll(List.of("-jar", System.getProperty("quarry.app.jar")));
         command.addAll(List.of(arguments));
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(output.toFile());
         builder.environment().putAll(Map.of(
@@ -65,6 +76,29 @@ final class PackagedApp implements AutoCloseable {
             throw new AssertionError("still running after " + time + "; output:\n" + output());
         }
         return process.exitValue();
+    }
+
+    /** Returns once the process, serving at this address, answers its readiness check with 200. */
+    void awaitReady(URI address, Duration within) throws InterruptedException {
+        HttpClient client = HttpClient.newHttpClient();
+        long deadline = System.nanoTime() + within.toNanos();
+        while (true) {
+            if (!process.isAlive()) {
+                throw new AssertionError("ended before it was ready; output:\n" + output());
+            }
+            try {
+                if (client.send(HttpRequest.newBuilder(address.resolve("/q/health/ready")).timeout(Duration.ofSeconds(2)).build(),
+                        HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
+                    return;
+                }
+            } catch (IOException e) {
+                // not listening yet
+            }
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("not ready within " + within + "; output:\n" + output());
+            }
+            Thread.sleep(50);
+        }
     }
 
     /** True once the address accepts a TCP connection. */

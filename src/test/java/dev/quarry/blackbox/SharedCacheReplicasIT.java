@@ -373,19 +373,7 @@ class SharedCacheReplicasIT {
     }
 
     private static void awaitReady(Replica replica) throws Exception {
-        HttpClient client = HttpClient.newHttpClient();
-        await(Duration.ofMinutes(3), () -> {
-            assertThat(replica.app().process().isAlive()).as(replica + " is running; output:\n" + replica.app().output()).isTrue();
-            try {
-                return client.send(HttpRequest.newBuilder(replica.uri("/q/health/ready")).timeout(Duration.ofSeconds(2)).build(),
-                        HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
-            } catch (IOException e) {
-                return false; // not listening yet
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException(e);
-            }
-        }, replica + " ready");
+        replica.app().awaitReady(replica.uri("/"), Duration.ofMinutes(3));
     }
 
     private static void await(Duration within, BooleanSupplier condition, String what) throws InterruptedException {
