@@ -1,11 +1,10 @@
 package dev.quarry.execute;
 
-import java.net.SocketException;
+import java.io.IOException;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.TimeoutException;
 
-import io.netty.channel.ConnectTimeoutException;
 import io.vertx.core.VertxException;
 import io.vertx.core.http.ConnectionPoolTooBusyException;
 import io.vertx.core.impl.NoStackTraceThrowable;
@@ -28,9 +27,10 @@ public enum QueryFailure {
     private static final String QUERY_CANCELED = "57014";
     /** What the Vert.x pool (4.5) fails an acquisition with after its connection timeout: no type of its own. */
     private static final List<String> WAIT_TIMEOUT_MESSAGES = List.of("Timeout", "Timeout waiting for connection");
-    // SocketException: refused, and also reset by a server that is shutting down or starting up
-    private static final List<Class<? extends Throwable>> UNAVAILABILITY = List.of(SocketException.class,
-            ConnectTimeoutException.class, ClosedConnectionException.class, TimeoutException.class);
+    // IOException: refused, reset by a server that is shutting down or starting up, or a broken pipe when a
+    // statement is written to a session the server has just closed
+    private static final List<Class<? extends Throwable>> UNAVAILABILITY = List.of(IOException.class,
+            ClosedConnectionException.class, TimeoutException.class);
 
     public static QueryFailure of(Throwable failure) {
         if (failure instanceof PgException pg) {

@@ -2,11 +2,13 @@ package dev.quarry.execute;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.IOException;
 import java.net.ConnectException;
 import java.net.SocketException;
 
 import org.junit.jupiter.api.Test;
 
+import io.netty.channel.ConnectTimeoutException;
 import io.vertx.core.impl.NoStackTraceThrowable;
 import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.ClosedConnectionException;
@@ -20,6 +22,10 @@ class QueryFailureTest {
         // seen while PostgreSQL shuts down under load: it accepts a connection and resets it
         assertThat(QueryFailure.of(new SocketException("Connection reset"))).isEqualTo(QueryFailure.UNAVAILABLE);
         assertThat(QueryFailure.of(new RuntimeException(new SocketException("Connection reset")))).isEqualTo(QueryFailure.UNAVAILABLE);
+        assertThat(QueryFailure.of(new ConnectTimeoutException("connection timed out: /10.0.0.9:5432")))
+                .isEqualTo(QueryFailure.UNAVAILABLE);
+        // a statement written to a session the server closed as it stopped
+        assertThat(QueryFailure.of(new IOException("Broken pipe"))).isEqualTo(QueryFailure.UNAVAILABLE);
         assertThat(QueryFailure.of(ClosedConnectionException.INSTANCE)).isEqualTo(QueryFailure.UNAVAILABLE);
         // a stream's next cursor read, sent as its connection was being closed by the server going away
         assertThat(QueryFailure.of(new NoStackTraceThrowable("Connection is not active now, current status: CLOSED")))
