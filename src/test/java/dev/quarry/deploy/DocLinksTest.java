@@ -73,7 +73,7 @@ class DocLinksTest {
                 ```
                 and `[in code](missing.md)` are not links.
                 [missing file](missing.md) [missing anchor](target.md#nowhere) [outside](../../outside.md)
-                [absolute](/etc/passwd) [repeat that does not exist](target.md#where-a-lookups-cpu-goes-2)
+                [absolute](/etc/passwd) [repeat that does not exist](target.md#where-a-lookups-cpu-goes-2) [url](file:///etc/passwd)
                 [ref]: target.md#nor-here
                 """);
 
@@ -86,6 +86,7 @@ class DocLinksTest {
                 "docs/page.md:11: /etc/passwd: an absolute path; link relative to the file",
                 "docs/page.md:11: target.md#where-a-lookups-cpu-goes-2: no heading of docs/target.md has the anchor "
                         + "#where-a-lookups-cpu-goes-2",
+                "docs/page.md:11: file:///etc/passwd: a file: URL, which names a file of one machine; link relative to the file",
                 "docs/page.md:12: target.md#nor-here: no heading of docs/target.md has the anchor #nor-here");
     }
 

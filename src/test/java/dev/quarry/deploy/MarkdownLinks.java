@@ -72,6 +72,9 @@ final class MarkdownLinks {
     }
 
     private String problem(Path source, String link) {
+        if (link.regionMatches(true, 0, "file:", 0, 5)) {
+            return "a file: URL, which names a file of one machine; link relative to the file";
+        }
         if (SCHEME.matcher(link).find()) {
             return null; // a URL (https:, mailto:): not a file of the repository
         }
