@@ -4,6 +4,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.function.Supplier;
@@ -67,13 +69,10 @@ public class StreamAnswers {
             if (tooLarge.getIfPresent(key) != null) {
                 return Uni.createFrom().item(run);
             }
-            Uni<Served> served = Uni.createFrom().completionStage(cache.answer(key, ttl, () -> record(key, run.get())));
+            CompletionStage<Served> answer = cache.answer(key, ttl, () -> record(key, run.get()));
             // null when the answer was kept already: there is nothing to wait for, nor to stop
             Recording waitedFor = recording.get(key);
-            if (waitedFor != null) {
-                waitedFor.join();
-                served = served.onTermination().invoke(waitedFor::leave);
-            }
+            Uni<Served> served = waitedFor == null ? Uni.createFrom().completionStage(answer) : waitingWith(answer, waitedFor);
             return served.onItem().transform(StreamAnswers::kept)
                     // too large to keep, or stopped when every other waiter left just as this one came: stream it here
                     .onFailure(failure -> failure instanceof AnswerTooLargeException || failure instanceof CancellationException)
@@ -83,6 +82,26 @@ public class StreamAnswers {
                         }
                         return run.get();
                     });
+        });
+    }
+
+    /**
+     * The answer of a recording this request waits for with others, which it leaves when it ends.
+     * A request that goes away is done with before it leaves: were it the last waiter, the recording
+     * it stops fails the answer at once, and a Uni of Mutiny's operators would pass that failure on
+     * to the request that went away, which Mutiny then logs at ERROR as dropped. The emitter ignores it.
+     */
+    private static Uni<Served> waitingWith(CompletionStage<Served> answer, Recording waitedFor) {
+        waitedFor.join();
+        return Uni.createFrom().emitter(emitter -> {
+            emitter.onTermination(waitedFor::leave);
+            answer.whenComplete((served, failure) -> {
+                if (failure == null) {
+                    emitter.complete(served);
+                } else {
+                    emitter.fail(failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure);
+                }
+            });
         });
     }
 

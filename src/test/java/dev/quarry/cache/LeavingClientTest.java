@@ -120,6 +120,16 @@ class LeavingClientTest {
     }
 
     @Test
+    void theLastClientLeavingARecordingStopsItWithoutAnErrorInTheLog() throws Exception {
+        SseClient leaving = new SseClient(base, "/queries/test/cached-sleep?seconds=2&tag=" + tag());
+        assertThat(leaving.next().name()).isEqualTo("meta");
+        await(() -> TestDatabase.serviceSleeping() == 1);
+        leaving.close();
+        // the statement is cancelled with the recording; the log is checked after each test
+        await(() -> TestDatabase.serviceSleeping() == 0);
+    }
+
+    @Test
     void aClientLeavingAKeptAnswerMidwayDoesNotStopItForTheOthers() throws Exception {
         String path = "/queries/test/cached-rows?rows=2000&tag=" + tag();
         assertThat(send(path, "application/x-ndjson").get(10, TimeUnit.SECONDS).body().split("\n")).hasSize(2000);
