@@ -1,5 +1,7 @@
 package dev.quarry.http;
 
+import java.util.concurrent.CancellationException;
+
 import jakarta.ws.rs.NotFoundException;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.HttpHeaders;
@@ -70,6 +72,12 @@ public class Problems {
         if (e instanceof ShuttingDownException) {
             return Problem.of(503, "Server shutting down", e.getMessage(), instance);
         }
+        if (cancelled(e)) {
+            // a client leaving cancels its own work: routine, and nobody is left to read this answer
+            LOG.debugf("Request on %s cancelled: %s", instance, e.getMessage());
+            return Problem.of(503, "Request cancelled", "the work this request waited for was cancelled before it answered; try again",
+                    instance);
+        }
         return switch (QueryFailure.of(e)) {
             case TIMEOUT -> Problem.of(504, "Query timed out",
                     "the query ran past its statement timeout and PostgreSQL stopped it; narrow it with parameters or filters, "
@@ -88,6 +96,15 @@ public class Problems {
                 yield Problem.of(500, "Internal error", "the server failed unexpectedly; the log has the details", instance);
             }
         };
+    }
+
+    private static boolean cancelled(Throwable e) {
+        for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+            if (cause instanceof CancellationException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** 401 with the RFC 6750 challenge; {@code error="invalid_token"} when a token was sent and rejected. */
