@@ -32,7 +32,12 @@ final class Fixtures {
 
     /** Shadows every relation on the search path, then fills the shadows with the case's rows. */
     void load(TestCase testCase) {
-        connection.query(SHADOW).execute().await().atMost(timeout);
+        try {
+            connection.query(SHADOW).execute().await().atMost(timeout);
+        } catch (PgException e) {
+            throw new TestFileException(testCase.source(), testCase.line(), "the tables could not be shadowed: "
+                    + e.getErrorMessage());
+        }
         for (Given given : testCase.given().values()) {
             List<String> columns = new ArrayList<>();
             connection.preparedQuery(COLUMNS).execute(Tuple.of(given.table())).await().atMost(timeout)
