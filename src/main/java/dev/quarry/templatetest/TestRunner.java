@@ -16,8 +16,6 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import dev.quarry.execute.Catalog;
 import dev.quarry.execute.CheckedTemplate;
-import dev.quarry.render.CursorCodec;
-import io.vertx.mutiny.sqlclient.Pool;
 
 /**
  * What the {@code test} command does: runs the chosen test files beside the templates against the configured
@@ -30,10 +28,7 @@ public class TestRunner {
     Catalog catalog;
 
     @Inject
-    Pool pool;
-
-    @Inject
-    CursorCodec cursors;
+    TemplateTests tests;
 
     @ConfigProperty(name = "quarry.templates.directory")
     Optional<Path> directory;
@@ -52,7 +47,7 @@ public class TestRunner {
             System.err.println("quarry test: no template matches " + String.join(" ", arguments.selection()));
             return 2;
         }
-        TestRun run = new TemplateTests(pool, cursors).run(templates, files, TestRunner::print);
+        TestRun run = tests.run(templates, files, TestRunner::print);
         run.unexercised().forEach((template, missing) -> missing.forEach(line -> System.out.println("not exercised: " + line)));
         if (!run.untested().isEmpty()) {
             System.out.println("no test file: " + String.join(", ", run.untested()));
