@@ -3,6 +3,7 @@ package dev.quarry.dataset;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryPoolMXBean;
 import java.lang.management.MemoryType;
+import java.lang.management.MemoryUsage;
 
 import com.sun.management.HotSpotDiagnosticMXBean;
 
@@ -39,7 +40,7 @@ record LoadHeap(int workers, long maxMemory, long largestSpace, long maxHeapSize
     /** This JVM's heap, for a load with that many workers. */
     static LoadHeap of(int workers) {
         long largest = ManagementFactory.getMemoryPoolMXBeans().stream().filter(pool -> pool.getType() == MemoryType.HEAP)
-                .map(MemoryPoolMXBean::getUsage).mapToLong(usage -> usage.getMax()).max().orElse(-1);
+                .map(MemoryPoolMXBean::getUsage).mapToLong(MemoryUsage::getMax).max().orElse(-1);
         long maxMemory = Runtime.getRuntime().maxMemory();
         long maxHeapSize = Long.parseLong(ManagementFactory.getPlatformMXBean(HotSpotDiagnosticMXBean.class)
                 .getVMOption("MaxHeapSize").getValue());
