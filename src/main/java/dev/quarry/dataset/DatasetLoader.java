@@ -26,6 +26,7 @@ import jakarta.inject.Singleton;
 
 import org.eclipse.microprofile.config.Config;
 
+import dev.quarry.util.ClasspathText;
 import io.trino.tpch.TpchTable;
 
 /**
@@ -58,7 +59,8 @@ public class DatasetLoader {
     }
 
     /**
-     * Loads the scale unless it is already there; {@code force} loads it again.
+     * Loads the scale unless it is already there; {@code force} loads it again. A heap too small for the
+     * generator is refused before anything is written, with a message saying what to set.
      *
      * @return the dataset now published
      */
@@ -69,6 +71,10 @@ public class DatasetLoader {
             if (!force && loaded.isPresent() && loaded.get().scale().compareTo(scale.value()) == 0) {
                 progress.accept("TPC-H scale " + scale + " is already loaded in " + target + "; nothing to do");
                 return loaded.get();
+            }
+            LoadHeap heap = LoadHeap.of(workers());
+            if (!heap.suffices()) {
+                throw new HeapTooSmallException(heap);
             }
             if (!tryLock(coordinator)) {
                 throw new IllegalStateException("Another load is running on " + target + "; wait for it to finish");
@@ -96,14 +102,14 @@ public class DatasetLoader {
         execute(coordinator, "DROP SCHEMA IF EXISTS quarry_load CASCADE");
         execute(coordinator, "CREATE SCHEMA quarry_load");
         execute(coordinator, "SET search_path = quarry_load");
-        execute(coordinator, DatasetSql.resource("tpch-tables.sql"));
+        execute(coordinator, ClasspathText.read("dataset/tpch-tables.sql"));
         citus.distributeTables(coordinator);
 
         Map<String, Long> rowCounts = copyTables(target, scale, progress);
 
         long keysStarted = System.nanoTime();
-        execute(coordinator, DatasetSql.resource("tpch-keys.sql"));
-        execute(coordinator, DatasetSql.resource("part-category.sql"));
+        execute(coordinator, ClasspathText.read("dataset/tpch-keys.sql"));
+        execute(coordinator, ClasspathText.read("dataset/part-category.sql"));
         citus.distributeCategories(coordinator);
         execute(coordinator, "ANALYZE");
         progress.accept(String.format("  keys, indexes, categories and statistics in %.1f s", seconds(keysStarted)));
@@ -113,7 +119,7 @@ public class DatasetLoader {
         try {
             execute(coordinator, "SET LOCAL search_path = public");
             citus.beforePublish(coordinator);
-            execute(coordinator, DatasetSql.resource("publish.sql"));
+            execute(coordinator, ClasspathText.read("dataset/publish.sql"));
             try (PreparedStatement record = coordinator.prepareStatement(
                     "INSERT INTO quarry_dataset (name, scale, row_counts, load_seconds) VALUES (?, ?, ?::jsonb, ?) "
                             + "ON CONFLICT (name) DO UPDATE SET scale = excluded.scale, row_counts = excluded.row_counts, "
@@ -137,7 +143,7 @@ public class DatasetLoader {
     }
 
     private Map<String, Long> copyTables(JdbcTarget target, ScaleFactor scale, Consumer<String> progress) throws SQLException {
-        int workers = Math.max(2, Runtime.getRuntime().availableProcessors());
+        int workers = workers();
         Map<String, TableProgress> tables = new LinkedHashMap<>();
         List<Future<?>> parts = new ArrayList<>();
         ExecutorService pool = Executors.newFixedThreadPool(workers, named("quarry-load"));
@@ -221,6 +227,10 @@ public class DatasetLoader {
         StringBuilder json = new StringBuilder("{");
         counts.forEach((name, rows) -> json.append(json.length() > 1 ? "," : "").append('"').append(name).append("\":").append(rows));
         return json.append('}').toString();
+    }
+
+    private static int workers() {
+        return Math.max(2, Runtime.getRuntime().availableProcessors());
     }
 
     private JdbcTarget target() {
