@@ -20,12 +20,20 @@ import org.jboss.resteasy.reactive.RestResponse;
 
 import dev.quarry.serve.Pages;
 import dev.quarry.serve.Streams;
+import io.smallrye.common.annotation.NonBlocking;
 
 /**
  * {@code GET /queries/{name}}: runs a template. The representation follows the Accept header: a
  * JSON page, or a stream as Server-Sent Events, NDJSON or CSV. Every parameter is checked before
  * the method returns, so a bad one is a 400 and never a half-open stream.
+ * <p>
+ * Every method runs on the event loop, streams too (RESTEasy would run a method that returns no
+ * Uni or CompletionStage on a worker thread): none blocks, and the stream's writer registers its
+ * close handler in a list that the event loop walks when the client leaves. Registered from a
+ * worker thread while a client left at that moment, it failed the walk with a
+ * ConcurrentModificationException, logged as an uncaught ERROR, and could skip the stream's cancel.
  */
+@NonBlocking
 @Path("/queries")
 public class QueryResource {
 
