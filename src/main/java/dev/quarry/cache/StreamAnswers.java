@@ -15,6 +15,7 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Expiry;
 
+import dev.quarry.encode.Format;
 import dev.quarry.render.RenderedQuery;
 import dev.quarry.template.Template;
 import io.smallrye.mutiny.Multi;
@@ -50,21 +51,21 @@ public class StreamAnswers {
     }
 
     /**
-     * @param representation the stream's format, part of its key
-     * @param query          the statement the stream runs, part of its key
-     * @param recorded       the stream's bytes from a run of its own, recorded for everyone waiting
-     * @param rows           the rows of that run, once it ended
-     * @param fromAnswer     the response made of a kept answer
-     * @param live           the response streamed from the database, for an answer that is not kept
+     * @param format     the stream's representation, part of its key
+     * @param query      the statement the stream runs, part of its key
+     * @param recorded   the stream's bytes from a run of its own, recorded for everyone waiting
+     * @param rows       the rows of that run, once it ended
+     * @param fromAnswer the response made of a kept answer
+     * @param live       the response streamed from the database, for an answer that is not kept
      */
-    public <T> Multi<T> stream(Template template, String representation, RenderedQuery query, Supplier<Multi<byte[]>> recorded,
+    public <T> Multi<T> stream(Template template, Format format, RenderedQuery query, Supplier<Multi<byte[]>> recorded,
             LongSupplier rows, Function<Served, Multi<T>> fromAnswer, Supplier<Multi<T>> live) {
         Duration ttl = settings.ttl(template);
         if (ttl.isZero()) {
             return live.get();
         }
         return Uni.createFrom().completionStage(dataset::current).onItem().transformToMulti(version -> {
-            AnswerKey key = AnswerKey.of(template.name(), representation, List.of(query), version);
+            AnswerKey key = AnswerKey.of(template.name(), format, List.of(query), version);
             if (tooLarge.getIfPresent(key) != null) {
                 return live.get();
             }

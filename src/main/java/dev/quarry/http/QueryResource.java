@@ -18,12 +18,14 @@ import jakarta.ws.rs.core.UriInfo;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.jboss.resteasy.reactive.RestResponse;
 
+import dev.quarry.encode.Format;
 import dev.quarry.serve.Pages;
 import dev.quarry.serve.Streams;
 
 /**
  * {@code GET /queries/{name}}: runs a template. The representation follows the Accept header: a
- * JSON page, or a stream as Server-Sent Events, NDJSON or CSV. Every parameter is checked before
+ * JSON page, or a stream as Server-Sent Events, NDJSON, CSV (exact, or {@code profile=spreadsheet}) or Arrow. Every parameter is checked
+ * before
  * the method returns, so a bad one is a 400 and never a half-open stream.
  */
 @Path("/queries")
@@ -73,8 +75,18 @@ public class QueryResource {
     @Path("{name: .+}")
     @Operation(hidden = true) // each template is documented as an operation of its own
     @Produces(CSV)
-    public ByteStream csv(@PathParam("name") String name, @Context UriInfo uri) {
-        return new ByteStream(streams.csv(name, uri.getQueryParameters()));
+    public ByteStream csv(@PathParam("name") String name, @Context UriInfo uri, @Context HttpHeaders request) {
+        return new ByteStream(streams.csv(name, uri.getQueryParameters(), csvFormat(request)));
+    }
+
+    /** {@code text/csv; profile=spreadsheet} when the client accepts CSV in that profile, else COPY's exact CSV. */
+    private static Format csvFormat(HttpHeaders request) {
+        for (MediaType accepted : request.getAcceptableMediaTypes()) {
+            if (accepted.isCompatible(MediaType.valueOf(CSV))) {
+                return "spreadsheet".equals(accepted.getParameters().get("profile")) ? Format.SPREADSHEET_CSV : Format.CSV;
+            }
+        }
+        return Format.CSV;
     }
 
     /** A failure after a stream began, as the problem+json its last event or line carries. */

@@ -15,6 +15,7 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import dev.quarry.cache.Served;
 import dev.quarry.cache.StreamAnswers;
+import dev.quarry.encode.Format;
 import dev.quarry.encode.ResultDocuments;
 import dev.quarry.encode.SseFrames;
 import dev.quarry.execute.CursorStreams;
@@ -60,7 +61,7 @@ public class Streams {
             Function<Throwable, byte[]> problem) {
         QueryCall call = calls.open(name, parameters, Format.SSE, OptionalInt.empty(), lastEventId);
         QueryCall run = call.again();
-        Multi<byte[]> rowsAndEnd = answers.stream(call.template(), Format.SSE.tag(), QueryRenderer.render(call.template(), call.request()),
+        Multi<byte[]> rowsAndEnd = answers.stream(call.template(), Format.SSE, QueryRenderer.render(call.template(), call.request()),
                 () -> rowEvents(run), run::rows,
                 served -> Multi.createBy().concatenating().streams(chunks(served),
                         Multi.createFrom()
@@ -91,21 +92,25 @@ public class Streams {
     public Multi<byte[]> jsonLines(String name, Map<String, List<String>> parameters, Function<Throwable, byte[]> problem) {
         QueryCall call = calls.open(name, parameters, Format.NDJSON, OptionalInt.empty(), Optional.empty());
         QueryCall run = call.again();
-        return call.held(answers.stream(call.template(), Format.NDJSON.tag(), QueryRenderer.render(call.template(), call.request()),
+        return call.held(answers.stream(call.template(), Format.NDJSON, QueryRenderer.render(call.template(), call.request()),
                 () -> run.batches(cursorStreams).map(batch -> run.encoder().jsonLines(batch)), run::rows, Streams::chunks,
                 () -> call.batches(cursorStreams).map(batch -> call.encoder().jsonLines(batch)))
                 .onFailure().recoverWithItem(failure -> errorLine(problem.apply(failure))));
     }
 
-    /** RFC 4180 with a header line; a failure after the header cannot be told in CSV: the response is cut short. */
-    public Multi<byte[]> csv(String name, Map<String, List<String>> parameters) {
-        QueryCall call = calls.open(name, parameters, Format.CSV, OptionalInt.empty(), Optional.empty());
+    /**
+     * CSV with a header line, as COPY writes it, in the format's profile; a failure after the header cannot be told in CSV: the
+     * response is cut short.
+     */
+    public Multi<byte[]> csv(String name, Map<String, List<String>> parameters, Format format) {
+        QueryCall call = calls.open(name, parameters, format, OptionalInt.empty(), Optional.empty());
         QueryCall run = call.again();
         return call.held(Multi.createBy().concatenating().streams(
-                Multi.createFrom().item(() -> call.encoder().csvHeader().getBytes(StandardCharsets.UTF_8)),
-                answers.stream(call.template(), Format.CSV.tag(), QueryRenderer.render(call.template(), call.request()),
-                        () -> run.batches(cursorStreams).map(batch -> run.encoder().csv(batch)), run::rows, Streams::chunks,
-                        () -> call.batches(cursorStreams).map(batch -> call.encoder().csv(batch)))));
+                Multi.createFrom().item(() -> call.encoder().csvHeader()),
+                answers.stream(call.template(), format, QueryRenderer.render(call.template(), call.request()),
+                        () -> run.batches(cursorStreams).map(batch -> run.encoder().csv(batch, format.csvProfile())), run::rows,
+                        Streams::chunks,
+                        () -> call.batches(cursorStreams).map(batch -> call.encoder().csv(batch, format.csvProfile())))));
     }
 
     /**
