@@ -3,6 +3,8 @@ package dev.quarry.encode;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.channels.Channels;
 import java.util.List;
 import java.util.Map;
@@ -26,8 +28,8 @@ import io.vertx.mutiny.sqlclient.Row;
 /**
  * Rows of one result as an Apache Arrow IPC stream: the schema ({@link #schema}), then a record
  * batch per batch of rows the cursor read ({@link #batch}), then the end-of-stream marker
- * ({@link #END}). A stream that fails after its schema simply stops before the marker, which an
- * Arrow reader reports as a stream cut short. The column vectors are allocated once per stream and
+ * ({@link #END}). A stream that fails after its schema ends with {@link #broken} instead of the
+ * marker: a message cut short, which every Arrow reader reports as an error. The column vectors are allocated once per stream and
  * refilled for every batch, off the heap, so a stream's memory is one batch whatever its length;
  * {@link #close} frees them.
  */
@@ -78,6 +80,17 @@ public final class ArrowStream implements AutoCloseable {
         try (ArrowRecordBatch batch = new VectorUnloader(root).getRecordBatch()) {
             return write(out -> MessageSerializer.serialize(out, batch, IpcOption.DEFAULT));
         }
+    }
+
+    /**
+     * The last bytes of a stream that failed: a message's continuation token and a length longer
+     * than what follows, then the problem's text. A reader fails on it (the message is cut short)
+     * wherever the HTTP response itself ended cleanly; a person reading the bytes sees why.
+     */
+    public static byte[] broken(byte[] problem) {
+        ByteBuffer message = ByteBuffer.allocate(8 + problem.length).order(ByteOrder.LITTLE_ENDIAN);
+        message.putInt(-1).putInt(problem.length + 8).put(problem);
+        return message.array();
     }
 
     /** Frees the vectors; a batch still being written finishes first. */

@@ -33,6 +33,7 @@ public class QueryResource {
 
     public static final String NDJSON = "application/x-ndjson";
     public static final String CSV = "text/csv";
+    public static final String ARROW = "application/vnd.apache.arrow.stream";
 
     private final Pages pages;
     private final Streams streams;
@@ -77,6 +78,14 @@ public class QueryResource {
     @Produces(CSV)
     public ByteStream csv(@PathParam("name") String name, @Context UriInfo uri, @Context HttpHeaders request) {
         return new ByteStream(streams.csv(name, uri.getQueryParameters(), csvFormat(request)));
+    }
+
+    @GET
+    @Path("{name: .+}")
+    @Operation(hidden = true) // each template is documented as an operation of its own
+    @Produces(ARROW)
+    public ByteStream arrow(@PathParam("name") String name, @Context UriInfo uri) {
+        return new ByteStream(streams.arrow(name, uri.getQueryParameters(), problem(uri)));
     }
 
     /** {@code text/csv; profile=spreadsheet} when the client accepts CSV in that profile, else COPY's exact CSV. */

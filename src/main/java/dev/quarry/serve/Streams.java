@@ -2,6 +2,7 @@ package dev.quarry.serve;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -15,12 +16,14 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import dev.quarry.cache.Served;
 import dev.quarry.cache.StreamAnswers;
+import dev.quarry.encode.ArrowStream;
 import dev.quarry.encode.Format;
 import dev.quarry.encode.ResultDocuments;
 import dev.quarry.encode.SseFrames;
 import dev.quarry.execute.CursorStreams;
 import dev.quarry.render.CursorCodec;
 import dev.quarry.render.QueryRenderer;
+import dev.quarry.template.Template;
 import io.smallrye.mutiny.Multi;
 import io.vertx.mutiny.sqlclient.Row;
 
@@ -111,6 +114,33 @@ public class Streams {
                         () -> run.batches(cursorStreams).map(batch -> run.encoder().csv(batch, format.csvProfile())), run::rows,
                         Streams::chunks,
                         () -> call.batches(cursorStreams).map(batch -> call.encoder().csv(batch, format.csvProfile())))));
+    }
+
+    /**
+     * Apache Arrow's IPC stream: the schema, a record batch per batch the cursor read, the end-of-stream marker. A failure after the
+     * first bytes ends it with a message cut short that holds the problem ({@link ArrowStream#broken}), which an Arrow reader reports.
+     */
+    public Multi<byte[]> arrow(String name, Map<String, List<String>> parameters, Function<Throwable, byte[]> problem) {
+        QueryCall call = calls.open(name, parameters, Format.ARROW, OptionalInt.empty(), Optional.empty());
+        QueryCall run = call.again();
+        return call.held(answers.stream(call.template(), Format.ARROW, QueryRenderer.render(call.template(), call.request()),
+                () -> arrowStream(run), run::rows, Streams::chunks, () -> arrowStream(call))
+                .onFailure().recoverWithItem(failure -> ArrowStream.broken(problem.apply(failure))));
+    }
+
+    /** A run's rows as a whole Arrow stream, its vectors freed however it ends. */
+    private Multi<byte[]> arrowStream(QueryCall run) {
+        Template template = run.template();
+        Map<String, String> metadata = new LinkedHashMap<>();
+        metadata.put("quarry.template", template.name());
+        metadata.put("quarry.summary", template.header().summary());
+        if (!template.header().description().isEmpty()) {
+            metadata.put("quarry.description", template.header().description());
+        }
+        return Multi.createFrom().resource(() -> new ArrowStream(run.request().columns(), metadata),
+                stream -> Multi.createBy().concatenating().streams(Multi.createFrom().item(stream::schema),
+                        run.batches(cursorStreams).map(stream::batch), Multi.createFrom().item(ArrowStream.END)))
+                .withFinalizer(ArrowStream::close);
     }
 
     /**
