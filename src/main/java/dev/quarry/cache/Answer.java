@@ -1,7 +1,6 @@
 package dev.quarry.cache;
 
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
@@ -17,12 +16,9 @@ import java.util.List;
  */
 public record Answer(List<byte[]> chunks, long bytes, long rows, String etag, Instant created) {
 
-    // a clone of one digest: looking SHA-256 up among the security providers for every answer cost more than hashing a page
-    private static final MessageDigest SHA_256 = sha256Digest();
-
     public static Answer of(List<byte[]> chunks, long rows) {
         long bytes = 0;
-        MessageDigest digest = sha256();
+        MessageDigest digest = Sha256.digest();
         for (byte[] chunk : chunks) {
             bytes += chunk.length;
             digest.update(chunk);
@@ -49,21 +45,5 @@ public record Answer(List<byte[]> chunks, long bytes, long rows, String etag, In
     public Duration age(Instant now) {
         Duration age = Duration.between(created, now);
         return age.isNegative() ? Duration.ZERO : age;
-    }
-
-    private static MessageDigest sha256() {
-        try {
-            return (MessageDigest) SHA_256.clone();
-        } catch (CloneNotSupportedException e) {
-            throw new IllegalStateException("the JDK's SHA-256 can be cloned", e);
-        }
-    }
-
-    private static MessageDigest sha256Digest() {
-        try {
-            return MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every Java runtime has SHA-256", e);
-        }
     }
 }

@@ -26,7 +26,7 @@ public record ResultColumn(String name, String type, @JsonIgnore int modifier) {
     }
 
     /** The type a request's text for this column is read as, for filters and cursors; empty when it has none. */
-    public Optional<ParamType> valueType() {
+    public Optional<PgType> valueType() {
         return pgType().flatMap(PgType::valueType);
     }
 
