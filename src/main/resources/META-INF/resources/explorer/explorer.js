@@ -322,8 +322,9 @@ function resultsPanel(entry, form, { runButton, stopButton }) {
   const explainDetails = el('details', { ontoggle: () => explainDetails.open && loadExplain() },
     el('summary', {}, 'SQL and plan'), explain);
   const actions = el('div', { class: 'actions' },
-    el('button', { type: 'button', class: 'secondary', onclick: () => saveAs('text/csv', 'csv') }, 'Download CSV'),
+    el('button', { type: 'button', class: 'secondary', onclick: () => saveAs('text/csv; profile=spreadsheet', 'csv') }, 'Download CSV'),
     el('button', { type: 'button', class: 'secondary', onclick: () => saveAs('application/x-ndjson', 'ndjson') }, 'Download NDJSON'),
+    el('button', { type: 'button', class: 'secondary', onclick: () => saveAs('application/vnd.apache.arrow.stream', 'arrow') }, 'Download Arrow'),
     el('details', {}, el('summary', {}, 'curl'), curl,
       el('button', { type: 'button', class: 'secondary', onclick: () => navigator.clipboard.writeText(curl.textContent)
         .then(() => { status.textContent = 'curl command copied'; }, () => { status.textContent = 'Select the command and copy it'; }) }, 'Copy curl')),
