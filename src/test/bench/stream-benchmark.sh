@@ -159,7 +159,7 @@ if [[ ${BENCH_SKIP_LOAD:-0} == 0 ]]; then # 1: the data is there from an earlier
 fi
 
 log "starting Quarry with -Xmx64m on $BASE"
-java -Xmx64m "${PROPS[@]}" -Dquarry.dataset.load-on-start=none -jar "$JAR" > "$OUT/quarry.log" 2>&1 &
+java -Xmx64m --add-opens=java.base/java.nio=ALL-UNNAMED "${PROPS[@]}" -Dquarry.dataset.load-on-start=none -jar "$JAR" > "$OUT/quarry.log" 2>&1 &
 QPID=$!
 for _ in $(seq 240); do
     curl -sf -o /dev/null "$BASE/q/health/ready" && break
@@ -170,7 +170,7 @@ curl -sf -o /dev/null "$BASE/q/health/ready" || die "Quarry is not ready after 1
 POSTMASTER=$(head -1 "$OUT/postgres/postmaster.pid")
 if [[ -n $BASE_JAR ]]; then
     log "starting $BASE_JAR with -Xmx64m on $BASE_URL, same database"
-    java -Xmx64m -Dquarkus.http.host=127.0.0.1 -Dquarkus.http.port="$((HTTP_PORT + 1))" -Dquarry.dataset.load-on-start=none \
+    java -Xmx64m --add-opens=java.base/java.nio=ALL-UNNAMED -Dquarkus.http.host=127.0.0.1 -Dquarkus.http.port="$((HTTP_PORT + 1))" -Dquarry.dataset.load-on-start=none \
         -Dquarry.templates.directory="$ROOT/src/test/bench/templates" ${BENCH_FETCH_SIZE:+-Dquarry.stream.fetch-size=$BENCH_FETCH_SIZE} \
         -Dquarkus.datasource.reactive.url="postgresql://127.0.0.1:$PG_PORT/quarry" -Dquarkus.datasource.username=postgres \
         ${BENCH_BASE_OPTS:-} -jar "$BASE_JAR" > "$OUT/base-quarry.log" 2>&1 &

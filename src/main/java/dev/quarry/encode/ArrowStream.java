@@ -38,8 +38,15 @@ public final class ArrowStream implements AutoCloseable {
     /** The end-of-stream marker: a continuation token and a zero length. */
     public static final byte[] END = endOfStream();
 
-    /** One allocator for every stream, each taking a child of it for its vectors. */
-    private static final BufferAllocator ROOT = new RootAllocator();
+    /** Whether Arrow can reach its memory: java.nio must be opened to it (the JVM's --add-opens). */
+    public static final boolean USABLE = Object.class.getModule().isOpen("java.nio", ArrowStream.class.getModule());
+    /** How to make it usable, for the problem a request gets when it is not. */
+    public static final String JVM_OPTION = "--add-opens=java.base/java.nio=ALL-UNNAMED";
+
+    /** One allocator for every stream, each taking a child of it for its vectors; created by the first stream. */
+    private static final class Root {
+        static final BufferAllocator ALLOCATOR = new RootAllocator();
+    }
 
     private final BufferAllocator allocator;
     private final VectorSchemaRoot root;
@@ -52,7 +59,7 @@ public final class ArrowStream implements AutoCloseable {
         this.columns = resultColumns.stream().map(ArrowColumn::of).toList();
         List<Field> fields = columns.stream().map(ArrowColumn::field).toList();
         Schema arrowSchema = new Schema(fields, metadata);
-        this.allocator = ROOT.newChildAllocator("arrow-stream", 0, Long.MAX_VALUE);
+        this.allocator = Root.ALLOCATOR.newChildAllocator("arrow-stream", 0, Long.MAX_VALUE);
         this.root = VectorSchemaRoot.create(arrowSchema, allocator);
         this.schema = write(out -> MessageSerializer.serialize(out, arrowSchema, IpcOption.DEFAULT));
     }

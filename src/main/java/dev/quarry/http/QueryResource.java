@@ -10,6 +10,7 @@ import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
@@ -18,6 +19,7 @@ import jakarta.ws.rs.core.UriInfo;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.jboss.resteasy.reactive.RestResponse;
 
+import dev.quarry.encode.ArrowStream;
 import dev.quarry.encode.Format;
 import dev.quarry.serve.Pages;
 import dev.quarry.serve.Streams;
@@ -85,6 +87,10 @@ public class QueryResource {
     @Operation(hidden = true) // each template is documented as an operation of its own
     @Produces(ARROW)
     public ByteStream arrow(@PathParam("name") String name, @Context UriInfo uri) {
+        if (!ArrowStream.USABLE) {
+            throw new WebApplicationException("this server's JVM was started without " + ArrowStream.JVM_OPTION
+                    + ", which Arrow needs to reach its memory; ask for another representation, or restart it with that option", 501);
+        }
         return new ByteStream(streams.arrow(name, uri.getQueryParameters(), problem(uri)));
     }
 

@@ -36,7 +36,7 @@ final class PackagedApp implements AutoCloseable {
         Files.createDirectories(DATA);
         Path output = Path.of("target", name + ".log").toAbsolutePath();
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-jar", System.getProperty("quarry.app.jar")));
+                "--add-opens=java.base/java.nio=ALL-UNNAMED", "-jar", System.getProperty("quarry.app.jar")));
         command.addAll(List.of(arguments));
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(output.toFile());
         builder.environment().putAll(Map.of(
