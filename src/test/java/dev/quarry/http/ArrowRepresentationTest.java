@@ -91,6 +91,11 @@ class ArrowRepresentationTest {
         assertThat(read.get("batches").asInt()).isEqualTo(3);
         assertThat(read.get("rows")).hasSize(1200);
         assertThat(read.get("rows").get(1199).toString()).isEqualTo("[\"1200\",\"row 1200\",\"1500.00\"]");
+        // a page of a stream: _limit and _after as for the other streams
+        JsonNode page = readArrow("test/many-rows", "&rows=1200&_limit=10&_offset=20");
+        assertThat(page.get("batches").asInt()).isEqualTo(1);
+        assertThat(page.get("rows")).hasSize(10);
+        assertThat(page.get("rows").get(0).get(0).asText()).isEqualTo("21");
         JsonNode empty = readArrow("test/many-rows", "&rows=0");
         assertThat(empty.get("rows")).isEmpty();
         assertThat(empty.get("fields")).hasSize(3);
