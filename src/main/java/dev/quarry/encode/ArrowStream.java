@@ -52,6 +52,8 @@ public final class ArrowStream implements AutoCloseable {
     private final VectorSchemaRoot root;
     private final List<ArrowColumn> columns;
     private final byte[] schema;
+    /** The last batch's length: the next one's buffer starts at about that size instead of growing from a small one. */
+    private int lastBatchLength = 1024;
     private boolean closed;
 
     /** @param metadata the schema's key-value metadata: what the stream is (the template, its description) */
@@ -85,7 +87,10 @@ public final class ArrowStream implements AutoCloseable {
         }
         root.setRowCount(count);
         try (ArrowRecordBatch batch = new VectorUnloader(root).getRecordBatch()) {
-            return write(out -> MessageSerializer.serialize(out, batch, IpcOption.DEFAULT));
+            byte[] message = write(lastBatchLength + lastBatchLength / 8,
+                    out -> MessageSerializer.serialize(out, batch, IpcOption.DEFAULT));
+            lastBatchLength = message.length;
+            return message;
         }
     }
 
@@ -115,7 +120,11 @@ public final class ArrowStream implements AutoCloseable {
     }
 
     private static byte[] write(Message message) {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        return write(256, message);
+    }
+
+    private static byte[] write(int expectedLength, Message message) {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream(expectedLength);
         try (WriteChannel out = new WriteChannel(Channels.newChannel(bytes))) {
             message.write(out);
         } catch (IOException e) {
