@@ -6,6 +6,7 @@ import java.net.URL;
 import java.util.List;
 import java.util.Map;
 
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -42,6 +43,12 @@ class ExplorerAuthenticationTest {
         open("/");
         browser.driver.executeScript("sessionStorage.clear()");
         browser.requests();
+        browser.consoleMessages();
+    }
+
+    @AfterEach
+    void nothingWasRefusedByThePolicy() {
+        assertThat(browser.policyViolations()).isEmpty();
     }
 
     private void open(String path) {

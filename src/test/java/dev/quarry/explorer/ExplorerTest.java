@@ -302,6 +302,11 @@ class ExplorerTest {
                 .contains("FRANCE", "GERMANY", "ROMANIA", "RUSSIA", "UNITED KINGDOM");
         browser.waiting(20).until(d -> longestPath(chart) >= 12);
         browser.screenshot("chart-line");
+        // the tooltip is drawn in the chart too, under the same policy
+        int texts = chart.findElements(By.tagName("text")).size();
+        new Actions(browser.driver).moveToElement(chart).perform();
+        browser.waiting(10).until(d -> chart.findElements(By.tagName("text")).size() > texts);
+        browser.screenshot("chart-tooltip");
 
         open("/explore/tpch/q01");
         browser.awaitRunEnd();
