@@ -39,7 +39,7 @@ import io.vertx.ext.web.RoutingContext;
  */
 public class ExplorerPage {
 
-    static final String CONTENT_SECURITY_POLICY = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; "
+    private static final String CONTENT_SECURITY_POLICY = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; "
             + "connect-src 'self'; form-action 'self'; frame-ancestors 'none'; object-src 'none'; base-uri 'none'";
     private static final String PAGE = "explorer/page.html";
     private static final String CHART_LIBRARY = "{chart-library}";
