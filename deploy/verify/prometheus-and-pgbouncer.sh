@@ -212,7 +212,7 @@ BOUNCER_PID=$!
 started $BOUNCER_PID "PgBouncer"
 wait_port $BOUNCER_PORT 20 "PgBouncer"
 
-# Quarry through PgBouncer: the pooler settings of deploy/SCALE-OUT.md, as environment for `env`
+# Quarry through PgBouncer: the pooler settings of src/site/markdown/operations.md, as environment for `env`
 THROUGH_BOUNCER=(QUARKUS_DATASOURCE_REACTIVE_URL=postgresql://127.0.0.1:$BOUNCER_PORT/quarry
     QUARKUS_DATASOURCE_USERNAME=postgres
     QUARKUS_DATASOURCE_REACTIVE_CACHE_PREPARED_STATEMENTS=false

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Result cache benchmark (GitHub issue 20). A benchmark, not a timed test: run it by hand, on a machine
+# Result cache benchmark (src/site/markdown/benchmarks/cache.md).
+# A benchmark, not a timed test: run it by hand, on a machine
 # that is otherwise quiet:
 #
 #   src/test/bench/cache-benchmark.sh

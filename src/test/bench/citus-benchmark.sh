@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Citus beside one node (GitHub issue 16). A benchmark, not a test: run it by hand, as root, on a
+# Citus beside one node (src/site/markdown/benchmarks/citus.md).
+# A benchmark, not a test: run it by hand, as root, on a
 # machine that is otherwise quiet:
 #
 #   src/test/bench/citus-benchmark.sh

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Streaming and latency benchmark (GitHub issue 4). A benchmark, not a timed test: run it by hand,
+# Streaming and latency benchmark (src/site/markdown/benchmarks/streaming.md).
+# A benchmark, not a timed test: run it by hand,
 # on a machine that is otherwise quiet, from anywhere:
 #
 #   src/test/bench/stream-benchmark.sh
@@ -274,7 +275,7 @@ if [[ -z ${BENCH_SKIP_STREAM:-} ]]; then
     med() { tr ' ' '\n' <<< "$1" | grep -v '^$' | median; }
     copy_rate=$(awk -v n="$EXPECTED" -v s="$(med "${SECONDS_OF[copy]}")" 'BEGIN {print n / s}')
     json_rate=$(awk -v n="$EXPECTED" -v s="$(med "${SECONDS_OF[copy-json]}")" 'BEGIN {print n / s}')
-    # issue 19's goals: CSV >= 1.0x COPY text; NDJSON and SSE >= 0.9x COPY text and >= 1.6x COPY of row_to_json
+    # the goals: CSV >= 1.0x COPY text; NDJSON and SSE >= 0.9x COPY text and >= 1.6x COPY of row_to_json
     goal_of() { # format ratio-to-text ratio-to-json
         case ${1#base-} in
             copy | copy-json) echo - ;;

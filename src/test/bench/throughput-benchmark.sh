@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Throughput benchmark (GitHub issue 9). A benchmark, not a timed test: run it by hand, on a machine
+# Throughput benchmark (src/site/markdown/benchmarks/throughput.md).
+# A benchmark, not a timed test: run it by hand, on a machine
 # that is otherwise quiet, from anywhere:
 #
 #   src/test/bench/throughput-benchmark.sh            # scale 0.01 and scale 1
@@ -29,7 +30,7 @@
 # its RSS after startup and after the runs. Unless BENCH_JFR=0, the last scale's worst case (lowest
 # Quarry/pgbench ratio) is then run again for 30 s under JFR and its hottest frames are printed.
 #
-# The floor (issue 19): beside Quarry the script starts dev.quarry.bench.FloorServer (test classes), a
+# The floor: beside Quarry the script starts dev.quarry.bench.FloorServer (test classes), a
 # bare Vert.x HTTP server with a Vert.x PG pool set up as Quarry's (same event loops, pool size 20,
 # login settings, prepared-statement cache) that sends tpch/order's exact SQL (from _explain) for the
 # same random keys. For BENCH_FLOOR_CLIENTS (16 64) it runs wrk against Quarry and the floor in turn,
@@ -317,7 +318,7 @@ for SCALE in $SCALES; do
     q06_sql=$(jq -r '.sql' "$OUT/explain-q06.json" | sed -E 's/\$([0-9]+)/:p\1/g' | tr '\n' ' ')
     mapfile -t q06_values < <(jq -r '.values[] | tostring' "$OUT/explain-q06.json")
     # every q06 a distinct discount (same scan, same work): Quarry shares one execution among identical
-    # requests in flight (issue 20), which pgbench cannot, and this compares the executions themselves
+    # requests in flight, which pgbench cannot, and this compares the executions themselves
     [[ $q06_sql == *":p2::numeric - 0.01"* ]] || die "tpch/q06's second value is not the discount: $q06_sql"
     Q06_DEFS=()
     for i in "${!q06_values[@]}"; do

@@ -1,10 +1,8 @@
 package dev.quarry.cache;
 
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Base64;
 import java.util.List;
 
 /**
@@ -17,19 +15,14 @@ import java.util.List;
  */
 public record Answer(List<byte[]> chunks, long bytes, long rows, String etag, Instant created) {
 
-    // a clone of one digest: looking SHA-256 up among the security providers for every answer cost more than hashing a page
-    private static final MessageDigest SHA_256 = sha256Digest();
-
     public static Answer of(List<byte[]> chunks, long rows) {
         long bytes = 0;
-        MessageDigest digest = sha256();
+        MessageDigest digest = Sha256.digest();
         for (byte[] chunk : chunks) {
             bytes += chunk.length;
             digest.update(chunk);
         }
-        byte[] hash = digest.digest();
-        String etag = '"' + Base64.getUrlEncoder().withoutPadding().encodeToString(hash).substring(0, 27) + '"';
-        return new Answer(List.copyOf(chunks), bytes, rows, etag, Instant.now());
+        return new Answer(List.copyOf(chunks), bytes, rows, Sha256.entityTag(digest), Instant.now());
     }
 
     /** The whole answer in one array (a JSON page's document). */
@@ -49,21 +42,5 @@ public record Answer(List<byte[]> chunks, long bytes, long rows, String etag, In
     public Duration age(Instant now) {
         Duration age = Duration.between(created, now);
         return age.isNegative() ? Duration.ZERO : age;
-    }
-
-    private static MessageDigest sha256() {
-        try {
-            return (MessageDigest) SHA_256.clone();
-        } catch (CloneNotSupportedException e) {
-            throw new IllegalStateException("the JDK's SHA-256 can be cloned", e);
-        }
-    }
-
-    private static MessageDigest sha256Digest() {
-        try {
-            return MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every Java runtime has SHA-256", e);
-        }
     }
 }

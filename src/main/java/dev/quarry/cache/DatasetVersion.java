@@ -17,6 +17,11 @@ import io.vertx.sqlclient.RowSet;
  * transaction, so an answer keyed on the old version is never served again, on any replica, from
  * the moment the publish commits. Requests that arrive while a read is running share it, so a
  * crowd of cache hits costs one cheap read at a time, not one each.
+ *
+ * <p>Each caller gets a copy of the shared read, never the read itself: a caller may cancel what it
+ * was given (Mutiny's {@code Uni.createFrom().completionStage} cancels its stage when its subscriber
+ * goes away, as a stream's does when its client leaves), and cancelling the read itself would fail
+ * every other request waiting for it, on any template.
  */
 @Singleton
 public class DatasetVersion {
@@ -38,7 +43,7 @@ public class DatasetVersion {
         CompletableFuture<String> mine = new CompletableFuture<>();
         CompletableFuture<String> running = reading.compareAndExchange(null, mine);
         if (running != null) {
-            return running;
+            return running.copy();
         }
         // on the Vert.x pool itself: a read this small should not pay for Mutiny's context propagation
         pool.getDelegate().query(READ).execute().onComplete(result -> {
@@ -51,7 +56,7 @@ public class DatasetVersion {
                 mine.completeExceptionally(result.cause());
             }
         });
-        return mine;
+        return mine.copy();
     }
 
     private static String version(RowSet<Row> rows) {

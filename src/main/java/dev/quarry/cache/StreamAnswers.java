@@ -3,10 +3,9 @@ package dev.quarry.cache;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
-import java.util.function.Function;
-import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 
 import jakarta.inject.Singleton;
@@ -50,45 +49,50 @@ public class StreamAnswers {
     }
 
     /**
+     * The stream's rows: from its kept answer (recorded now if nobody has, or being recorded for
+     * another request), or read from the database for this request alone when its answers are not
+     * kept or are too large to keep.
+     *
      * @param representation the stream's format, part of its key
      * @param query          the statement the stream runs, part of its key
-     * @param recorded       the stream's bytes from a run of its own, recorded for everyone waiting
-     * @param rows           the rows of that run, once it ended
-     * @param fromAnswer     the response made of a kept answer
-     * @param live           the response streamed from the database, for an answer that is not kept
+     * @param run            a run of its own from the database: called for the recording, or for this request alone
      */
-    public <T> Multi<T> stream(Template template, String representation, RenderedQuery query, Supplier<Multi<byte[]>> recorded,
-            LongSupplier rows, Function<Served, Multi<T>> fromAnswer, Supplier<Multi<T>> live) {
+    public Uni<EncodedRows> stream(Template template, String representation, RenderedQuery query, Supplier<EncodedRows> run) {
         Duration ttl = settings.ttl(template);
         if (ttl.isZero()) {
-            return live.get();
+            return Uni.createFrom().item(run);
         }
-        return Uni.createFrom().completionStage(dataset::current).onItem().transformToMulti(version -> {
+        return Uni.createFrom().completionStage(dataset::current).onItem().transformToUni(version -> {
             AnswerKey key = AnswerKey.of(template.name(), representation, List.of(query), version);
             if (tooLarge.getIfPresent(key) != null) {
-                return live.get();
+                return Uni.createFrom().item(run);
             }
-            Uni<Served> served = Uni.createFrom().completionStage(cache.answer(key, ttl, () -> record(key, recorded.get(), rows)));
+            Uni<Served> served = Uni.createFrom().completionStage(cache.answer(key, ttl, () -> record(key, run.get())));
             // null when the answer was kept already: there is nothing to wait for, nor to stop
             Recording waitedFor = recording.get(key);
             if (waitedFor != null) {
                 waitedFor.join();
                 served = served.onTermination().invoke(waitedFor::leave);
             }
-            return served.onItem().transformToMulti(fromAnswer)
+            return served.onItem().transform(StreamAnswers::kept)
                     // too large to keep, or stopped when every other waiter left just as this one came: stream it here
                     .onFailure(failure -> failure instanceof AnswerTooLargeException || failure instanceof CancellationException)
-                    .recoverWithMulti(failure -> {
+                    .recoverWithItem(failure -> {
                         if (failure instanceof AnswerTooLargeException && tooLarge.asMap().putIfAbsent(key, ttl) == null) {
                             meters.tooLarge(template.name());
                         }
-                        return live.get();
+                        return run.get();
                     });
         });
     }
 
-    private java.util.concurrent.CompletableFuture<Answer> record(AnswerKey key, Multi<byte[]> chunks, LongSupplier rows) {
-        Recording started = new Recording(chunks, rows, settings.maxAnswerBytes());
+    private static EncodedRows kept(Served served) {
+        Answer answer = served.answer();
+        return new EncodedRows(Multi.createFrom().iterable(answer.chunks()), answer::rows);
+    }
+
+    private CompletableFuture<Answer> record(AnswerKey key, EncodedRows run) {
+        Recording started = new Recording(run.bytes(), run.count(), settings.maxAnswerBytes());
         recording.put(key, started);
         started.answer().whenComplete((answer, failure) -> recording.remove(key, started));
         return started.answer();

@@ -5,6 +5,8 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 
+import dev.quarry.util.ClasspathText;
+
 /**
  * The distributed layout of a load into a Citus coordinator: the cluster is checked before anything
  * is created, the staging tables are distributed while empty, and publishing runs in the mode Citus
@@ -40,7 +42,7 @@ final class CitusLayout {
         }
         int workers = 0;
         try (Statement statement = connection.createStatement();
-                ResultSet rs = statement.executeQuery(DatasetSql.resource("citus-cluster.sql"))) {
+                ResultSet rs = statement.executeQuery(ClasspathText.read("dataset/citus-cluster.sql"))) {
             while (rs.next()) {
                 workers++;
                 String node = rs.getString("node");
@@ -79,7 +81,7 @@ final class CitusLayout {
     private void run(Connection connection, String resource) throws SQLException {
         if (citus) {
             try (Statement statement = connection.createStatement()) {
-                statement.execute(DatasetSql.resource(resource));
+                statement.execute(ClasspathText.read("dataset/" + resource));
             }
         }
     }

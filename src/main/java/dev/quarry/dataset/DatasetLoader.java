@@ -26,6 +26,7 @@ import jakarta.inject.Singleton;
 
 import org.eclipse.microprofile.config.Config;
 
+import dev.quarry.util.ClasspathText;
 import io.trino.tpch.TpchTable;
 
 /**
@@ -96,14 +97,14 @@ public class DatasetLoader {
         execute(coordinator, "DROP SCHEMA IF EXISTS quarry_load CASCADE");
         execute(coordinator, "CREATE SCHEMA quarry_load");
         execute(coordinator, "SET search_path = quarry_load");
-        execute(coordinator, DatasetSql.resource("tpch-tables.sql"));
+        execute(coordinator, ClasspathText.read("dataset/tpch-tables.sql"));
         citus.distributeTables(coordinator);
 
         Map<String, Long> rowCounts = copyTables(target, scale, progress);
 
         long keysStarted = System.nanoTime();
-        execute(coordinator, DatasetSql.resource("tpch-keys.sql"));
-        execute(coordinator, DatasetSql.resource("part-category.sql"));
+        execute(coordinator, ClasspathText.read("dataset/tpch-keys.sql"));
+        execute(coordinator, ClasspathText.read("dataset/part-category.sql"));
         citus.distributeCategories(coordinator);
         execute(coordinator, "ANALYZE");
         progress.accept(String.format("  keys, indexes, categories and statistics in %.1f s", seconds(keysStarted)));
@@ -113,7 +114,7 @@ public class DatasetLoader {
         try {
             execute(coordinator, "SET LOCAL search_path = public");
             citus.beforePublish(coordinator);
-            execute(coordinator, DatasetSql.resource("publish.sql"));
+            execute(coordinator, ClasspathText.read("dataset/publish.sql"));
             try (PreparedStatement record = coordinator.prepareStatement(
                     "INSERT INTO quarry_dataset (name, scale, row_counts, load_seconds) VALUES (?, ?, ?::jsonb, ?) "
                             + "ON CONFLICT (name) DO UPDATE SET scale = excluded.scale, row_counts = excluded.row_counts, "

@@ -38,8 +38,8 @@ public class QueryExecutor {
      * Every row of each query, one after the other in one snapshot (a page and its count agree).
      * One query with the default timeout, on sessions guarded at login ({@link QueryGuard#SESSION}),
      * is one statement and needs no transaction of its own: for a point lookup the wrapper's three
-     * statements added 60% and more to the work of PostgreSQL and of Quarry (README, "Benchmark:
-     * throughput"). Otherwise BEGIN, the statements and COMMIT are pipelined: sent
+     * statements added 60% and more to the work of PostgreSQL and of Quarry (src/site/markdown/benchmarks/throughput.md). Otherwise BEGIN,
+     * the statements and COMMIT are pipelined: sent
      * together, answered in one round trip. A failed statement aborts the transaction, and PostgreSQL
      * answers the COMMIT with a rollback.
      * <p>

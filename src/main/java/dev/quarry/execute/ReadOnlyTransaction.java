@@ -9,9 +9,24 @@ package dev.quarry.execute;
  */
 record ReadOnlyTransaction(boolean snapshot, StatementSettings settings) {
 
+    /** Makes a transaction begun by {@link #beginWritable()} read-only from here on, before its query. */
+    static final String READ_ONLY_FROM_HERE = "SET LOCAL transaction_read_only = on";
+
     /** BEGIN and the settings, one string: sent together, answered in one round trip. */
     String begin() {
-        return "BEGIN" + (snapshot ? " ISOLATION LEVEL REPEATABLE READ" : "") + " READ ONLY; SET LOCAL statement_timeout = "
-                + settings.timeout().toMillis() + (settings.customPlan() ? "; SET LOCAL plan_cache_mode = force_custom_plan" : "");
+        return "BEGIN" + (snapshot ? " ISOLATION LEVEL REPEATABLE READ" : "") + " READ ONLY; " + statementSettings();
+    }
+
+    /**
+     * BEGIN with the same settings, but writable until {@link #READ_ONLY_FROM_HERE}: for a query whose
+     * temporary tables are filled first in its own transaction.
+     */
+    String beginWritable() {
+        return "BEGIN READ WRITE; " + statementSettings();
+    }
+
+    private String statementSettings() {
+        return "SET LOCAL statement_timeout = " + settings.timeout().toMillis()
+                + (settings.customPlan() ? "; SET LOCAL plan_cache_mode = force_custom_plan" : "");
     }
 }

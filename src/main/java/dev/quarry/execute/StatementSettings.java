@@ -10,4 +10,9 @@ import java.time.Duration;
  *                   PostgreSQL switching a prepared statement to one generic plan after five runs
  */
 public record StatementSettings(Duration timeout, boolean customPlan) {
+
+    /** The same, under another statement timeout: a template test's case may set its own. */
+    public StatementSettings withTimeout(Duration other) {
+        return new StatementSettings(other, customPlan);
+    }
 }

@@ -96,7 +96,7 @@ final class TemplateChecker {
             if (isArray != parameter.list() || !parameter.type().accepts(element)) {
                 throw new TemplateException(template.source(), firstUse(template.body(), parameter.name()),
                         "parameter :" + parameter.name() + " is declared " + parameter.typeName() + " but PostgreSQL reads it as "
-                                + postgresType + "; cast it in the SQL, as :" + parameter.name() + "::" + parameter.type().sqlType()
+                                + postgresType + "; cast it in the SQL, as :" + parameter.name() + "::" + parameter.type().pgType().cast()
                                 + (parameter.list() ? "[]" : ""));
             }
         }

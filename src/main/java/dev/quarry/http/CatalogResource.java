@@ -75,7 +75,7 @@ public class CatalogResource {
     }
 
     private static Parameter parameter(ParameterSpec spec) {
-        PgType type = PgType.of(spec.type());
+        PgType type = spec.type().pgType();
         return new Parameter(spec.name(), spec.typeName(), shape(type), type.format().orElse(null), spec.required(),
                 spec.defaultValue().orElse(null), spec.allowed(), spec.min().orElse(null), spec.max().orElse(null),
                 spec.description());

@@ -1,9 +1,11 @@
 package dev.quarry.http;
 
 import java.io.IOException;
-import java.io.InputStream;
+import java.io.StringReader;
 import java.io.UncheckedIOException;
 import java.util.Properties;
+
+import dev.quarry.util.ClasspathText;
 
 /**
  * Where the explorer's chart library, ECharts, is served: a path in its webjar that holds the
@@ -20,11 +22,8 @@ final class ChartLibrary {
 
     static String path() {
         Properties webjar = new Properties();
-        try (InputStream in = ChartLibrary.class.getClassLoader().getResourceAsStream(PROPERTIES)) {
-            if (in == null) {
-                throw new IllegalStateException("the explorer's chart library is missing: no " + PROPERTIES + " on the classpath");
-            }
-            webjar.load(in);
+        try {
+            webjar.load(new StringReader(ClasspathText.read(PROPERTIES)));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

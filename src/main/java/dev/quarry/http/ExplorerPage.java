@@ -1,18 +1,14 @@
 package dev.quarry.http;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.Base64;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 import jakarta.enterprise.event.Observes;
 
+import dev.quarry.cache.Sha256;
+import dev.quarry.util.ClasspathText;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
@@ -50,10 +46,8 @@ public class ExplorerPage {
     private final Map<String, Optional<String>> fileTags = new ConcurrentHashMap<>();
 
     void route(@Observes Router router) {
-        byte[] page = resource(PAGE).orElseThrow(() -> new IllegalStateException("the explorer's page is missing: " + PAGE));
-        byte[] filled = new String(page, StandardCharsets.UTF_8).replace(CHART_LIBRARY, ChartLibrary.path())
-                .getBytes(StandardCharsets.UTF_8);
-        String pageTag = tag(filled);
+        byte[] filled = ClasspathText.read(PAGE).replace(CHART_LIBRARY, ChartLibrary.path()).getBytes(StandardCharsets.UTF_8);
+        String pageTag = Sha256.entityTag(filled);
         for (String path : new String[] { "/", "/explore/*" }) {
             router.route(path).method(HttpMethod.GET).method(HttpMethod.HEAD).handler(context -> {
                 HttpServerResponse response = context.response();
@@ -74,8 +68,7 @@ public class ExplorerPage {
         }
         // before the static files' handler, which answers them (GET and HEAD, 304 on a matching tag) and sets its own caching
         router.routeWithRegex(OWN_FILES).order(-1).handler(context -> {
-            Optional<String> fileTag = fileTags.computeIfAbsent(context.normalizedPath(),
-                    path -> resource("META-INF/resources" + path).map(ExplorerPage::tag));
+            Optional<String> fileTag = fileTags.computeIfAbsent(context.normalizedPath(), ExplorerPage::fileTag);
             staticFile(context, fileTag);
         });
         router.route("/webjars/*").order(-1).handler(context -> staticFile(context, Optional.empty()));
@@ -110,21 +103,10 @@ public class ExplorerPage {
         response.putHeader(HttpHeaders.CACHE_CONTROL, "no-cache").putHeader(HttpHeaders.ETAG, tag);
     }
 
-    private static Optional<byte[]> resource(String name) {
-        try (InputStream in = ExplorerPage.class.getClassLoader().getResourceAsStream(name)) {
-            return in == null ? Optional.empty() : Optional.of(in.readAllBytes());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    /** A strong entity tag from the bytes: the same file has the same tag on every replica and after every restart. */
-    private static String tag(byte[] bytes) {
-        try {
-            byte[] hash = MessageDigest.getInstance("SHA-256").digest(bytes);
-            return '"' + Base64.getUrlEncoder().withoutPadding().encodeToString(hash).substring(0, 27) + '"';
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every Java runtime has SHA-256", e);
-        }
+    /** Of a file under {@code META-INF/resources}, if there is one: all of the explorer's are text (scripts, style, an SVG). */
+    private static Optional<String> fileTag(String path) {
+        String name = "META-INF/resources" + path;
+        return ExplorerPage.class.getClassLoader().getResource(name) == null ? Optional.empty()
+                : Optional.of(Sha256.entityTag(ClasspathText.read(name).getBytes(StandardCharsets.UTF_8)));
     }
 }

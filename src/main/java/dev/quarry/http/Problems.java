@@ -12,13 +12,12 @@ import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import dev.quarry.execute.QueryFailure;
+import dev.quarry.execute.QueryProblem;
 import dev.quarry.render.RequestException;
 import dev.quarry.serve.BrokenQueryException;
 import dev.quarry.serve.ShuttingDownException;
 import dev.quarry.serve.TooManyStreamsException;
 import dev.quarry.serve.UnknownQueryException;
-import io.vertx.pgclient.PgException;
 
 /** Every failure as problem+json, with the status that tells the client what to do; never a stack trace. */
 public class Problems {
@@ -70,24 +69,11 @@ public class Problems {
         if (e instanceof ShuttingDownException) {
             return Problem.of(503, "Server shutting down", e.getMessage(), instance);
         }
-        return switch (QueryFailure.of(e)) {
-            case TIMEOUT -> Problem.of(504, "Query timed out",
-                    "the query ran past its statement timeout and PostgreSQL stopped it; narrow it with parameters or filters, "
-                            + "or raise the template's @timeout",
-                    instance);
-            case UNAVAILABLE -> Problem.of(503, "Database unavailable",
-                    "PostgreSQL cannot be reached (" + e.getMessage() + "); try again shortly", instance);
-            case QUEUE_FULL -> busy("the queue of requests waiting for one is full (quarry.pool.max-wait-queue)", instance);
-            case WAITED_TOO_LONG -> busy("this request waited for one past the wait timeout (quarry.pool.wait-timeout)", instance);
-            case ERROR -> {
-                if (e instanceof PgException pg) {
-                    yield Problem.of(500, "Query failed in PostgreSQL", pg.getErrorMessage() + " (SQLSTATE " + pg.getSqlState() + ")",
-                            instance);
-                }
-                LOG.errorf(e, "Unexpected failure on %s", instance);
-                yield Problem.of(500, "Internal error", "the server failed unexpectedly; the log has the details", instance);
-            }
-        };
+        QueryProblem problem = QueryProblem.of(e);
+        if (problem.unexpected()) {
+            LOG.errorf(e, "Unexpected failure on %s", instance);
+        }
+        return Problem.of(problem.status(), problem.title(), problem.detail(), instance);
     }
 
     /** 401 with the RFC 6750 challenge; {@code error="invalid_token"} when a token was sent and rejected. */
@@ -118,10 +104,5 @@ public class Problems {
 
     private static Response.ResponseBuilder builder(Problem problem) {
         return Response.status(problem.status()).type(Problem.MEDIA_TYPE).entity(json(problem));
-    }
-
-    private static Problem busy(String reason, String instance) {
-        return Problem.of(503, "Server busy", "every connection of this server to PostgreSQL is in use and " + reason
-                + "; try again shortly", instance);
     }
 }

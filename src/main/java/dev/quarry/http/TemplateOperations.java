@@ -158,7 +158,7 @@ public class TemplateOperations implements OASFilter {
     }
 
     private static Schema scalar(ParamType type) {
-        return schema(PgType.of(type));
+        return schema(type.pgType());
     }
 
     /** The JSON shape of a row, from PostgreSQL's types of the output columns. */

@@ -2,12 +2,12 @@ package dev.quarry.render;
 
 import java.util.List;
 
-import dev.quarry.template.ParamType;
+import dev.quarry.template.PgType;
 
 /**
  * A condition on an output column, applied around the template: {@code WHERE "column" op $n}.
  *
  * @param values the bound values: one, two for a range, any number for in; for isnull a Boolean
  */
-public record Filter(String column, Lookup lookup, ParamType type, List<Object> values) {
+public record Filter(String column, Lookup lookup, PgType type, List<Object> values) {
 }

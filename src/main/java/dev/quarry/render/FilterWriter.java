@@ -9,7 +9,7 @@ final class FilterWriter {
     }
 
     static void write(Filter filter, SqlWriter out) {
-        String cast = "::" + filter.type().sqlType();
+        String cast = "::" + filter.type().cast();
         switch (filter.lookup()) {
             case EXACT -> compare(filter, " = ", cast, out);
             case NE -> compare(filter, " IS DISTINCT FROM ", cast, out);

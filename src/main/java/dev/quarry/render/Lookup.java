@@ -4,7 +4,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 
-import dev.quarry.template.ParamType;
+import dev.quarry.template.PgType;
 
 /** Django's lookups, as a filter's suffix: {@code revenue__gte=1000}. */
 public enum Lookup {
@@ -24,12 +24,12 @@ public enum Lookup {
     }
 
     /** The lookups a filter on a column whose values are read as this type accepts: the text ones only on text. */
-    public static List<Lookup> applicableTo(ParamType type) {
+    public static List<Lookup> applicableTo(PgType type) {
         return Arrays.stream(values()).filter(lookup -> lookup.appliesTo(type)).toList();
     }
 
-    boolean appliesTo(ParamType type) {
+    boolean appliesTo(PgType type) {
         boolean textOnly = this == CONTAINS || this == ICONTAINS || this == STARTSWITH;
-        return !textOnly || type == ParamType.TEXT;
+        return !textOnly || type == PgType.TEXT;
     }
 }

@@ -6,7 +6,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 
-import dev.quarry.template.ParamType;
+import dev.quarry.template.PgType;
 import dev.quarry.template.ResultColumn;
 import dev.quarry.template.SortKey;
 import dev.quarry.template.Template;
@@ -84,14 +84,14 @@ public final class QueryRenderer {
         List<Typed> typed = new java.util.ArrayList<>();
         for (int i = 0; i < values.size(); i++) {
             String column = request.ordering().get(i).column();
-            ParamType type = request.columns().stream().filter(c -> c.name().equals(column)).findFirst()
+            PgType type = request.columns().stream().filter(c -> c.name().equals(column)).findFirst()
                     .flatMap(ResultColumn::valueType).orElseThrow();
             typed.add(new Typed(values.get(i), type));
         }
         return typed;
     }
 
-    private record Typed(Object value, ParamType type) {
+    private record Typed(Object value, PgType type) {
     }
 
     /** Stands in a statement for a parameter's value, so a check can tell which {@code $n} is which parameter. */
@@ -187,16 +187,16 @@ public final class QueryRenderer {
                 if (equal.value() == null) {
                     out.append(" IS NULL AND ");
                 } else {
-                    out.append(" = ").value(equal.value()).append("::" + equal.type().sqlType() + " AND ");
+                    out.append(" = ").value(equal.value()).append("::" + equal.type().cast() + " AND ");
                 }
             }
             if (value.value() == null) {
                 out.identifier(key.column()).append(" IS NOT NULL");
             } else if (key.descending()) {
-                out.identifier(key.column()).append(" < ").value(value.value()).append("::" + value.type().sqlType());
+                out.identifier(key.column()).append(" < ").value(value.value()).append("::" + value.type().cast());
             } else {
                 out.append("(").identifier(key.column()).append(" > ").value(value.value())
-                        .append("::" + value.type().sqlType() + " OR ").identifier(key.column()).append(" IS NULL)");
+                        .append("::" + value.type().cast() + " OR ").identifier(key.column()).append(" IS NULL)");
             }
             out.append(")");
             or = " OR ";

@@ -7,8 +7,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 
-import dev.quarry.template.ParamType;
 import dev.quarry.template.ParameterSpec;
+import dev.quarry.template.PgType;
 import dev.quarry.template.ResultColumn;
 import dev.quarry.template.SortKey;
 import dev.quarry.template.Template;
@@ -186,7 +186,7 @@ public final class RequestParser {
             ResultColumn column = columns.stream().filter(c -> c.name().equals(columnName)).findFirst()
                     .orElseThrow(() -> new RequestException(name, "is neither a parameter of " + template.name()
                             + " nor an output column to filter on", allNames(columns)));
-            ParamType type = column.valueType().orElseThrow(
+            PgType type = column.valueType().orElseThrow(
                     () -> new RequestException(name, "filters a column of type " + column.type() + ", which cannot be filtered"));
             if (!lookup.appliesTo(type)) {
                 throw new RequestException(name, "'" + lookup.suffix() + "' applies to text columns; " + columnName
@@ -200,14 +200,14 @@ public final class RequestParser {
         return filters;
     }
 
-    private static List<Object> filterValues(String name, Lookup lookup, ParamType type, List<String> raw) {
+    private static List<Object> filterValues(String name, Lookup lookup, PgType type, List<String> raw) {
         if (raw.size() != 1) {
             throw new RequestException(name, "takes one value; for several use " + name.replaceFirst("__[a-z]+$", "") + "__in=a,b");
         }
         String value = raw.get(0);
         try {
             return switch (lookup) {
-                case ISNULL -> List.of(ParamType.BOOLEAN.parse(value));
+                case ISNULL -> List.of(PgType.BOOLEAN.parse(value));
                 case IN -> {
                     List<Object> values = new ArrayList<>();
                     for (String item : value.split(",", -1)) {
@@ -245,7 +245,7 @@ public final class RequestParser {
         List<Object> typed = new ArrayList<>();
         for (int i = 0; i < values.size(); i++) {
             String value = values.get(i);
-            ParamType type = column(columns, shape.ordering().get(i).column()).valueType().orElseThrow();
+            PgType type = column(columns, shape.ordering().get(i).column()).valueType().orElseThrow();
             try {
                 typed.add(value == null ? null : type.parse(value));
             } catch (IllegalArgumentException e) {
@@ -292,7 +292,7 @@ public final class RequestParser {
     private boolean flag(String parameter) {
         Optional<String> value = single(parameter);
         try {
-            return value.isPresent() && (Boolean) ParamType.BOOLEAN.parse(value.get());
+            return value.isPresent() && (Boolean) PgType.BOOLEAN.parse(value.get());
         } catch (IllegalArgumentException e) {
             throw new RequestException(parameter, e.getMessage());
         }

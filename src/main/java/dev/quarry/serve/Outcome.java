@@ -1,5 +1,7 @@
 package dev.quarry.serve;
 
+import java.util.concurrent.CancellationException;
+
 import dev.quarry.execute.QueryFailure;
 
 /** How a query ended, as its meters tag it. */
@@ -16,9 +18,9 @@ public enum Outcome {
         return tag;
     }
 
-    /** The outcome of a query that failed: a stream ended by the shutdown counts as cancelled. */
+    /** The outcome of a query that failed: a stream ended by the shutdown, or work cancelled, counts as cancelled. */
     public static Outcome of(Throwable failure) {
-        if (failure instanceof ShuttingDownException) {
+        if (failure instanceof ShuttingDownException || failure instanceof CancellationException) {
             return CANCELLED;
         }
         return QueryFailure.of(failure) == QueryFailure.TIMEOUT ? TIMEOUT : ERROR;

@@ -9,6 +9,7 @@ import dev.quarry.execute.CursorStreams;
 import dev.quarry.execute.StatementSettings;
 import dev.quarry.render.QueryRenderer;
 import dev.quarry.render.QueryRequest;
+import dev.quarry.render.RenderedQuery;
 import dev.quarry.template.Template;
 import io.smallrye.mutiny.Multi;
 import io.vertx.mutiny.sqlclient.Row;
@@ -23,6 +24,8 @@ final class QueryCall {
     private final Template template;
     private final Format format;
     private final QueryRequest request;
+    /** What a stream runs, rendered once for its cache key and its cursor; null for a page, which renders its own. */
+    private final RenderedQuery statement;
     private final RowEncoder encoder;
     private final StatementSettings settings;
     private final QueryMeters meters;
@@ -34,9 +37,15 @@ final class QueryCall {
     /** @param slot the stream's slot among those in flight; null for a page */
     QueryCall(Template template, Format format, QueryRequest request, StatementSettings settings, QueryMeters meters,
             StreamSlots.Slot slot) {
+        this(template, format, request, format.streamed() ? QueryRenderer.render(template, request) : null, settings, meters, slot);
+    }
+
+    private QueryCall(Template template, Format format, QueryRequest request, RenderedQuery statement, StatementSettings settings,
+            QueryMeters meters, StreamSlots.Slot slot) {
         this.template = template;
         this.format = format;
         this.request = request;
+        this.statement = statement;
         this.encoder = new RowEncoder(request.columns());
         this.settings = settings;
         this.meters = meters;
@@ -44,11 +53,16 @@ final class QueryCall {
     }
 
     /**
-     * The same query run again, metered on its own and holding no slot of its own: the one run the
-     * result cache records for every request waiting for the answer, whichever of them leaves.
+     * One run of the call's query, metered on its own and holding no slot of its own: the run a
+     * stream reads for its request alone, or the one the result cache records for every request
+     * waiting for the answer, whichever of them leaves.
      */
     QueryCall again() {
-        return new QueryCall(template, format, request, settings, meters, slot);
+        return new QueryCall(template, format, request, statement, settings, meters, slot);
+    }
+
+    Format format() {
+        return format;
     }
 
     Template template() {
@@ -57,6 +71,11 @@ final class QueryCall {
 
     QueryRequest request() {
         return request;
+    }
+
+    /** The statement a stream runs. */
+    RenderedQuery statement() {
+        return statement;
     }
 
     RowEncoder encoder() {
@@ -77,7 +96,7 @@ final class QueryCall {
 
     /** The streamed rows in the cursor's batches, none empty, counted and timed. */
     Multi<RowSet<Row>> batches(CursorStreams cursors) {
-        return metered(cursors.stream(QueryRenderer.render(template, request), settings, slot.stopped())
+        return metered(cursors.stream(statement, settings, slot.stopped())
                 .select().where(batch -> batch.size() > 0)
                 .invoke(batch -> counted(batch.size())));
     }

@@ -7,21 +7,24 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BiFunction;
 import java.util.function.Function;
 
 import jakarta.inject.Singleton;
 
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
-import dev.quarry.cache.Served;
+import dev.quarry.cache.EncodedRows;
 import dev.quarry.cache.StreamAnswers;
 import dev.quarry.encode.ResultDocuments;
+import dev.quarry.encode.RowEncoder;
 import dev.quarry.encode.SseFrames;
 import dev.quarry.execute.CursorStreams;
 import dev.quarry.render.CursorCodec;
-import dev.quarry.render.QueryRenderer;
 import io.smallrye.mutiny.Multi;
+import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.RowSet;
 
 /**
  * A query's answer as a stream of bytes already framed for its media type, one buffer per batch the
@@ -59,14 +62,9 @@ public class Streams {
     public Multi<byte[]> events(String name, Map<String, List<String>> parameters, Optional<String> lastEventId,
             Function<Throwable, byte[]> problem) {
         QueryCall call = calls.open(name, parameters, Format.SSE, OptionalInt.empty(), lastEventId);
-        QueryCall run = call.again();
-        Multi<byte[]> rowsAndEnd = answers.stream(call.template(), Format.SSE.tag(), QueryRenderer.render(call.template(), call.request()),
-                () -> rowEvents(run), run::rows,
-                served -> Multi.createBy().concatenating().streams(chunks(served),
-                        Multi.createFrom()
-                                .item(() -> SseFrames.event("end", ResultDocuments.end(served.answer().rows(), call.elapsedMillis())))),
-                () -> Multi.createBy().concatenating().streams(rowEvents(call),
-                        Multi.createFrom().item(() -> SseFrames.event("end", ResultDocuments.end(call.rows(), call.elapsedMillis())))));
+        Multi<byte[]> rowsAndEnd = rows(call, this::rowEvents).onItem().transformToMulti(rows -> Multi.createBy().concatenating()
+                .streams(rows.bytes(), Multi.createFrom()
+                        .item(() -> SseFrames.event("end", ResultDocuments.end(rows.count().getAsLong(), call.elapsedMillis())))));
         AtomicLong lastSent = new AtomicLong(System.nanoTime());
         byte[] endOfStream = new byte[0]; // a marker, never sent
         Multi<byte[]> events = Multi.createBy().concatenating().streams(
@@ -90,22 +88,36 @@ public class Streams {
     /** One JSON object per line; a failure after the first line is a last line {@code {"error": problem}}. */
     public Multi<byte[]> jsonLines(String name, Map<String, List<String>> parameters, Function<Throwable, byte[]> problem) {
         QueryCall call = calls.open(name, parameters, Format.NDJSON, OptionalInt.empty(), Optional.empty());
-        QueryCall run = call.again();
-        return call.held(answers.stream(call.template(), Format.NDJSON.tag(), QueryRenderer.render(call.template(), call.request()),
-                () -> run.batches(cursorStreams).map(batch -> run.encoder().jsonLines(batch)), run::rows, Streams::chunks,
-                () -> call.batches(cursorStreams).map(batch -> call.encoder().jsonLines(batch)))
+        return call.held(bytes(call, RowEncoder::jsonLines)
                 .onFailure().recoverWithItem(failure -> errorLine(problem.apply(failure))));
     }
 
     /** RFC 4180 with a header line; a failure after the header cannot be told in CSV: the response is cut short. */
     public Multi<byte[]> csv(String name, Map<String, List<String>> parameters) {
         QueryCall call = calls.open(name, parameters, Format.CSV, OptionalInt.empty(), Optional.empty());
-        QueryCall run = call.again();
         return call.held(Multi.createBy().concatenating().streams(
                 Multi.createFrom().item(() -> call.encoder().csvHeader().getBytes(StandardCharsets.UTF_8)),
-                answers.stream(call.template(), Format.CSV.tag(), QueryRenderer.render(call.template(), call.request()),
-                        () -> run.batches(cursorStreams).map(batch -> run.encoder().csv(batch)), run::rows, Streams::chunks,
-                        () -> call.batches(cursorStreams).map(batch -> call.encoder().csv(batch)))));
+                bytes(call, RowEncoder::csv)));
+    }
+
+    /**
+     * The call's rows, from its kept answer or from a run of its own ({@link QueryCall#again()}: the
+     * run the cache records for every request waiting for the answer is metered on its own, and is
+     * not this request's to stop).
+     *
+     * @param encoding a run's rows as bytes
+     */
+    private Uni<EncodedRows> rows(QueryCall call, Function<QueryCall, Multi<byte[]>> encoding) {
+        return answers.stream(call.template(), call.format().tag(), call.statement(), () -> {
+            QueryCall run = call.again();
+            return new EncodedRows(encoding.apply(run), run::rows);
+        });
+    }
+
+    /** The call's rows encoded batch by batch, wherever they come from. */
+    private Multi<byte[]> bytes(QueryCall call, BiFunction<RowEncoder, RowSet<Row>, byte[]> encoding) {
+        return rows(call, run -> run.batches(cursorStreams).map(batch -> encoding.apply(run.encoder(), batch)))
+                .onItem().transformToMulti(EncodedRows::bytes);
     }
 
     /**
@@ -117,10 +129,6 @@ public class Streams {
         Function<Row, String> rowId = run.request().keyed() ? new RowCursor(cursors, run.template().name(), run.request())::after
                 : row -> Long.toString(ordinal.incrementAndGet());
         return run.batches(cursorStreams).map(batch -> run.encoder().events(batch, rowId));
-    }
-
-    private static Multi<byte[]> chunks(Served served) {
-        return Multi.createFrom().iterable(served.answer().chunks());
     }
 
     private static byte[] errorLine(byte[] problem) {

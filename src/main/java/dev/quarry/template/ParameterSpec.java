@@ -54,7 +54,7 @@ public record ParameterSpec(String name, ParamType type, boolean list, Optional<
                 }
             }
         }
-        Object array = Array.newInstance(type.javaType(), elements.size());
+        Object array = Array.newInstance(type.pgType().javaType(), elements.size());
         for (int i = 0; i < elements.size(); i++) {
             Array.set(array, i, elements.get(i));
         }

@@ -11,7 +11,7 @@ public record ResultColumn(String name, String type) {
     }
 
     /** The type a request's text for this column is read as, for filters and cursors; empty when it has none. */
-    public Optional<ParamType> valueType() {
+    public Optional<PgType> valueType() {
         return pgType().flatMap(PgType::valueType);
     }
 }

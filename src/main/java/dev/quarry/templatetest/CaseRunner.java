@@ -10,6 +10,11 @@ import java.util.OptionalInt;
 
 import dev.quarry.encode.ValueText;
 import dev.quarry.execute.CheckedTemplate;
+import dev.quarry.execute.QueryExecutor;
+import dev.quarry.execute.QueryFailure;
+import dev.quarry.execute.QueryProblem;
+import dev.quarry.execute.ScratchTransaction;
+import dev.quarry.execute.StatementSettings;
 import dev.quarry.render.CursorCodec;
 import dev.quarry.render.QueryRenderer;
 import dev.quarry.render.QueryRequest;
@@ -19,30 +24,30 @@ import dev.quarry.render.RequestParser;
 import dev.quarry.template.ResultColumn;
 import dev.quarry.templatetest.TestCase.ExpectedProblem;
 import dev.quarry.templatetest.TestCase.Row;
-import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.RowSet;
-import io.vertx.mutiny.sqlclient.SqlConnection;
-import io.vertx.mutiny.sqlclient.Tuple;
 import io.vertx.pgclient.PgException;
 
 /**
  * Runs one case as a request would run: its query string parsed by {@link RequestParser}, the SQL
- * written by {@link QueryRenderer}, executed read-only under a statement timeout; but in a transaction
- * of its own whose temporary tables shadow the real ones, rolled back at the end.
+ * written by {@link QueryRenderer}, executed read-only under the template's statement settings (the
+ * case's own timeout instead, when it sets one), a failure told as a request's problem; but in a
+ * transaction of its own whose temporary tables shadow the real ones, rolled back at the end
+ * ({@link ScratchTransaction}).
  */
 final class CaseRunner {
 
     /** The HTTP status of a request the parser refuses. */
     private static final int BAD_REQUEST = 400;
-    private static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(30);
     /** Beyond the statement timeout, for the round trips around the statement. */
     private static final Duration GRACE = Duration.ofSeconds(10);
 
-    private final Pool pool;
+    private final QueryExecutor executor;
+    private final ScratchTransaction transaction;
     private final CursorCodec cursors;
 
-    CaseRunner(Pool pool, CursorCodec cursors) {
-        this.pool = pool;
+    CaseRunner(QueryExecutor executor, ScratchTransaction transaction, CursorCodec cursors) {
+        this.executor = executor;
+        this.transaction = transaction;
         this.cursors = cursors;
     }
 
@@ -99,37 +104,37 @@ final class CaseRunner {
     }
 
     private Optional<String> execute(CheckedTemplate checked, TestCase testCase, QueryRequest request) {
-        Duration timeout = testCase.timeout().or(() -> checked.template().header().timeout()).orElse(DEFAULT_TIMEOUT);
-        RenderedQuery query = QueryRenderer.render(checked.template(), request);
-        SqlConnection connection = pool.getConnection().await().atMost(GRACE);
-        try {
-            // read-write only for the shadows; the template itself runs read-only, as a request does
-            run(connection, "BEGIN READ WRITE");
-            run(connection, "SET LOCAL statement_timeout = " + timeout.toMillis());
-            new Fixtures(connection, timeout.plus(GRACE)).load(testCase);
-            run(connection, "SET LOCAL transaction_read_only = on");
-            RowSet<io.vertx.mutiny.sqlclient.Row> rows;
-            try {
-                rows = connection.preparedQuery(query.sql()).execute(Tuple.from(query.values()))
-                        .await().atMost(timeout.plus(GRACE));
-            } catch (PgException e) {
-                if ("57014".equals(e.getSqlState())) {
-                    throw new TestFileException(testCase.source(), testCase.line(), "ran past its timeout of "
-                            + timeout.toMillis() + " ms");
-                }
-                String where = Optional.ofNullable(e.getPosition())
-                        .flatMap(position -> query.locate(Integer.parseInt(position) - 1))
-                        .map(position -> " (at " + position + ")").orElse("");
-                throw new TestFileException(testCase.source(), testCase.line(), "PostgreSQL: " + e.getErrorMessage() + where);
-            }
-            return compare(testCase, request, rows);
-        } catch (io.smallrye.mutiny.TimeoutException e) {
-            throw new TestFileException(testCase.source(), testCase.line(), "ran past its timeout of " + timeout.toMillis()
-                    + " ms");
-        } finally {
-            connection.query("ROLLBACK").execute().onFailure().recoverWithNull().await().atMost(GRACE);
-            connection.closeAndAwait();
+        StatementSettings settings = executor.settings(checked.template().header());
+        if (testCase.timeout().isPresent()) {
+            settings = settings.withTimeout(testCase.timeout().get());
         }
+        RenderedQuery query = QueryRenderer.render(checked.template(), request);
+        Duration wait = settings.timeout().plus(GRACE);
+        RowSet<io.vertx.mutiny.sqlclient.Row> rows;
+        try {
+            rows = transaction.fetch(query, settings, wait, connection -> new Fixtures(connection, wait).load(testCase));
+        } catch (TestFileException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            throw new TestFileException(testCase.source(), testCase.line(), failure(e, query, settings));
+        }
+        return compare(testCase, request, rows);
+    }
+
+    /** What a request would be told (its problem's status, title and detail), and where in the template PostgreSQL points. */
+    private static String failure(RuntimeException e, RenderedQuery query, StatementSettings settings) {
+        // PostgreSQL stopped the statement at its timeout, or did not even answer within the grace after it
+        if (e instanceof io.smallrye.mutiny.TimeoutException || QueryFailure.of(e) == QueryFailure.TIMEOUT) {
+            return "ran past its timeout of " + settings.timeout().toMillis() + " ms";
+        }
+        QueryProblem problem = QueryProblem.of(e);
+        if (problem.unexpected()) {
+            return describe(e);
+        }
+        String where = e instanceof PgException pg ? Optional.ofNullable(pg.getPosition())
+                .flatMap(position -> query.locate(Integer.parseInt(position) - 1))
+                .map(position -> " (at " + position + ")").orElse("") : "";
+        return "the request fails (" + problem.status() + " " + problem.title() + "): " + problem.detail() + where;
     }
 
     private Optional<String> compare(TestCase testCase, QueryRequest request, RowSet<io.vertx.mutiny.sqlclient.Row> rows) {
@@ -170,14 +175,7 @@ final class CaseRunner {
         return Optional.of(testCase.location() + ": " + String.join("\n", failures));
     }
 
-    private static void run(SqlConnection connection, String sql) {
-        connection.query(sql).execute().await().atMost(GRACE);
-    }
-
     private static String describe(RuntimeException e) {
-        if (e instanceof PgException pg) {
-            return "PostgreSQL: " + pg.getErrorMessage();
-        }
         return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
     }
 }

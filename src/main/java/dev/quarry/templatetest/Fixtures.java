@@ -7,6 +7,7 @@ import java.util.Map;
 
 import dev.quarry.templatetest.TestCase.Given;
 import dev.quarry.templatetest.TestCase.Row;
+import dev.quarry.util.ClasspathText;
 import io.vertx.core.json.JsonObject;
 import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.mutiny.sqlclient.Tuple;
@@ -19,8 +20,8 @@ import io.vertx.pgclient.PgException;
  */
 final class Fixtures {
 
-    private static final String SHADOW = SqlResource.read("shadow-relations.sql");
-    private static final String COLUMNS = SqlResource.read("shadow-columns.sql");
+    private static final String SHADOW = ClasspathText.read("templatetest/shadow-relations.sql");
+    private static final String COLUMNS = ClasspathText.read("templatetest/shadow-columns.sql");
 
     private final SqlConnection connection;
     private final Duration timeout;
@@ -32,7 +33,12 @@ final class Fixtures {
 
     /** Shadows every relation on the search path, then fills the shadows with the case's rows. */
     void load(TestCase testCase) {
-        connection.query(SHADOW).execute().await().atMost(timeout);
+        try {
+            connection.query(SHADOW).execute().await().atMost(timeout);
+        } catch (PgException e) {
+            throw new TestFileException(testCase.source(), testCase.line(), "the tables could not be shadowed: "
+                    + e.getErrorMessage());
+        }
         for (Given given : testCase.given().values()) {
             List<String> columns = new ArrayList<>();
             connection.preparedQuery(COLUMNS).execute(Tuple.of(given.table())).await().atMost(timeout)

@@ -7,22 +7,26 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
 
+import jakarta.inject.Singleton;
+
 import dev.quarry.execute.CheckedTemplate;
+import dev.quarry.execute.QueryExecutor;
+import dev.quarry.execute.ScratchTransaction;
 import dev.quarry.render.CursorCodec;
 import dev.quarry.render.QueryRequest;
 import dev.quarry.templatetest.TestFile.BrokenCase;
-import io.vertx.mutiny.sqlclient.Pool;
 
 /**
  * Runs the test files of the chosen templates, one case after the other, each isolated in a
  * transaction of its own; a case that fails, for whatever reason, is reported and the run goes on.
  */
-public final class TemplateTests {
+@Singleton
+public class TemplateTests {
 
     private final CaseRunner runner;
 
-    public TemplateTests(Pool pool, CursorCodec cursors) {
-        this.runner = new CaseRunner(pool, cursors);
+    TemplateTests(QueryExecutor executor, ScratchTransaction transaction, CursorCodec cursors) {
+        this.runner = new CaseRunner(executor, transaction, cursors);
     }
 
     /**

@@ -15,9 +15,7 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import dev.quarry.execute.Catalog;
 import dev.quarry.execute.CheckedTemplate;
-import dev.quarry.render.CursorCodec;
 import io.quarkus.runtime.QuarkusApplication;
-import io.vertx.mutiny.sqlclient.Pool;
 
 /**
  * The {@code test} command: runs the test files beside the templates against the configured database,
@@ -29,10 +27,7 @@ public class TestCommand implements QuarkusApplication {
     Catalog catalog;
 
     @Inject
-    Pool pool;
-
-    @Inject
-    CursorCodec cursors;
+    TemplateTests tests;
 
     @ConfigProperty(name = "quarry.templates.directory")
     Optional<Path> directory;
@@ -53,7 +48,7 @@ public class TestCommand implements QuarkusApplication {
             System.err.println("quarry test: no template matches " + String.join(" ", arguments.selection()));
             return 2;
         }
-        TestRun run = new TemplateTests(pool, cursors).run(templates, files, TestCommand::print);
+        TestRun run = tests.run(templates, files, TestCommand::print);
         run.unexercised().forEach((template, missing) -> missing.forEach(line -> System.out.println("not exercised: " + line)));
         if (!run.untested().isEmpty()) {
             System.out.println("no test file: " + String.join(", ", run.untested()));

@@ -1,5 +1,5 @@
 // Everything the explorer says to Quarry goes through here, over the same public API curl users see
-// (README, "Ask"): the bearer token, problems, exact numbers, Server-Sent Events read with fetch().
+// (src/site/markdown/http-api.md): the bearer token, problems, exact numbers, Server-Sent Events read with fetch().
 
 const TOKEN_KEY = 'quarry.token';
 

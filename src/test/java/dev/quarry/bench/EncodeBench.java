@@ -22,7 +22,7 @@ import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.Tuple;
 
 /**
- * CPU time per row of Quarry's stream encodings (issue 19), without HTTP or PostgreSQL in the
+ * CPU time per row of Quarry's stream encodings, without HTTP or PostgreSQL in the
  * measurement: reads lineitem rows once through the Vert.x PG client as a stream reads them (a
  * prepared statement, binary values), then encodes them again and again in batches of 500 as
  * NDJSON, SSE and CSV, timing the encoding thread's own CPU (ThreadMXBean), which other processes

@@ -21,7 +21,7 @@ import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.Tuple;
 
 /**
- * The floor of the throughput benchmark (issue 19): the stack Quarry is built on with nothing on top.
+ * The floor of the throughput benchmark: the stack Quarry is built on with nothing on top.
  * A bare Vert.x HTTP server and a Vert.x PostgreSQL pool, set up as Quarry's are by default (the same
  * event loops, pool size, wait bounds, prepared-statement cache and login settings), run one prepared
  * statement per request: {@code orderkey} from the query string is its first value, the other values

@@ -36,7 +36,7 @@ import dev.quarry.TestDatabase;
 import io.quarkus.test.junit.QuarkusTest;
 
 /**
- * Issue 5's filters, lookup by lookup and type by type, over test/typed-values. The expected rows
+ * The generic filters, lookup by lookup and type by type, over test/typed-values. The expected rows
  * of every filter are computed here, in Java, from a copy of the template's VALUES, with SQL's rules
  * for nulls: a comparison with a null is never true, except {@code __ne} (IS DISTINCT FROM) and
  * {@code __isnull}.

@@ -7,20 +7,28 @@ import static org.hamcrest.Matchers.equalTo;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import jakarta.inject.Inject;
+
 import org.junit.jupiter.api.Test;
 
 import dev.quarry.StatementLog;
 import dev.quarry.TestDatabase;
+import dev.quarry.templatetest.TemplateTests;
+import dev.quarry.templatetest.TestFile;
+import dev.quarry.templatetest.TestFileParser;
+import dev.quarry.templatetest.TestRun;
 
 /**
  * A page is read-only and stops at the default statement timeout whatever the query guard
- * ({@code quarry.query.guard}); what differs is what PostgreSQL receives, read from its own
- * statement log. Each subclass runs these under one guard, with a default timeout of 1 s.
+ * ({@code quarry.query.guard}), and a template test's case stops there too; what differs is what
+ * PostgreSQL receives, read from its own statement log. Each subclass runs these under one guard,
+ * with a default timeout of 1 s.
  */
 abstract class QueryGuardTest {
 
@@ -32,6 +40,12 @@ abstract class QueryGuardTest {
     static Map<String, String> settings(String guard) {
         return Map.of("quarry.query.guard", guard, "quarry.query.timeout", "1s");
     }
+
+    @Inject
+    Catalog catalog;
+
+    @Inject
+    TemplateTests templateTests;
 
     /** What PostgreSQL receives for a page of a template without a timeout of its own. */
     abstract List<String> pageStatements();
@@ -61,6 +75,39 @@ abstract class QueryGuardTest {
         given().when().get("/queries/test/sleep?seconds=5")
                 .then().statusCode(504).contentType("application/problem+json")
                 .body("title", equalTo("Query timed out"));
+    }
+
+    @Test
+    void aTemplateTestsCaseStopsAtTheDefaultTimeoutUnlessTheTemplateOrTheCaseSetsItsOwn() {
+        Map<String, CheckedTemplate> templates = new LinkedHashMap<>();
+        templates.put("test/sleep", catalog.find("test/sleep").orElseThrow());
+        templates.put("test/sleep-briefly", catalog.find("test/sleep-briefly").orElseThrow());
+        Map<String, TestFile> files = Map.of("test/sleep", TestFileParser.parse("sleep.test.yaml", "test/sleep", """
+                cases:
+                  - name: past the default timeout
+                    params: seconds=5
+                    expect: []
+                  - name: within a timeout of its own above the default
+                    params: seconds=1.5
+                    timeout: 5s
+                    expect:
+                      - {n: 1}
+                      - {n: 2}
+                      - {n: 3}
+                """), "test/sleep-briefly", TestFileParser.parse("sleep-briefly.test.yaml", "test/sleep-briefly", """
+                cases:
+                  - name: past the template's timeout, within the default
+                    params: seconds=0.8
+                    expect: []
+                """));
+        TestRun run = templateTests.run(templates, files, result -> {});
+        Map<String, String> outcomes = new LinkedHashMap<>();
+        run.results().forEach(result -> outcomes.put(result.name(), result.failure().orElse("passed")));
+        assertThat(outcomes).containsExactly(
+                Map.entry("past the default timeout", "sleep.test.yaml:2: ran past its timeout of 1000 ms"),
+                Map.entry("within a timeout of its own above the default", "passed"),
+                Map.entry("past the template's timeout, within the default", "sleep-briefly.test.yaml:2: ran past its timeout of 500 ms"));
+        assertThat(run.results().get(0).millis()).as("stopped by the timeout, not after the sleep").isLessThan(4_000);
     }
 
     @Test

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.URL;
 import java.util.List;
-import java.util.Map;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -14,23 +13,16 @@ import org.openqa.selenium.By;
 import org.openqa.selenium.Keys;
 import org.openqa.selenium.WebElement;
 
+import dev.quarry.http.AuthenticationOn;
 import dev.quarry.http.TestTokens;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 
 /** With authentication on, the explorer asks for a bearer token once and sends it as a header, never in a URL. */
 @QuarkusTest
-@TestProfile(ExplorerAuthenticationTest.AuthenticationOn.class)
+@TestProfile(AuthenticationOn.class)
 class ExplorerAuthenticationTest {
-
-    public static class AuthenticationOn implements QuarkusTestProfile {
-        @Override
-        public Map<String, String> getConfigOverrides() {
-            return TestTokens.authenticationOn();
-        }
-    }
 
     @RegisterExtension
     static final Browser browser = new Browser();

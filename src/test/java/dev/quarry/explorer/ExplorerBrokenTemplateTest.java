@@ -3,30 +3,21 @@ package dev.quarry.explorer;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.URL;
-import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.openqa.selenium.By;
 import org.openqa.selenium.WebElement;
 
+import dev.quarry.http.MarkBroken;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 
 /** A template marked broken at startup: the catalog says why, and its page shows the 503 in words. */
 @QuarkusTest
-@TestProfile(ExplorerBrokenTemplateTest.MarkBroken.class)
+@TestProfile(MarkBroken.class)
 class ExplorerBrokenTemplateTest {
-
-    public static class MarkBroken implements QuarkusTestProfile {
-        @Override
-        public Map<String, String> getConfigOverrides() {
-            return Map.of("quarry.templates.on-error", "mark-broken",
-                    "quarry.templates.directory", "src/test/resources/templates-broken");
-        }
-    }
 
     @RegisterExtension
     static final Browser browser = new Browser();

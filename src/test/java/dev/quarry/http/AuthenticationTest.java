@@ -15,7 +15,6 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -23,7 +22,6 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 import dev.quarry.TestDatabase;
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.response.Response;
 
@@ -33,15 +31,8 @@ import io.restassured.response.Response;
  * decided before any byte of any representation. Tokens are signed with a key pair made at test time.
  */
 @QuarkusTest
-@TestProfile(AuthenticationTest.AuthenticationOn.class)
+@TestProfile(AuthenticationOn.class)
 class AuthenticationTest {
-
-    public static class AuthenticationOn implements QuarkusTestProfile {
-        @Override
-        public Map<String, String> getConfigOverrides() {
-            return TestTokens.authenticationOn();
-        }
-    }
 
     private static final String RESTRICTED = "/queries/test/restricted?region=EUROPE";
     private static final List<String> REPRESENTATIONS = List.of("application/json", "text/event-stream", "application/x-ndjson",

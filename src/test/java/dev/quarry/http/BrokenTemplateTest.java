@@ -4,26 +4,15 @@ import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasSize;
 
-import java.util.Map;
-
 import org.junit.jupiter.api.Test;
 
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 
 /** With {@code quarry.templates.on-error=mark-broken}, a broken template answers 503 and the others serve. */
 @QuarkusTest
-@TestProfile(BrokenTemplateTest.MarkBroken.class)
+@TestProfile(MarkBroken.class)
 class BrokenTemplateTest {
-
-    public static class MarkBroken implements QuarkusTestProfile {
-        @Override
-        public Map<String, String> getConfigOverrides() {
-            return Map.of("quarry.templates.on-error", "mark-broken",
-                    "quarry.templates.directory", "src/test/resources/templates-broken");
-        }
-    }
 
     @Test
     void theBrokenTemplateAnswers503WithItsFileAndLine() {

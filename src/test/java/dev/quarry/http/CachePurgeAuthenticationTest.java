@@ -19,7 +19,7 @@ import io.quarkus.test.junit.TestProfile;
  * answer to another.
  */
 @QuarkusTest
-@TestProfile(AuthenticationTest.AuthenticationOn.class)
+@TestProfile(AuthenticationOn.class)
 class CachePurgeAuthenticationTest {
 
     @Test

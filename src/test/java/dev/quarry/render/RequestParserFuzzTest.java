@@ -2,9 +2,6 @@ package dev.quarry.render;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.lang.reflect.Array;
 import java.math.BigDecimal;
 import java.net.URLDecoder;
@@ -28,6 +25,7 @@ import dev.quarry.template.ResultColumn;
 import dev.quarry.template.Template;
 import dev.quarry.template.TemplateLibrary;
 import dev.quarry.template.TemplateParser;
+import dev.quarry.util.ClasspathText;
 
 /**
  * Arbitrary query strings against real templates: {@link RequestParser} either gives a request or
@@ -192,7 +190,7 @@ class RequestParserFuzzTest {
         files.put("test/echo", "templates/test/echo.sql");
         files.put("test/paging", "templates/test/paging.sql");
         Map<String, Template> parsed = new LinkedHashMap<>();
-        files.forEach((name, resource) -> parsed.put(name, TemplateParser.parse(name, resource, read(resource))));
+        files.forEach((name, resource) -> parsed.put(name, TemplateParser.parse(name, resource, ClasspathText.read(resource))));
         Map<String, Template> resolved = TemplateLibrary.resolve(parsed);
         Map<String, Subject> subjects = new LinkedHashMap<>();
         subjects.put("tpch/q03", new Subject(resolved.get("tpch/q03"), Templates.columns("l_orderkey", "bigint", "revenue", "numeric",
@@ -212,13 +210,5 @@ class RequestParserFuzzTest {
         subjects.put("test/paging", new Subject(resolved.get("test/paging"), Templates.columns("id", "integer", "a", "integer",
                 "b", "text")));
         return subjects;
-    }
-
-    private static String read(String resource) {
-        try (InputStream in = RequestParserFuzzTest.class.getClassLoader().getResourceAsStream(resource)) {
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 }

@@ -24,7 +24,7 @@ import java.util.OptionalInt;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 
-import dev.quarry.template.ParamType;
+import dev.quarry.template.PgType;
 import dev.quarry.template.ResultColumn;
 import dev.quarry.template.SortKey;
 import dev.quarry.template.Template;
@@ -417,11 +417,11 @@ class RequestParserTest {
         void aNameThatIsNoParameterFiltersAnOutputColumn() {
             QueryRequest request = Templates.request(template, columns, "price__gte", "10.5", "name", "x", "day__range",
                     "1995-01-01,1995-02-01", "flag__isnull", "false", "price__in", "1,2");
-            assertEquals(List.of(new Filter("price", Lookup.GTE, ParamType.NUMERIC, List.of(new BigDecimal("10.5"))),
-                    new Filter("name", Lookup.EXACT, ParamType.TEXT, List.of("x")),
-                    new Filter("day", Lookup.RANGE, ParamType.DATE, List.of(LocalDate.of(1995, 1, 1), LocalDate.of(1995, 2, 1))),
-                    new Filter("flag", Lookup.ISNULL, ParamType.BOOLEAN, List.of(false)),
-                    new Filter("price", Lookup.IN, ParamType.NUMERIC, List.of(new BigDecimal("1"), new BigDecimal("2")))),
+            assertEquals(List.of(new Filter("price", Lookup.GTE, PgType.NUMERIC, List.of(new BigDecimal("10.5"))),
+                    new Filter("name", Lookup.EXACT, PgType.TEXT, List.of("x")),
+                    new Filter("day", Lookup.RANGE, PgType.DATE, List.of(LocalDate.of(1995, 1, 1), LocalDate.of(1995, 2, 1))),
+                    new Filter("flag", Lookup.ISNULL, PgType.BOOLEAN, List.of(false)),
+                    new Filter("price", Lookup.IN, PgType.NUMERIC, List.of(new BigDecimal("1"), new BigDecimal("2")))),
                     request.filters());
             assertEquals(List.of("since"), List.copyOf(request.arguments().keySet()));
         }
@@ -431,7 +431,7 @@ class RequestParserTest {
             QueryRequest request = Templates.request(template, columns, "n", "5");
             assertEquals(5, request.arguments().get("n"));
             assertEquals(List.of(), request.filters());
-            assertEquals(List.of(new Filter("n", Lookup.NE, ParamType.INT, List.of(5))),
+            assertEquals(List.of(new Filter("n", Lookup.NE, PgType.INTEGER, List.of(5))),
                     Templates.request(template, columns, "n__ne", "5").filters());
         }
 
@@ -520,8 +520,8 @@ class RequestParserTest {
         void aGroupedRequestFiltersItsChosenColumns() {
             List<ResultColumn> described = Templates.columns("year", "integer", "nation", "text", "revenue", "numeric", "orders", "bigint");
             QueryRequest request = Templates.request(GROUPED, described, "_group", "year", "revenue__gt", "5", "year", "1995");
-            assertEquals(List.of(new Filter("revenue", Lookup.GT, ParamType.NUMERIC, List.of(new BigDecimal("5"))),
-                    new Filter("year", Lookup.EXACT, ParamType.INT, List.of(1995))), request.filters());
+            assertEquals(List.of(new Filter("revenue", Lookup.GT, PgType.NUMERIC, List.of(new BigDecimal("5"))),
+                    new Filter("year", Lookup.EXACT, PgType.INTEGER, List.of(1995))), request.filters());
             assertEquals(Templates.columns("year", "integer", "revenue", "numeric", "orders", "bigint"), request.columns());
             RequestException e = assertThrows(RequestException.class,
                     () -> Templates.request(GROUPED, described, "_group", "year", "nation", "FRANCE"));

@@ -14,7 +14,7 @@ import com.code_intelligence.jazzer.junit.FuzzTest;
  * (a stack overflow, an index out of bounds, an arithmetic overflow) is a bug.
  *
  * <p>Without {@code JAZZER_FUZZ} this runs the inputs in {@code TemplateParserFuzzTestInputs} (real
- * templates and every finding so far) as a regression test; with it, it fuzzes (see README).
+ * templates and every finding so far) as a regression test; with it, it fuzzes (see src/site/markdown/reliability.md).
  */
 class TemplateParserFuzzTest {
 

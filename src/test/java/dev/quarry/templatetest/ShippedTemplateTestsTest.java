@@ -14,9 +14,7 @@ import org.junit.jupiter.api.Test;
 
 import dev.quarry.execute.Catalog;
 import dev.quarry.execute.CheckedTemplate;
-import dev.quarry.render.CursorCodec;
 import io.quarkus.test.junit.QuarkusTest;
-import io.vertx.mutiny.sqlclient.Pool;
 
 /** Runs the test files shipped beside the built-in templates, as {@code quarry-run.jar test} would. */
 @QuarkusTest
@@ -26,10 +24,7 @@ class ShippedTemplateTestsTest {
     Catalog catalog;
 
     @Inject
-    Pool pool;
-
-    @Inject
-    CursorCodec cursors;
+    TemplateTests tests;
 
     @Test
     void everyShippedCasePasses() {
@@ -38,7 +33,7 @@ class ShippedTemplateTestsTest {
         Map<String, CheckedTemplate> templates = new LinkedHashMap<>();
         catalog.all().stream().filter(template -> files.containsKey(template.name()))
                 .forEach(template -> templates.put(template.name(), template));
-        TestRun run = new TemplateTests(pool, cursors).run(templates, files, result -> {});
+        TestRun run = tests.run(templates, files, result -> {});
         List<String> failures = run.results().stream().filter(result -> !result.passed())
                 .map(result -> result.template() + ": " + result.name() + "\n" + result.failure().orElseThrow()).toList();
         assertEquals(List.of(), failures, String.join("\n\n", failures));

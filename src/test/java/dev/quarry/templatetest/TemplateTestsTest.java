@@ -1,6 +1,9 @@
 package dev.quarry.templatetest;
 
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.sql.Connection;
@@ -18,13 +21,12 @@ import org.junit.jupiter.api.Test;
 import dev.quarry.TestDatabase;
 import dev.quarry.execute.Catalog;
 import dev.quarry.execute.CheckedTemplate;
-import dev.quarry.render.CursorCodec;
 import io.quarkus.test.junit.QuarkusTest;
-import io.vertx.mutiny.sqlclient.Pool;
 
 /**
  * The runner itself, on test files written here against the test templates: a failure shows its diff
- * and {@code file:line}, bad input is a failed case and never stops the run, and cases are isolated.
+ * and {@code file:line}, bad input is a failed case and never stops the run, a query PostgreSQL fails
+ * is told as a request's problem, and cases are isolated.
  */
 @QuarkusTest
 class TemplateTestsTest {
@@ -42,10 +44,7 @@ class TemplateTestsTest {
     Catalog catalog;
 
     @Inject
-    Pool pool;
-
-    @Inject
-    CursorCodec cursors;
+    TemplateTests tests;
 
     @Test
     void aFailingCaseShowsItsDiffAndWhereItIs() {
@@ -139,6 +138,56 @@ class TemplateTestsTest {
     }
 
     @Test
+    void aCaseFailingInPostgreSqlReportsWhatARequestGetsAndTheNextRuns() throws SQLException {
+        try (Connection database = TestDatabase.connect(); Statement statement = database.createStatement()) {
+            statement.execute("CREATE SEQUENCE template_tests_probe");
+            try {
+                TestRun run = run("test/advance-sequence", """
+                        cases:
+                          - name: a write in the template
+                            params: sequence=template_tests_probe
+                            expect: []
+                          - name: an unknown sequence
+                            params: sequence=no_such_sequence
+                            expect: []
+                        """);
+                String detail = given().when().get("/queries/test/advance-sequence?sequence=template_tests_probe")
+                        .then().statusCode(500).body("title", equalTo("Query failed in PostgreSQL"))
+                        .extract().path("detail");
+                assertEquals("cannot execute nextval() in a read-only transaction (SQLSTATE 25006)", detail);
+                assertEquals("file.test.yaml:2: the request fails (500 Query failed in PostgreSQL): " + detail,
+                        run.results().get(0).failure().orElseThrow());
+                assertEquals("file.test.yaml:5: the request fails (500 Query failed in PostgreSQL): relation \"no_such_sequence\" "
+                        + "does not exist (SQLSTATE 42P01)", run.results().get(1).failure().orElseThrow());
+                try (ResultSet rows = statement.executeQuery("SELECT is_called FROM template_tests_probe")) {
+                    rows.next();
+                    assertFalse(rows.getBoolean(1), "the case's transaction was read-only when the template ran");
+                }
+            } finally {
+                statement.execute("DROP SEQUENCE template_tests_probe");
+            }
+        }
+    }
+
+    @Test
+    void aCaseRunsUnderItsTemplatesPlanSettingAsARequestDoes() {
+        TestRun custom = run("test/custom-plan", """
+                cases:
+                  - name: planned for each run
+                    expect:
+                      - {plan_cache_mode: force_custom_plan}
+                """);
+        TestRun auto = run("test/plan-cache-mode", """
+                cases:
+                  - name: left to PostgreSQL
+                    expect:
+                      - {plan_cache_mode: auto}
+                """);
+        assertTrue(custom.results().get(0).passed(), custom.results().get(0).failure().orElse(""));
+        assertTrue(auto.results().get(0).passed(), auto.results().get(0).failure().orElse(""));
+    }
+
+    @Test
     void anExpectedProblemMustNameTheParameter() {
         TestRun run = run("test/sleep", """
                 cases:
@@ -181,7 +230,7 @@ class TemplateTestsTest {
                     expect:
                       - {l_orderkey: 9, revenue: 1.0000, lines: 1}
                 """));
-        TestRun run = new TemplateTests(pool, cursors).run(templates("test/orders", "test/order-revenue"), files, result -> {});
+        TestRun run = tests.run(templates("test/orders", "test/order-revenue"), files, result -> {});
         assertEquals(List.of(), run.results().stream().flatMap(result -> result.failure().stream()).toList());
         assertEquals(3, run.passed());
         assertEquals(ordersBefore, count("orders"));
@@ -220,7 +269,7 @@ class TemplateTestsTest {
     }
 
     private TestRun run(String template, String yaml) {
-        return new TemplateTests(pool, cursors).run(templates(template),
+        return tests.run(templates(template),
                 Map.of(template, TestFileParser.parse("file.test.yaml", template, yaml)), result -> {});
     }
 

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -22,6 +21,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 
 import dev.quarry.tpch.AnswerComparator.Answer;
+import dev.quarry.util.ClasspathText;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
@@ -86,7 +86,7 @@ class TpchAnswersTest {
     @ValueSource(strings = { "q01", "q02", "q03", "q04", "q05", "q06", "q07", "q08", "q09", "q10", "q11",
             "q12", "q13", "q14", "q15", "q16", "q17", "q18", "q19", "q20", "q21", "q22" })
     void matchesTheOfficialAnswer(String query) {
-        Answer answer = Answer.parse(resource("/tpch-answers-sf1/" + query + ".out"));
+        Answer answer = Answer.parse(ClasspathText.read("tpch-answers-sf1/" + query + ".out"));
         long started = System.nanoTime();
         Result result = answer.rows().size() <= MAX_PAGE ? page(query) : stream(query);
         System.out.printf("TPC-H SF1 %s: %d rows in %d ms%n", query, result.rows().size(), (System.nanoTime() - started) / 1_000_000);
@@ -145,15 +145,6 @@ class TpchAnswersTest {
     private static Map<String, Object> read(byte[] json) {
         try {
             return JSON.readValue(json, OBJECT);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    private static String resource(String path) {
-        try (InputStream in = TpchAnswersTest.class.getResourceAsStream(path)) {
-            assertNotNull(in, "missing test resource " + path);
-            return new String(in.readAllBytes(), StandardCharsets.US_ASCII);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
