@@ -10,6 +10,7 @@ import org.jboss.logging.Logger;
 
 import dev.quarry.database.EmbeddedDatabase;
 import io.quarkus.runtime.StartupEvent;
+import io.quarkus.runtime.configuration.ConfigurationException;
 
 /**
  * Gives the embedded database its dataset on the first start, so one command shows real data.
@@ -29,6 +30,16 @@ public class DatasetBootstrap {
         }
         loader.current().ifPresentOrElse(
                 dataset -> LOG.infof("TPC-H scale %s is loaded (%,d rows)", dataset.scale().toPlainString(), dataset.rows()),
-                () -> loader.load(ScaleFactor.parse(scale), false, LOG::info));
+                () -> loadAtFirstStart(loader, ScaleFactor.parse(scale)));
+    }
+
+    private static void loadAtFirstStart(DatasetLoader loader, ScaleFactor scale) {
+        try {
+            loader.load(scale, false, LOG::info);
+        } catch (HeapTooSmallException e) {
+            // Quarkus prints a ConfigurationException without a cause as its message alone: one line
+            throw new ConfigurationException(e.getMessage() + ", or set quarry.dataset.load-on-start=none and load it with"
+                    + " the load command from a bigger JVM");
+        }
     }
 }

@@ -59,7 +59,8 @@ public class DatasetLoader {
     }
 
     /**
-     * Loads the scale unless it is already there; {@code force} loads it again.
+     * Loads the scale unless it is already there; {@code force} loads it again. A heap too small for the
+     * generator is refused before anything is written, with a message saying what to set.
      *
      * @return the dataset now published
      */
@@ -70,6 +71,10 @@ public class DatasetLoader {
             if (!force && loaded.isPresent() && loaded.get().scale().compareTo(scale.value()) == 0) {
                 progress.accept("TPC-H scale " + scale + " is already loaded in " + target + "; nothing to do");
                 return loaded.get();
+            }
+            LoadHeap heap = LoadHeap.of(workers());
+            if (!heap.suffices()) {
+                throw new HeapTooSmallException(heap);
             }
             if (!tryLock(coordinator)) {
                 throw new IllegalStateException("Another load is running on " + target + "; wait for it to finish");
@@ -138,7 +143,7 @@ public class DatasetLoader {
     }
 
     private Map<String, Long> copyTables(JdbcTarget target, ScaleFactor scale, Consumer<String> progress) throws SQLException {
-        int workers = Math.max(2, Runtime.getRuntime().availableProcessors());
+        int workers = workers();
         Map<String, TableProgress> tables = new LinkedHashMap<>();
         List<Future<?>> parts = new ArrayList<>();
         ExecutorService pool = Executors.newFixedThreadPool(workers, named("quarry-load"));
@@ -222,6 +227,10 @@ public class DatasetLoader {
         StringBuilder json = new StringBuilder("{");
         counts.forEach((name, rows) -> json.append(json.length() > 1 ? "," : "").append('"').append(name).append("\":").append(rows));
         return json.append('}').toString();
+    }
+
+    private static int workers() {
+        return Math.max(2, Runtime.getRuntime().availableProcessors());
     }
 
     private JdbcTarget target() {

@@ -25,26 +25,44 @@ final class PackagedApp implements AutoCloseable {
 
     private final Process process;
     private final Path output;
+    private final Path errors;
 
-    private PackagedApp(Process process, Path output) {
+    private PackagedApp(Process process, Path output, Path errors) {
         this.process = process;
         this.output = output;
+        this.errors = errors;
     }
 
-    /** Starts the jar with these arguments and environment (on top of the database settings). */
+    /** Starts the jar with these arguments and environment (on top of the database settings), its errors in its output. */
     static PackagedApp start(String name, Map<String, String> environment, String... arguments) throws IOException {
+        return start(name, true, environment, arguments);
+    }
+
+    /** Starts the jar as {@link #start} does, with what it writes to standard error in {@link #errors()} alone. */
+    static PackagedApp startWithErrorsApart(String name, Map<String, String> environment, String... arguments) throws IOException {
+        return start(name, false, environment, arguments);
+    }
+
+    private static PackagedApp start(String name, boolean errorsInOutput, Map<String, String> environment, String... arguments)
+            throws IOException {
         Files.createDirectories(DATA);
         Path output = Path.of("target", name + ".log").toAbsolutePath();
+        Path errors = errorsInOutput ? output : Path.of("target", name + ".err.log").toAbsolutePath();
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "--add-opens=java.base/java.nio=ALL-UNNAMED", "-jar", System.getProperty("quarry.app.jar")));
         command.addAll(List.of(arguments));
-        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(output.toFile());
+        ProcessBuilder builder = new ProcessBuilder(command).redirectOutput(output.toFile());
+        if (errorsInOutput) {
+            builder.redirectErrorStream(true);
+        } else {
+            builder.redirectError(errors.toFile());
+        }
         builder.environment().putAll(Map.of(
                 "QUARRY_EMBEDDED_PORT", Integer.toString(POSTGRES_PORT),
                 "QUARRY_EMBEDDED_DATA_DIRECTORY", DATA.toString(),
                 "QUARKUS_SHUTDOWN_DELAY", "0s"));
         builder.environment().putAll(environment);
-        return new PackagedApp(builder.start(), output);
+        return new PackagedApp(builder.start(), output, errors);
     }
 
     Process process() {
@@ -52,8 +70,17 @@ final class PackagedApp implements AutoCloseable {
     }
 
     String output() {
+        return read(output);
+    }
+
+    /** Standard error, when it was kept apart; else the same as {@link #output()}. */
+    String errors() {
+        return read(errors);
+    }
+
+    private static String read(Path file) {
         try {
-            return Files.readString(output);
+            return Files.readString(file);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

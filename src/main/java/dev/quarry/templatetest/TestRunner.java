@@ -9,19 +9,20 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
+import jakarta.enterprise.context.Dependent;
 import jakarta.inject.Inject;
 
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import dev.quarry.execute.Catalog;
 import dev.quarry.execute.CheckedTemplate;
-import io.quarkus.runtime.QuarkusApplication;
 
 /**
- * The {@code test} command: runs the test files beside the templates against the configured database,
- * one line per case, and exits 1 on any failure.
+ * What the {@code test} command does: runs the chosen test files beside the templates against the configured
+ * database, one line per case on standard output, and answers the exit code (1 on any failure).
  */
-public class TestCommand implements QuarkusApplication {
+@Dependent
+public class TestRunner {
 
     @Inject
     Catalog catalog;
@@ -32,9 +33,7 @@ public class TestCommand implements QuarkusApplication {
     @ConfigProperty(name = "quarry.templates.directory")
     Optional<Path> directory;
 
-    @Override
-    public int run(String... args) {
-        TestArguments arguments = TestArguments.parse(args);
+    public int run(TestArguments arguments) {
         Map<String, CheckedTemplate> templates = new LinkedHashMap<>();
         catalog.all().stream().filter(template -> arguments.selects(template.name()))
                 .forEach(template -> templates.put(template.name(), template));
@@ -48,7 +47,7 @@ public class TestCommand implements QuarkusApplication {
             System.err.println("quarry test: no template matches " + String.join(" ", arguments.selection()));
             return 2;
         }
-        TestRun run = tests.run(templates, files, TestCommand::print);
+        TestRun run = tests.run(templates, files, TestRunner::print);
         run.unexercised().forEach((template, missing) -> missing.forEach(line -> System.out.println("not exercised: " + line)));
         if (!run.untested().isEmpty()) {
             System.out.println("no test file: " + String.join(", ", run.untested()));
