@@ -3,7 +3,6 @@ package dev.quarry.cache;
 import java.security.MessageDigest;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Base64;
 import java.util.List;
 
 /**
@@ -23,9 +22,7 @@ public record Answer(List<byte[]> chunks, long bytes, long rows, String etag, In
             bytes += chunk.length;
             digest.update(chunk);
         }
-        byte[] hash = digest.digest();
-        String etag = '"' + Base64.getUrlEncoder().withoutPadding().encodeToString(hash).substring(0, 27) + '"';
-        return new Answer(List.copyOf(chunks), bytes, rows, etag, Instant.now());
+        return new Answer(List.copyOf(chunks), bytes, rows, Sha256.entityTag(digest), Instant.now());
     }
 
     /** The whole answer in one array (a JSON page's document). */

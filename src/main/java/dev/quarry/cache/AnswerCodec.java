@@ -70,7 +70,7 @@ final class AnswerCodec {
     /** The key's name in the shared tier: its template (for a purge by template) and the hash of the rest. */
     static String name(String prefix, AnswerKey key) {
         MessageDigest digest = Sha256.digest();
-        update(digest, key.representation());
+        update(digest, key.format().tag());
         update(digest, key.dataset());
         for (AnswerKey.Statement statement : key.statements()) {
             update(digest, statement.sql());

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
+import dev.quarry.encode.Format;
 import dev.quarry.render.RenderedQuery;
 
 /**
@@ -13,7 +14,7 @@ import dev.quarry.render.RenderedQuery;
  *
  * @param dataset the dataset's version ({@link DatasetVersion}); {@link #IN_FLIGHT} for an answer that is only shared while it runs
  */
-public record AnswerKey(String template, String representation, List<Statement> statements, String dataset) {
+public record AnswerKey(String template, Format format, List<Statement> statements, String dataset) {
 
     /** The dataset of an answer that is never kept: sharing one execution needs no version. */
     public static final String IN_FLIGHT = "in-flight";
@@ -30,13 +31,13 @@ public record AnswerKey(String template, String representation, List<Statement> 
         }
     }
 
-    public static AnswerKey of(String template, String representation, List<RenderedQuery> queries, String dataset) {
-        return new AnswerKey(template, representation, queries.stream().map(Statement::of).toList(), dataset);
+    public static AnswerKey of(String template, Format format, List<RenderedQuery> queries, String dataset) {
+        return new AnswerKey(template, format, queries.stream().map(Statement::of).toList(), dataset);
     }
 
     /** About what the key holds in memory, for the cache's bound in bytes. */
     int weight() {
-        int weight = 64 + 2 * (template.length() + representation.length() + dataset.length());
+        int weight = 64 + 2 * (template.length() + dataset.length());
         for (Statement statement : statements) {
             weight += 2 * statement.sql().length() + 32 * statement.values().size();
         }

@@ -8,6 +8,7 @@ import java.util.function.Supplier;
 
 import jakarta.inject.Singleton;
 
+import dev.quarry.encode.Format;
 import dev.quarry.render.RenderedQuery;
 import dev.quarry.template.Template;
 
@@ -31,15 +32,15 @@ public class Answers {
     }
 
     /**
-     * @param representation the answer's format, part of its key
-     * @param queries        the statements the execution runs, part of its key
-     * @param execution      runs them and makes the answer: called once for every request that shares it
+     * @param format    the answer's representation, part of its key
+     * @param queries   the statements the execution runs, part of its key
+     * @param execution runs them and makes the answer: called once for every request that shares it
      */
-    public CompletionStage<Served> answer(Template template, String representation, List<RenderedQuery> queries,
+    public CompletionStage<Served> answer(Template template, Format format, List<RenderedQuery> queries,
             Supplier<CompletionStage<Answer>> execution) {
         Duration ttl = settings.ttl(template);
         if (ttl.isZero()) {
-            return cache.answer(AnswerKey.of(template.name(), representation, queries, AnswerKey.IN_FLIGHT), ttl, execution);
+            return cache.answer(AnswerKey.of(template.name(), format, queries, AnswerKey.IN_FLIGHT), ttl, execution);
         }
         CompletableFuture<Served> served = new CompletableFuture<>();
         dataset.current().whenComplete((version, failure) -> {
@@ -47,7 +48,7 @@ public class Answers {
                 served.completeExceptionally(failure);
                 return;
             }
-            cache.answer(AnswerKey.of(template.name(), representation, queries, version), ttl, execution).whenComplete((answer, failed) -> {
+            cache.answer(AnswerKey.of(template.name(), format, queries, version), ttl, execution).whenComplete((answer, failed) -> {
                 if (failed != null) {
                     served.completeExceptionally(failed);
                 } else {

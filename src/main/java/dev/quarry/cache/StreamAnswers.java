@@ -16,6 +16,7 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Expiry;
 
+import dev.quarry.encode.Format;
 import dev.quarry.render.RenderedQuery;
 import dev.quarry.template.Template;
 import io.smallrye.mutiny.Multi;
@@ -55,17 +56,17 @@ public class StreamAnswers {
      * another request), or read from the database for this request alone when its answers are not
      * kept or are too large to keep.
      *
-     * @param representation the stream's format, part of its key
-     * @param query          the statement the stream runs, part of its key
-     * @param run            a run of its own from the database: called for the recording, or for this request alone
+     * @param format the stream's representation, part of its key
+     * @param query  the statement the stream runs, part of its key
+     * @param run    a run of its own from the database: called for the recording, or for this request alone
      */
-    public Uni<EncodedRows> stream(Template template, String representation, RenderedQuery query, Supplier<EncodedRows> run) {
+    public Uni<EncodedRows> stream(Template template, Format format, RenderedQuery query, Supplier<EncodedRows> run) {
         Duration ttl = settings.ttl(template);
         if (ttl.isZero()) {
             return Uni.createFrom().item(run);
         }
         return Uni.createFrom().completionStage(dataset::current).onItem().transformToUni(version -> {
-            AnswerKey key = AnswerKey.of(template.name(), representation, List.of(query), version);
+            AnswerKey key = AnswerKey.of(template.name(), format, List.of(query), version);
             if (tooLarge.getIfPresent(key) != null) {
                 return Uni.createFrom().item(run);
             }

@@ -11,12 +11,13 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.io.SerializedString;
 import com.fasterxml.jackson.core.util.ByteArrayBuilder;
 
+import dev.quarry.template.PgType;
 import dev.quarry.template.ResultColumn;
 import io.vertx.mutiny.sqlclient.Row;
 
 /**
  * Encodes rows of one result straight from the client's values to bytes, with no intermediate map:
- * JSON objects for pages, SSE and NDJSON, RFC 4180 lines for CSV.
+ * JSON objects for pages, SSE and NDJSON, lines for CSV as PostgreSQL's COPY writes them.
  */
 public final class RowEncoder {
 
@@ -28,6 +29,8 @@ public final class RowEncoder {
     private final List<ResultColumn> columns;
     /** The column names, quoted and encoded once rather than once per row. */
     private final SerializedString[] names;
+    /** Per column, whether the spreadsheet profile of CSV guards its cells against formulas: all but numbers, booleans, dates and times. */
+    private final boolean[] textual;
     /**
      * The length of the last batch this encoder wrote: a stream's batches are about as long as one
      * another, so the next one's buffer is allocated once at about that size instead of grown from
@@ -38,6 +41,11 @@ public final class RowEncoder {
     public RowEncoder(List<ResultColumn> columns) {
         this.columns = List.copyOf(columns);
         this.names = columns.stream().map(column -> new SerializedString(column.name())).toArray(SerializedString[]::new);
+        this.textual = new boolean[columns.size()];
+        for (int i = 0; i < textual.length; i++) {
+            textual[i] = columns.get(i).pgType().map(type -> type.shape() == PgType.JsonShape.STRING && type.format().isEmpty())
+                    .orElse(true);
+        }
     }
 
     public List<ResultColumn> columns() {
@@ -99,19 +107,30 @@ public final class RowEncoder {
         out.writeEndArray();
     }
 
-    public String csvHeader() {
+    /** The column names, as COPY's HEADER writes them (names are never neutralised: the template's author chose them). */
+    public byte[] csvHeader() {
         StringBuilder line = new StringBuilder();
         for (int i = 0; i < columns.size(); i++) {
-            CsvText.append(line, i, columns.get(i).name());
+            CsvText.append(line, i, columns.get(i).name(), columns.size() == 1);
         }
-        return line.append("\r\n").toString();
+        return line.append('\n').toString().getBytes(StandardCharsets.UTF_8);
     }
 
-    /** One RFC 4180 line per row, each ending with CR LF. */
-    public byte[] csv(Iterable<Row> rows) {
+    /** One line per row, each ending with a line feed, as {@code COPY ... (FORMAT csv)} writes it; see {@link CsvProfile}. */
+    public byte[] csv(Iterable<Row> rows, CsvProfile profile) {
         StringBuilder lines = new StringBuilder(nextBatchLength());
+        boolean neutralise = profile == CsvProfile.SPREADSHEET;
+        boolean onlyField = columns.size() == 1;
         for (Row row : rows) {
-            appendCsv(lines, row);
+            for (int i = 0; i < columns.size(); i++) {
+                String field = PgText.of(row.getValue(i));
+                if (neutralise && textual[i]) {
+                    CsvText.appendNeutralised(lines, i, field, onlyField);
+                } else {
+                    CsvText.append(lines, i, field, onlyField);
+                }
+            }
+            lines.append('\n');
         }
         return batch(lines.toString().getBytes(StandardCharsets.UTF_8));
     }
@@ -124,14 +143,6 @@ public final class RowEncoder {
     private byte[] batch(byte[] encoded) {
         lastBatchLength = Math.max(encoded.length, 256);
         return encoded;
-    }
-
-    private void appendCsv(StringBuilder line, Row row) {
-        for (int i = 0; i < columns.size(); i++) {
-            Object value = row.getValue(i);
-            CsvText.append(line, i, ValueText.of(value));
-        }
-        line.append("\r\n");
     }
 
     /** Writes one JSON document to bytes. */

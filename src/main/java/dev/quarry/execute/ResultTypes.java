@@ -1,5 +1,6 @@
 package dev.quarry.execute;
 
+import java.lang.reflect.Field;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -8,6 +9,7 @@ import java.util.StringJoiner;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.mutiny.sqlclient.Tuple;
+import io.vertx.mutiny.sqlclient.desc.ColumnDescriptor;
 
 /**
  * The type PostgreSQL gives each output column of a statement, written as {@code format_type} writes
@@ -43,5 +45,22 @@ final class ResultTypes {
             types.add(row.getString(i));
         }
         return types;
+    }
+
+    /**
+     * The column's type modifier from the row description PostgreSQL sent ({@code atttypmod}:
+     * numeric(15,2)'s precision and scale), -1 when it has none. No SQL function gives an
+     * expression's modifier and the client keeps it in a field of its own description class, so
+     * it is read from there; -1 if a client version no longer has that field.
+     */
+    static int modifier(ColumnDescriptor column) {
+        try {
+            Object description = column.getDelegate();
+            Field field = description.getClass().getDeclaredField("typeModifier");
+            field.setAccessible(true);
+            return field.getInt(description);
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            return -1;
+        }
     }
 }

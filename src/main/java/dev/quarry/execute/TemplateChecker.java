@@ -21,6 +21,7 @@ import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.RowSet;
 import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.mutiny.sqlclient.Tuple;
+import io.vertx.mutiny.sqlclient.desc.ColumnDescriptor;
 import io.vertx.pgclient.PgException;
 
 /**
@@ -131,15 +132,16 @@ final class TemplateChecker {
         }
     }
 
-    /** Names from an execution that returns no row; types as PostgreSQL writes them. */
+    /** Names from an execution that returns no row; types as PostgreSQL writes them, and their modifiers. */
     private List<ResultColumn> columns(RenderedQuery query, Tuple nulls) {
         RowSet<Row> empty = connection.preparedQuery("SELECT * FROM (" + query.sql() + ") AS q LIMIT 0").execute(nulls)
                 .await().atMost(STEP_TIMEOUT);
         List<String> names = empty.columnsNames();
         List<String> types = ResultTypes.of(connection, query.sql(), nulls, names.size());
+        List<ColumnDescriptor> descriptors = empty.columnDescriptors();
         List<ResultColumn> columns = new ArrayList<>();
         for (int i = 0; i < names.size(); i++) {
-            columns.add(new ResultColumn(names.get(i), types.get(i)));
+            columns.add(new ResultColumn(names.get(i), types.get(i), ResultTypes.modifier(descriptors.get(i))));
         }
         return columns;
     }

@@ -24,7 +24,7 @@ import org.jboss.resteasy.reactive.server.spi.ServerRequestContext;
  * response short without its last chunk, so the client sees it incomplete.
  */
 @Provider
-@Produces({ MediaType.SERVER_SENT_EVENTS, QueryResource.NDJSON, QueryResource.CSV })
+@Produces({ MediaType.SERVER_SENT_EVENTS, QueryResource.NDJSON, QueryResource.CSV, QueryResource.ARROW })
 public class ByteStreamWriter implements ServerMessageBodyWriter<ByteStream> {
 
     static final int AHEAD = 2;

@@ -1,6 +1,7 @@
 package dev.quarry.http;
 
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 
 import jakarta.ws.rs.GET;
@@ -12,7 +13,9 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
 
 import dev.quarry.execute.Catalog;
 import dev.quarry.execute.CheckedTemplate;
+import dev.quarry.render.Lookup;
 import dev.quarry.template.ParameterSpec;
+import dev.quarry.template.PgType;
 import dev.quarry.template.ResultColumn;
 
 /** {@code GET /queries}: what can be asked, and how. */
@@ -21,13 +24,30 @@ public class CatalogResource {
 
     /** One template as the catalog shows it. */
     public record Entry(String name, String summary, String description, List<Parameter> parameters,
-            List<ResultColumn> columns, List<String> sortable, List<String> key, List<String> dimensions,
+            List<Column> columns, List<String> sortable, List<String> key, List<String> dimensions,
             List<String> measures, List<String> roles, Optional<String> broken) {
     }
 
-    /** One parameter: its type as the header writes it, and what it accepts. */
-    public record Parameter(String name, String type, boolean required, Object defaultValue, List<Object> allowed,
-            Object min, Object max, String description) {
+    /**
+     * One output column: its type as PostgreSQL writes it; the JSON shape ({@code string},
+     * {@code integer}, {@code number}, {@code boolean}) and format ({@code date}, {@code date-time},
+     * {@code int64}...) of its values, both null where Quarry's table of types says none; and the
+     * lookups a filter on it takes, none for a column that cannot be filtered. A client reads these
+     * rather than keeping its own table of PostgreSQL's types.
+     */
+    public record Column(String name, String type, String shape, String format, List<String> lookups) {
+
+        static Column of(ResultColumn column) {
+            Optional<PgType> pgType = column.pgType();
+            return new Column(column.name(), column.type(), pgType.map(CatalogResource::shape).orElse(null),
+                    pgType.flatMap(PgType::format).orElse(null),
+                    column.valueType().map(Lookup::applicableTo).orElse(List.of()).stream().map(Lookup::suffix).toList());
+        }
+    }
+
+    /** One parameter: its type as the header writes it, the JSON shape and format of its values, and what it accepts. */
+    public record Parameter(String name, String type, String shape, String format, boolean required, Object defaultValue,
+            List<Object> allowed, Object min, Object max, String description) {
     }
 
     private final Catalog catalog;
@@ -49,13 +69,19 @@ public class CatalogResource {
         var template = checked.template();
         return new Entry(template.name(), template.header().summary(), template.header().description(),
                 template.parameters().values().stream().map(CatalogResource::parameter).toList(),
-                checked.columns(), template.header().sortable(), template.header().key(),
+                checked.columns().stream().map(Column::of).toList(), template.header().sortable(), template.header().key(),
                 List.copyOf(template.header().dimensions().keySet()),
                 List.copyOf(template.header().measures().keySet()), template.header().roles(), checked.broken());
     }
 
     private static Parameter parameter(ParameterSpec spec) {
-        return new Parameter(spec.name(), spec.typeName(), spec.required(), spec.defaultValue().orElse(null), spec.allowed(),
-                spec.min().orElse(null), spec.max().orElse(null), spec.description());
+        PgType type = spec.type().pgType();
+        return new Parameter(spec.name(), spec.typeName(), shape(type), type.format().orElse(null), spec.required(),
+                spec.defaultValue().orElse(null), spec.allowed(), spec.min().orElse(null), spec.max().orElse(null),
+                spec.description());
+    }
+
+    private static String shape(PgType type) {
+        return type.shape().name().toLowerCase(Locale.ROOT);
     }
 }

@@ -1,5 +1,8 @@
 package dev.quarry.http;
 
+import java.util.Arrays;
+import java.util.List;
+
 import jakarta.ws.rs.NotFoundException;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.HttpHeaders;
@@ -12,6 +15,7 @@ import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import dev.quarry.encode.Format;
 import dev.quarry.execute.QueryProblem;
 import dev.quarry.render.RequestException;
 import dev.quarry.serve.BrokenQueryException;
@@ -45,6 +49,9 @@ public class Problems {
     @ServerExceptionMapper
     public Response webApplication(WebApplicationException e, UriInfo uri) {
         int status = e.getResponse().getStatus();
+        if (status == 406 && uri.getPath().startsWith("/queries/")) {
+            return notAcceptable(uri.getPath());
+        }
         String title = e instanceof NotFoundException ? "Not found" : Response.Status.fromStatusCode(status) == null
                 ? "Error" : Response.Status.fromStatusCode(status).getReasonPhrase();
         return response(Problem.of(status, title, e.getMessage(), uri.getPath()));
@@ -55,6 +62,13 @@ public class Problems {
         Problem problem = forFailure(e, uri.getPath());
         // every 503 from here is a passing state (busy, unreachable, stopping): say when to come back
         return problem.status() == 503 ? retryLater(problem) : response(problem);
+    }
+
+    /** An Accept that none of a query's representations meets: which ones there are, in {@code allowed}. */
+    private static Response notAcceptable(String instance) {
+        List<String> served = Arrays.stream(Format.values()).map(Format::mediaType).toList();
+        return response(new Problem("about:blank", "Not acceptable", 406, "a query's answer is served as " + String.join(", ", served)
+                + "; ask for one of them in the Accept header", instance, null, served));
     }
 
     /** The problem for a failure in or on the way to PostgreSQL, also sent as a stream's error event. */

@@ -10,6 +10,7 @@ import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
@@ -18,13 +19,16 @@ import jakarta.ws.rs.core.UriInfo;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.jboss.resteasy.reactive.RestResponse;
 
+import dev.quarry.encode.ArrowStream;
+import dev.quarry.encode.Format;
 import dev.quarry.serve.Pages;
 import dev.quarry.serve.Streams;
 import io.smallrye.common.annotation.NonBlocking;
 
 /**
  * {@code GET /queries/{name}}: runs a template. The representation follows the Accept header: a
- * JSON page, or a stream as Server-Sent Events, NDJSON or CSV. Every parameter is checked before
+ * JSON page, or a stream as Server-Sent Events, NDJSON, CSV (exact, or {@code profile=spreadsheet}) or Arrow. Every parameter is checked
+ * before
  * the method returns, so a bad one is a 400 and never a half-open stream.
  * <p>
  * Every method runs on the event loop, streams too (RESTEasy would run a method that returns no
@@ -39,6 +43,7 @@ public class QueryResource {
 
     public static final String NDJSON = "application/x-ndjson";
     public static final String CSV = "text/csv";
+    public static final String ARROW = "application/vnd.apache.arrow.stream";
 
     private final Pages pages;
     private final Streams streams;
@@ -81,8 +86,30 @@ public class QueryResource {
     @Path("{name: .+}")
     @Operation(hidden = true) // each template is documented as an operation of its own
     @Produces(CSV)
-    public ByteStream csv(@PathParam("name") String name, @Context UriInfo uri) {
-        return new ByteStream(streams.csv(name, uri.getQueryParameters()));
+    public ByteStream csv(@PathParam("name") String name, @Context UriInfo uri, @Context HttpHeaders request) {
+        return new ByteStream(streams.csv(name, uri.getQueryParameters(), csvFormat(request)));
+    }
+
+    @GET
+    @Path("{name: .+}")
+    @Operation(hidden = true) // each template is documented as an operation of its own
+    @Produces(ARROW)
+    public ByteStream arrow(@PathParam("name") String name, @Context UriInfo uri) {
+        if (!ArrowStream.USABLE) {
+            throw new WebApplicationException("this server's JVM was started without " + ArrowStream.JVM_OPTION
+                    + ", which Arrow needs to reach its memory; ask for another representation, or restart it with that option", 501);
+        }
+        return new ByteStream(streams.arrow(name, uri.getQueryParameters(), problem(uri)));
+    }
+
+    /** {@code text/csv; profile=spreadsheet} when the client accepts CSV in that profile, else COPY's exact CSV. */
+    private static Format csvFormat(HttpHeaders request) {
+        for (MediaType accepted : request.getAcceptableMediaTypes()) {
+            if (accepted.isCompatible(MediaType.valueOf(CSV))) {
+                return "spreadsheet".equals(accepted.getParameters().get("profile")) ? Format.SPREADSHEET_CSV : Format.CSV;
+            }
+        }
+        return Format.CSV;
     }
 
     /** A failure after a stream began, as the problem+json its last event or line carries. */

@@ -31,7 +31,7 @@ import io.quarkus.smallrye.openapi.OpenApiFilter;
 /**
  * Describes every template as an operation of its own at {@code /queries/{name}}: its parameters
  * with types, defaults and enums, its sortable columns, its result row from the startup describe,
- * its four representations and its problems. Built per request, from the catalog as it is now.
+ * its representations and its problems. Built per request, from the catalog as it is now.
  */
 @OpenApiFilter(stages = OpenApiFilter.RunStage.RUNTIME_PER_REQUEST)
 public class TemplateOperations implements OASFilter {
@@ -104,7 +104,12 @@ public class TemplateOperations implements OASFilter {
                 .addMediaType("text/event-stream", OASFactory.createMediaType().schema(string()
                         .description("Events: meta (columns), row (one per row, id = ordinal), end (rows, elapsedMs), error (a problem)")))
                 .addMediaType(QueryResource.NDJSON, OASFactory.createMediaType().schema(row))
-                .addMediaType(QueryResource.CSV, OASFactory.createMediaType().schema(string().description("RFC 4180, with a header line")));
+                .addMediaType(QueryResource.CSV, OASFactory.createMediaType().schema(string()
+                        .description(
+                                "COPY's CSV with a header line; with ;profile=spreadsheet, text cells that start a formula neutralised")))
+                .addMediaType(QueryResource.ARROW, OASFactory.createMediaType().schema(OASFactory.createSchema()
+                        .type(List.of(Schema.SchemaType.STRING)).format("binary")
+                        .description("An Arrow IPC stream: the schema, a record batch per batch of rows, the end-of-stream marker")));
         APIResponses responses = OASFactory.createAPIResponses()
                 .addAPIResponse("200", OASFactory.createAPIResponse().description("The rows").content(ok));
         Map<String, String> problems = new java.util.LinkedHashMap<>(Map.of("400", "A parameter is missing, malformed or not allowed",

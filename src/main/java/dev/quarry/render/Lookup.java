@@ -1,6 +1,10 @@
 package dev.quarry.render;
 
+import java.util.Arrays;
+import java.util.List;
 import java.util.Optional;
+
+import dev.quarry.template.PgType;
 
 /** Django's lookups, as a filter's suffix: {@code revenue__gte=1000}. */
 public enum Lookup {
@@ -19,7 +23,13 @@ public enum Lookup {
         return Optional.empty();
     }
 
-    boolean textOnly() {
-        return this == CONTAINS || this == ICONTAINS || this == STARTSWITH;
+    /** The lookups a filter on a column whose values are read as this type accepts: the text ones only on text. */
+    public static List<Lookup> applicableTo(PgType type) {
+        return Arrays.stream(values()).filter(lookup -> lookup.appliesTo(type)).toList();
+    }
+
+    boolean appliesTo(PgType type) {
+        boolean textOnly = this == CONTAINS || this == ICONTAINS || this == STARTSWITH;
+        return !textOnly || type == PgType.TEXT;
     }
 }

@@ -188,7 +188,7 @@ public final class RequestParser {
                             + " nor an output column to filter on", allNames(columns)));
             PgType type = column.valueType().orElseThrow(
                     () -> new RequestException(name, "filters a column of type " + column.type() + ", which cannot be filtered"));
-            if (lookup.textOnly() && type != PgType.TEXT) {
+            if (!lookup.appliesTo(type)) {
                 throw new RequestException(name, "'" + lookup.suffix() + "' applies to text columns; " + columnName
                         + " is " + column.type());
             }

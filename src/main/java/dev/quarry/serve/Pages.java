@@ -17,6 +17,7 @@ import dev.quarry.cache.Answer;
 import dev.quarry.cache.Answers;
 import dev.quarry.cache.Served;
 import dev.quarry.cache.Source;
+import dev.quarry.encode.Format;
 import dev.quarry.encode.ResultDocuments;
 import dev.quarry.execute.QueryExecutor;
 import dev.quarry.render.CursorCodec;
@@ -67,7 +68,7 @@ public class Pages {
             }
         }
         // only the request that runs the statements meters them: quarry_query_seconds counts database executions
-        return answers.answer(call.template(), Format.JSON.tag(), queries, () -> answer(executor.fetch(queries, call.settings()),
+        return answers.answer(call.template(), Format.JSON, queries, () -> answer(executor.fetch(queries, call.settings()),
                 results -> Answer.of(List.of(document(call, results)), call.rows()), failure -> call.finished(0, failure)));
     }
 

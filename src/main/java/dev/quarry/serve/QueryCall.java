@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
+import dev.quarry.encode.Format;
 import dev.quarry.encode.RowEncoder;
 import dev.quarry.execute.CursorStreams;
 import dev.quarry.execute.StatementSettings;

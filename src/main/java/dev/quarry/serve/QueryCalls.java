@@ -8,6 +8,7 @@ import java.util.OptionalInt;
 
 import jakarta.inject.Singleton;
 
+import dev.quarry.encode.Format;
 import dev.quarry.execute.Catalog;
 import dev.quarry.execute.CheckedTemplate;
 import dev.quarry.execute.QueryExecutor;

@@ -6,6 +6,7 @@ import java.util.concurrent.ConcurrentMap;
 
 import jakarta.inject.Singleton;
 
+import dev.quarry.encode.Format;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;

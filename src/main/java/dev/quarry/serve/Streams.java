@@ -2,6 +2,7 @@ package dev.quarry.serve;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -16,11 +17,14 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import dev.quarry.cache.EncodedRows;
 import dev.quarry.cache.StreamAnswers;
+import dev.quarry.encode.ArrowStream;
+import dev.quarry.encode.Format;
 import dev.quarry.encode.ResultDocuments;
 import dev.quarry.encode.RowEncoder;
 import dev.quarry.encode.SseFrames;
 import dev.quarry.execute.CursorStreams;
 import dev.quarry.render.CursorCodec;
+import dev.quarry.template.Template;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Row;
@@ -92,12 +96,40 @@ public class Streams {
                 .onFailure().recoverWithItem(failure -> errorLine(problem.apply(failure))));
     }
 
-    /** RFC 4180 with a header line; a failure after the header cannot be told in CSV: the response is cut short. */
-    public Multi<byte[]> csv(String name, Map<String, List<String>> parameters) {
-        QueryCall call = calls.open(name, parameters, Format.CSV, OptionalInt.empty(), Optional.empty());
+    /**
+     * CSV with a header line, as COPY writes it, in the format's profile; a failure after the header cannot be told in CSV: the
+     * response is cut short.
+     */
+    public Multi<byte[]> csv(String name, Map<String, List<String>> parameters, Format format) {
+        QueryCall call = calls.open(name, parameters, format, OptionalInt.empty(), Optional.empty());
         return call.held(Multi.createBy().concatenating().streams(
-                Multi.createFrom().item(() -> call.encoder().csvHeader().getBytes(StandardCharsets.UTF_8)),
-                bytes(call, RowEncoder::csv)));
+                Multi.createFrom().item(() -> call.encoder().csvHeader()),
+                bytes(call, (encoder, batch) -> encoder.csv(batch, format.csvProfile()))));
+    }
+
+    /**
+     * Apache Arrow's IPC stream: the schema, a record batch per batch the cursor read, the end-of-stream marker. A failure after the
+     * first bytes ends it with a message cut short that holds the problem ({@link ArrowStream#broken}), which an Arrow reader reports.
+     */
+    public Multi<byte[]> arrow(String name, Map<String, List<String>> parameters, Function<Throwable, byte[]> problem) {
+        QueryCall call = calls.open(name, parameters, Format.ARROW, OptionalInt.empty(), Optional.empty());
+        return call.held(rows(call, this::arrowStream).onItem().transformToMulti(EncodedRows::bytes)
+                .onFailure().recoverWithItem(failure -> ArrowStream.broken(problem.apply(failure))));
+    }
+
+    /** A run's rows as a whole Arrow stream, its vectors freed however it ends. */
+    private Multi<byte[]> arrowStream(QueryCall run) {
+        Template template = run.template();
+        Map<String, String> metadata = new LinkedHashMap<>();
+        metadata.put("quarry.template", template.name());
+        metadata.put("quarry.summary", template.header().summary());
+        if (!template.header().description().isEmpty()) {
+            metadata.put("quarry.description", template.header().description());
+        }
+        return Multi.createFrom().resource(() -> new ArrowStream(run.request().columns(), metadata),
+                stream -> Multi.createBy().concatenating().streams(Multi.createFrom().item(stream::schema),
+                        run.batches(cursorStreams).map(stream::batch), Multi.createFrom().item(ArrowStream.END)))
+                .withFinalizer(ArrowStream::close);
     }
 
     /**
@@ -108,7 +140,7 @@ public class Streams {
      * @param encoding a run's rows as bytes
      */
     private Uni<EncodedRows> rows(QueryCall call, Function<QueryCall, Multi<byte[]>> encoding) {
-        return answers.stream(call.template(), call.format().tag(), call.statement(), () -> {
+        return answers.stream(call.template(), call.format(), call.statement(), () -> {
             QueryCall run = call.again();
             return new EncodedRows(encoding.apply(run), run::rows);
         });

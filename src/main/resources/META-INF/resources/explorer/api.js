@@ -138,7 +138,7 @@ function parseFrame(frame) {
   return event;
 }
 
-/** Saves a whole result as a file (CSV or NDJSON), fetched with the token like every other request. */
+/** Saves a whole result as a file (CSV, NDJSON or Arrow), fetched with the token like every other request. */
 export async function download(path, accept, filename) {
   const response = await request(path, accept);
   const url = URL.createObjectURL(await response.blob());

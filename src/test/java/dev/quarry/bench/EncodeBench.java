@@ -8,6 +8,7 @@ import java.util.List;
 
 import com.sun.management.ThreadMXBean;
 
+import dev.quarry.encode.CsvProfile;
 import dev.quarry.encode.RowEncoder;
 import dev.quarry.encode.ValueText;
 import dev.quarry.render.CursorCodec;
@@ -78,7 +79,7 @@ public final class EncodeBench {
         long[] ordinal = { 0 };
         measure("ndjson", rounds, rows, () -> batches.forEach(b -> sink(encoder.jsonLines(b))));
         measure("sse", rounds, rows, () -> batches.forEach(b -> sink(encoder.events(b, row -> Long.toString(++ordinal[0])))));
-        measure("csv", rounds, rows, () -> batches.forEach(b -> sink(encoder.csv(b))));
+        measure("csv", rounds, rows, () -> batches.forEach(b -> sink(encoder.csv(b, CsvProfile.EXACT))));
         CursorCodec.Signer signer = new CursorCodec(new byte[32]).signer("bench/lineitem", "l_orderkey,l_linenumber");
         measure("cursor", rounds, rows, () -> batches.forEach(b -> b.forEach(row -> sink(
                 signer.token(List.of(ValueText.of(row.getValue(0)), ValueText.of(row.getValue(3)))).getBytes(StandardCharsets.US_ASCII)))));

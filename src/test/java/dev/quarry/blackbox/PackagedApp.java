@@ -58,7 +58,8 @@ final class PackagedApp implements AutoCloseable {
         Files.createDirectories(DATA);
         Path output = Path.of("target", name + ".log").toAbsolutePath();
         Path errors = errorsInOutput ? output : Path.of("target", name + ".err.log").toAbsolutePath();
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "--add-opens=java.base/java.nio=ALL-UNNAMED"));
         command.addAll(jvmOptions);
         command.addAll(List.of("-jar", System.getProperty("quarry.app.jar")));
         command.addAll(List.of(arguments));

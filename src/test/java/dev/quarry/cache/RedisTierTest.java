@@ -19,6 +19,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import dev.quarry.encode.Format;
 import dev.quarry.render.RenderedQuery;
 import io.vertx.core.Vertx;
 
@@ -151,7 +152,7 @@ class RedisTierTest {
     }
 
     private static AnswerKey key(String template, String dataset, int value) {
-        return AnswerKey.of(template, "json", List.of(new RenderedQuery("SELECT $1::int AS n", List.of(value), List.of())), dataset);
+        return AnswerKey.of(template, Format.JSON, List.of(new RenderedQuery("SELECT $1::int AS n", List.of(value), List.of())), dataset);
     }
 
     /** An execution that takes 300 ms, as a query would, and counts itself. */

@@ -343,7 +343,7 @@ class ResultCacheTest {
         assertThat(executionsTagged(tag)).isEqualTo(1);
 
         String csv = get(path, Map.of("Accept", "text/csv")).body();
-        assertThat(csv).isEqualTo("n,tag,slept\r\n1," + tag + ",false\r\n2," + tag + ",false\r\n3," + tag + ",false\r\n");
+        assertThat(csv).isEqualTo("n,tag,slept\n1," + tag + ",f\n2," + tag + ",f\n3," + tag + ",f\n");
         assertThat(get(path, Map.of("Accept", "text/csv")).body()).isEqualTo(csv);
         assertThat(executionsTagged(tag)).isEqualTo(2);
 

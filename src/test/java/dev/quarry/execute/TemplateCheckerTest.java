@@ -48,9 +48,13 @@ class TemplateCheckerTest {
                 SELECT o_orderkey, o_orderdate, o_totalprice, o_orderstatus, o_comment
                 FROM orders WHERE o_custkey = :customer
                 """);
+        // with each type's modifier from the row description: numeric(15,2), character(1) and varchar(79) (each plus 4)
         assertThat(columns).containsExactly(new ResultColumn("o_orderkey", "bigint"), new ResultColumn("o_orderdate", "date"),
-                new ResultColumn("o_totalprice", "numeric"), new ResultColumn("o_orderstatus", "character"),
-                new ResultColumn("o_comment", "character varying"));
+                new ResultColumn("o_totalprice", "numeric", (15 << 16 | 2) + 4), new ResultColumn("o_orderstatus", "character", 1 + 4),
+                new ResultColumn("o_comment", "character varying", 79 + 4));
+        assertThat(columns.get(2).numericPrecision()).hasValue(15);
+        assertThat(columns.get(2).numericScale()).hasValue(2);
+        assertThat(columns.get(0).numericPrecision()).isEmpty();
     }
 
     @Test

@@ -66,9 +66,10 @@ final class Browser implements BeforeAllCallback, AfterAllCallback {
                 "--hide-scrollbars");
         options.setExperimentalOption("prefs", Map.of("download.default_directory", DOWNLOADS.toString(),
                 "download.prompt_for_download", false));
-        // every request the page makes, read back by requests()
+        // every request the page makes, read back by requests(), and what it writes to the console (consoleMessages())
         LoggingPreferences logs = new LoggingPreferences();
         logs.enable(LogType.PERFORMANCE, Level.ALL);
+        logs.enable(LogType.BROWSER, Level.ALL);
         options.setCapability("goog:loggingPrefs", logs);
         ChromeDriverService service = new ChromeDriverService.Builder()
                 .usingDriverExecutable(new File(CHROMEDRIVER)).build();
@@ -124,6 +125,16 @@ final class Browser implements BeforeAllCallback, AfterAllCallback {
             }
         }
         return requests;
+    }
+
+    /** What the browser wrote to the page's console since the last call, across navigations: errors, refusals of the CSP. */
+    List<String> consoleMessages() {
+        return driver.manage().logs().get(LogType.BROWSER).getAll().stream().map(LogEntry::getMessage).toList();
+    }
+
+    /** The console's reports of something the Content-Security-Policy refused, since the last call. */
+    List<String> policyViolations() {
+        return consoleMessages().stream().filter(message -> message.contains("Content Security Policy")).toList();
     }
 
     List<String> requestedUrls() {

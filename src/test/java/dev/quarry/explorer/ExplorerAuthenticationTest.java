@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.net.URL;
 import java.util.List;
 
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -34,6 +35,12 @@ class ExplorerAuthenticationTest {
         open("/");
         browser.driver.executeScript("sessionStorage.clear()");
         browser.requests();
+        browser.consoleMessages();
+    }
+
+    @AfterEach
+    void nothingWasRefusedByThePolicy() {
+        assertThat(browser.policyViolations()).isEmpty();
     }
 
     private void open(String path) {

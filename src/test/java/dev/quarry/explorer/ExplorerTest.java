@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -49,6 +50,13 @@ class ExplorerTest {
     @BeforeEach
     void forgetEarlierRequests() {
         browser.requestedUrls();
+        browser.consoleMessages();
+    }
+
+    /** Every test runs the page under its Content-Security-Policy: nothing it does may be refused. */
+    @AfterEach
+    void nothingWasRefusedByThePolicy() {
+        assertThat(browser.policyViolations()).isEmpty();
     }
 
     private void open(String path) {
@@ -140,15 +148,25 @@ class ExplorerTest {
     }
 
     @Test
-    void theResultDownloadsAsCsvAndCurlAsksForTheSameQuery() throws Exception {
+    void theResultDownloadsAsCsvAndArrowAndCurlAsksForTheSameQuery() throws Exception {
         Path file = Browser.DOWNLOADS.resolve("tpch-q01.csv");
         Files.deleteIfExists(file);
         open("/explore/tpch/q01?delta=60");
         browser.awaitRunEnd();
         browser.driver.findElement(By.xpath("//button[text()='Download CSV']")).click();
         browser.waiting(20).until(d -> Files.exists(file));
-        String csv = given().accept("text/csv").get("/queries/tpch/q01?delta=60").then().statusCode(200).extract().asString();
+        // the spreadsheet profile, which changes no cell of q01 (no text cell starts a formula)
+        String csv = given().accept("text/csv; profile=spreadsheet").get("/queries/tpch/q01?delta=60").then().statusCode(200).extract()
+                .asString();
         assertThat(Files.readString(file)).isEqualTo(csv).startsWith("l_returnflag,l_linestatus,");
+
+        Path arrow = Browser.DOWNLOADS.resolve("tpch-q01.arrow");
+        Files.deleteIfExists(arrow);
+        browser.driver.findElement(By.xpath("//button[text()='Download Arrow']")).click();
+        browser.waiting(20).until(d -> Files.exists(arrow));
+        byte[] stream = given().accept("application/vnd.apache.arrow.stream").get("/queries/tpch/q01?delta=60").then().statusCode(200)
+                .extract().asByteArray();
+        assertThat(Files.readAllBytes(arrow)).isEqualTo(stream);
 
         browser.driver.findElement(By.xpath("//summary[text()='curl']")).click();
         assertThat(browser.driver.findElement(By.id("curl")).getText())
@@ -177,6 +195,66 @@ class ExplorerTest {
     }
 
     @Test
+    void aValueOutsideAnInListIsExplainedOnce() {
+        open("/explore/tpch/q03?segment=building");
+        WebElement error = browser.waiting(20).until(d -> d.findElement(By.cssSelector("[data-param='segment'] .field-error")));
+        // the detail names the allowed values; the problem's allowed member says them again and is not repeated
+        assertThat(error.getText()).isEqualTo(
+                "parameter 'segment' must be one of AUTOMOBILE, BUILDING, FURNITURE, HOUSEHOLD, MACHINERY, got 'building'");
+        browser.screenshot("value-outside-in-list");
+
+        // where the detail does not name them, the allowed values follow it
+        open("/explore/tpch/q01?l_linestatus__foo=F");
+        WebElement filterError = browser.waiting(20).until(d -> d.findElement(By.cssSelector(".filter .field-error")));
+        assertThat(filterError.getText()).isEqualTo("parameter 'l_linestatus__foo' has no lookup 'foo' "
+                + "Allowed: exact, ne, lt, lte, gt, gte, in, range, contains, icontains, startswith, isnull.");
+        assertThat(new Select(browser.driver.findElement(By.cssSelector("[aria-label='Filter 1 lookup']")))
+                .getFirstSelectedOption().getText()).isEqualTo("foo");
+    }
+
+    @Test
+    void theFilterBuilderOffersEachColumnsOwnLookups() {
+        JsonNode q01 = entry(json(given().get("/queries").asString()), "tpch/q01");
+        open("/explore/tpch/q01");
+        browser.awaitRunEnd();
+        browser.driver.findElement(By.xpath("//button[text()='Add filter']")).click();
+        Select column = new Select(browser.driver.findElement(By.cssSelector("[aria-label='Filter 1 column']")));
+        Select lookup = new Select(browser.driver.findElement(By.cssSelector("[aria-label='Filter 1 lookup']")));
+        column.selectByValue("count_order");
+        assertThat(options(lookup)).isEqualTo(texts(column(q01, "count_order").get("lookups"))).doesNotContain("contains");
+        column.selectByValue("l_returnflag");
+        assertThat(options(lookup)).isEqualTo(texts(column(q01, "l_returnflag").get("lookups"))).contains("contains", "startswith");
+        lookup.selectByValue("in");
+        browser.driver.findElement(By.cssSelector("[aria-label='Filter 1 value']")).sendKeys("A,N");
+        browser.driver.findElement(By.id("run")).click();
+        browser.waiting(20).until(d -> d.getCurrentUrl().endsWith("/explore/tpch/q01?l_returnflag__in=A%2CN"));
+        browser.awaitRunEnd();
+        List<List<String>> filtered = apiRows("/queries/tpch/q01?l_returnflag__in=A,N");
+        assertThat(filtered).hasSize(3);
+        assertThat(browser.cells()).isEqualTo(filtered);
+    }
+
+    @Test
+    void thePolicyRefusesInlineScriptsAndStylesAndThePageSaysSo() {
+        open("/");
+        browser.waiting(20).until(d -> !d.findElements(By.cssSelector("a.entry-name")).isEmpty());
+        // what an injected fragment of HTML would try
+        browser.driver.executeScript("const script = document.createElement('script');"
+                + "script.textContent = 'window.inlineRan = true';"
+                + "document.head.append(script);"
+                + "document.querySelector('main').setAttribute('style', 'color: red');");
+        List<String> refused = new ArrayList<>();
+        browser.waiting(10).until(d -> {
+            refused.addAll(browser.policyViolations());
+            return refused.size() >= 2;
+        });
+        assertThat(refused).anyMatch(message -> message.contains("script-src 'self'"))
+                .anyMatch(message -> message.contains("style-src 'self'"));
+        assertThat(browser.driver.executeScript("return window.inlineRan === undefined")).isEqualTo(true);
+        assertThat(browser.driver.findElement(By.tagName("main")).getCssValue("color")).isNotEqualTo("rgba(255, 0, 0, 1)");
+    }
+
+    @Test
     void unknownTemplatesAndFailedStreamsAreToldInWords() {
         open("/explore/no/such-template");
         WebElement problem = browser.waiting(20).until(d -> d.findElement(By.cssSelector(".problem")));
@@ -199,7 +277,8 @@ class ExplorerTest {
         browser.driver.findElement(By.id("stop")).click();
         browser.waiting(10).until(d -> browser.status().startsWith("Stopped"));
         browser.waiting(10).until(d -> TestDatabase.serviceSleeping() == 0);
-        assertThat(TestDatabase.serviceActivity()).noneMatch(activity -> activity.contains("pg_sleep"));
+        // the cancelled statement leaves its session idle in an aborted transaction until the rollback that follows it
+        browser.waiting(10).until(d -> TestDatabase.serviceActivity().stream().noneMatch(activity -> activity.contains("pg_sleep")));
         assertThat(browser.driver.findElement(By.id("run")).isEnabled()).isTrue();
     }
 
@@ -234,6 +313,11 @@ class ExplorerTest {
                 .contains("FRANCE", "GERMANY", "ROMANIA", "RUSSIA", "UNITED KINGDOM");
         browser.waiting(20).until(d -> longestPath(chart) >= 12);
         browser.screenshot("chart-line");
+        // the tooltip is drawn in the chart too, under the same policy
+        int texts = chart.findElements(By.tagName("text")).size();
+        new Actions(browser.driver).moveToElement(chart).perform();
+        browser.waiting(10).until(d -> chart.findElements(By.tagName("text")).size() > texts);
+        browser.screenshot("chart-tooltip");
 
         open("/explore/tpch/q01");
         browser.awaitRunEnd();
@@ -324,6 +408,34 @@ class ExplorerTest {
             }
         }
         throw new AssertionError("Tab never reached " + target);
+    }
+
+    private static JsonNode entry(JsonNode catalog, String name) {
+        for (JsonNode entry : catalog) {
+            if (entry.get("name").asText().equals(name)) {
+                return entry;
+            }
+        }
+        throw new AssertionError("no " + name + " in the catalog");
+    }
+
+    private static JsonNode column(JsonNode entry, String name) {
+        for (JsonNode column : entry.get("columns")) {
+            if (column.get("name").asText().equals(name)) {
+                return column;
+            }
+        }
+        throw new AssertionError("no column " + name + " in " + entry.get("name"));
+    }
+
+    private static List<String> texts(JsonNode array) {
+        List<String> texts = new ArrayList<>();
+        array.forEach(item -> texts.add(item.asText()));
+        return texts;
+    }
+
+    private static List<String> options(Select select) {
+        return select.getOptions().stream().map(WebElement::getText).toList();
     }
 
     /** The rows of a JSON page as text, as the page should show them: decimals with every digit, null as null. */

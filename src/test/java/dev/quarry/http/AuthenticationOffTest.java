@@ -25,7 +25,7 @@ class AuthenticationOffTest {
                 .then().statusCode(200).body("rows.n_name", contains("FRANCE", "GERMANY", "ROMANIA", "RUSSIA", "UNITED KINGDOM"));
         given().accept("text/csv").when().get("/queries/test/restricted?region=AFRICA&_sort=n_nationkey")
                 .then().statusCode(200)
-                .body(equalTo("n_nationkey,n_name\r\n0,ALGERIA\r\n5,ETHIOPIA\r\n14,KENYA\r\n15,MOROCCO\r\n16,MOZAMBIQUE\r\n"));
+                .body(equalTo("n_nationkey,n_name\n0,ALGERIA\n5,ETHIOPIA\n14,KENYA\n15,MOROCCO\n16,MOZAMBIQUE\n"));
     }
 
     @Test

@@ -29,7 +29,8 @@ class OpenApiTest {
                 .body("paths.'/queries/tpch/q03'.get.parameters.find { it.name == '_sort' }.schema.items.enum",
                         hasItems("revenue", "-revenue"))
                 .body("paths.'/queries/tpch/q03'.get.responses.'200'.content.keySet()",
-                        hasItems("application/json", "text/event-stream", "application/x-ndjson", "text/csv"))
+                        hasItems("application/json", "text/event-stream", "application/x-ndjson", "text/csv",
+                                "application/vnd.apache.arrow.stream"))
                 .body("paths.'/queries/tpch/q03'.get.responses.'200'.content.'application/x-ndjson'.schema.properties.revenue.type",
                         contains("number", "null"))
                 .body("paths.'/queries/tpch/q03'.get.responses.'400'.content.'application/problem+json'.schema.'$ref'",
