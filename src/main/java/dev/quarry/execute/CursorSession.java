@@ -60,6 +60,7 @@ final class CursorSession {
     }
 
     private void begin(SqlConnection connection, String begin, RenderedQuery query) {
+        connection.exceptionHandler(SessionFailures::ignore);
         if (isEnded()) {
             connection.close().subscribe().with(closed -> {}, failure -> {});
             return;

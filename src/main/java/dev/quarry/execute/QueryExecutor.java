@@ -61,6 +61,7 @@ public class QueryExecutor {
         // several statements see one snapshot: a page and its count agree
         String begin = new ReadOnlyTransaction(queries.size() > 1, settings).begin();
         return pool.getDelegate().withConnection(connection -> {
+            connection.exceptionHandler(SessionFailures::ignore);
             List<Future<io.vertx.sqlclient.RowSet<io.vertx.sqlclient.Row>>> steps = new ArrayList<>(queries.size() + 2);
             steps.add(connection.query(begin).execute());
             for (RenderedQuery query : queries) {
