@@ -28,6 +28,7 @@ import java.util.regex.Pattern;
  * -- &#64;timeout 60s
  * -- &#64;cache 5m
  * -- &#64;plan custom
+ * -- &#64;budget cost 500000, rows 100000
  * </pre>
  */
 final class HeaderParser {
@@ -51,6 +52,7 @@ final class HeaderParser {
     private Duration timeout;
     private Duration cache;
     private boolean customPlan;
+    private Budget budget;
 
     private HeaderParser(String source) {
         this.source = source;
@@ -67,7 +69,7 @@ final class HeaderParser {
         }
         return new TemplateHeader(parser.summary, String.join(" ", parser.description).strip(), parser.parameters,
                 parser.sortable, parser.key, parser.order, parser.dimensions, parser.measures, Optional.ofNullable(parser.timeout),
-                parser.roles, Optional.ofNullable(parser.cache), parser.customPlan);
+                parser.roles, Optional.ofNullable(parser.cache), parser.customPlan, Optional.ofNullable(parser.budget));
     }
 
     private void line(String text, int line) {
@@ -104,8 +106,14 @@ final class HeaderParser {
                 case "@timeout" -> timeout = duration(rest);
                 case "@cache" -> cache = cacheDuration(rest);
                 case "@plan" -> customPlan = customPlan(rest);
+                case "@budget" -> {
+                    if (budget != null) {
+                        throw new IllegalArgumentException("@budget is declared twice");
+                    }
+                    budget = Budget.parse(rest);
+                }
                 default -> throw new IllegalArgumentException("unknown tag " + tag
-                        + "; the tags are @param, @sort, @key, @order, @dimension, @measure, @roles, @timeout, @cache, @plan");
+                        + "; the tags are @param, @sort, @key, @order, @dimension, @measure, @roles, @timeout, @cache, @plan, @budget");
             }
         } catch (IllegalArgumentException e) {
             throw new TemplateException(source, line, e.getMessage());

@@ -17,8 +17,10 @@ import java.util.Optional;
  * @param roles      the roles allowed to run it; empty for everyone
  * @param cache      how long its answers are kept ({@code @cache}); zero for {@code @cache off}; empty for the global default
  * @param customPlan whether each run is planned for its own values ({@code @plan custom}); otherwise PostgreSQL chooses
+ * @param budget     the most its requests may cost by the plan's estimate ({@code @budget}); {@link Budget#NONE} for
+ *                   {@code @budget off}; empty for the global default
  */
 public record TemplateHeader(String summary, String description, Map<String, ParameterSpec> parameters, List<String> sortable,
         List<String> key, List<SortKey> order, Map<String, String> dimensions, Map<String, String> measures, Optional<Duration> timeout,
-        List<String> roles, Optional<Duration> cache, boolean customPlan) {
+        List<String> roles, Optional<Duration> cache, boolean customPlan, Optional<Budget> budget) {
 }

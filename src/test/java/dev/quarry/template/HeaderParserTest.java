@@ -14,6 +14,8 @@ import java.time.LocalDate;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalDouble;
+import java.util.OptionalLong;
 
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
@@ -119,6 +121,21 @@ class HeaderParserTest {
     }
 
     @Test
+    void budgetBoundsCostRowsOrBothOrIsOff() {
+        assertEquals(Optional.of(new Budget(OptionalDouble.of(500_000), OptionalLong.empty())),
+                parse("-- t", "-- @budget cost 500000", "SELECT 1").header().budget());
+        Budget both = parse("-- t", "-- @budget rows 100000 , cost 2e6", "SELECT 1").header().budget().orElseThrow();
+        assertEquals(new Budget(OptionalDouble.of(2_000_000), OptionalLong.of(100_000)), both);
+        assertEquals("cost 2000000, rows 100000", both.toString());
+        assertTrue(both.allows(2_000_000, 100_000));
+        assertFalse(both.allows(2_000_000.5, 1));
+        assertFalse(both.allows(1, 100_001));
+        assertEquals(Optional.of(Budget.NONE), parse("-- t", "-- @budget off", "SELECT 1").header().budget());
+        assertFalse(Budget.NONE.bounded());
+        assertEquals(Optional.empty(), parse("-- t", "SELECT 1").header().budget());
+    }
+
+    @Test
     void orderIsWrittenAsSortWritesIt() {
         assertEquals(List.of(new SortKey("revenue", true), new SortKey("o_orderdate", false), new SortKey("id", false)),
                 parse("-- t", "-- @order -revenue,o_orderdate , id", "SELECT 1").header().order());
@@ -150,7 +167,7 @@ class HeaderParserTest {
         @Test
         void unknownTag() {
             assertEquals("unknown tag @params; the tags are @param, @sort, @key, @order, @dimension, @measure, @roles, @timeout, @cache, "
-                    + "@plan",
+                    + "@plan, @budget",
                     parseError(3, "-- t", "--", "-- @params x int", "SELECT :x"));
         }
 
@@ -159,6 +176,22 @@ class HeaderParserTest {
             assertEquals("@plan takes custom (each run planned for its own values), not 'generic'; without @plan PostgreSQL chooses",
                     parseError(2, "-- t", "-- @plan generic", "SELECT 1"));
             parseError(2, "-- t", "-- @plan", "SELECT 1");
+        }
+
+        @Test
+        void budgetThatCannotBeRead() {
+            assertEquals("'500000' is not a bound; write it as cost N, rows N or both (cost 500000, rows 100000), or off",
+                    parseError(3, "-- t", "-- @param x int", "-- @budget 500000", "SELECT :x"));
+            assertEquals("cost must be a positive number, not '-5'", parseError(2, "-- t", "-- @budget cost -5", "SELECT 1"));
+            assertEquals("cost takes a number such as 500000 or 2e6, not 'lots'",
+                    parseError(2, "-- t", "-- @budget cost lots", "SELECT 1"));
+            assertEquals("rows must be a whole number, not '1.5'", parseError(2, "-- t", "-- @budget rows 1.5", "SELECT 1"));
+            assertEquals("'time' is neither cost nor rows; write it as cost N, rows N or both (cost 500000, rows 100000), or off",
+                    parseError(2, "-- t", "-- @budget time 5", "SELECT 1"));
+            assertEquals("cost is given twice", parseError(2, "-- t", "-- @budget cost 5, cost 6", "SELECT 1"));
+            assertEquals("@budget is declared twice", parseError(3, "-- t", "-- @budget cost 5", "-- @budget rows 6", "SELECT 1"));
+            parseError(2, "-- t", "-- @budget", "SELECT 1");
+            parseError(2, "-- t", "-- @budget cost NaN", "SELECT 1");
         }
 
         @Test
