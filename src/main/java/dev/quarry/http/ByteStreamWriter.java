@@ -9,8 +9,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.MultivaluedMap;
+import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.ext.Provider;
 
+import org.jboss.resteasy.reactive.server.core.ResteasyReactiveRequestContext;
 import org.jboss.resteasy.reactive.server.spi.ResteasyReactiveResourceInfo;
 import org.jboss.resteasy.reactive.server.spi.ServerHttpResponse;
 import org.jboss.resteasy.reactive.server.spi.ServerMessageBodyWriter;
@@ -21,7 +23,8 @@ import org.jboss.resteasy.reactive.server.spi.ServerRequestContext;
  * {@link #AHEAD} buffers are asked for beyond those written, so the next batch is read from
  * PostgreSQL while this one goes to the socket; a slow client slows the reading down. A client
  * that hangs up cancels the stream (and so the query); a failure after the first bytes cuts the
- * response short without its last chunk, so the client sees it incomplete.
+ * response short without its last chunk, so the client sees it incomplete, and one before them is
+ * answered as a problem with its own status.
  */
 @Provider
 @Produces({ MediaType.SERVER_SENT_EVENTS, QueryResource.NDJSON, QueryResource.CSV, QueryResource.ARROW })
@@ -43,7 +46,7 @@ public class ByteStreamWriter implements ServerMessageBodyWriter<ByteStream> {
     public void writeResponse(ByteStream stream, Type genericType, ServerRequestContext context) {
         ServerHttpResponse response = context.serverResponse();
         response.setChunked(true);
-        stream.buffers().subscribe(new Sending(response));
+        stream.buffers().subscribe(new Sending(response, (ResteasyReactiveRequestContext) context));
     }
 
     /** Only for a writer interceptor's output stream, which this service has none of: that would block the event loop. */
@@ -56,11 +59,13 @@ public class ByteStreamWriter implements ServerMessageBodyWriter<ByteStream> {
     private static final class Sending implements Flow.Subscriber<byte[]> {
 
         private final ServerHttpResponse response;
+        private final ResteasyReactiveRequestContext request;
         private final AtomicBoolean over = new AtomicBoolean();
         private volatile Flow.Subscription subscription;
 
-        Sending(ServerHttpResponse response) {
+        Sending(ServerHttpResponse response, ResteasyReactiveRequestContext request) {
             this.response = response;
+            this.request = request;
         }
 
         @Override
@@ -87,7 +92,12 @@ public class ByteStreamWriter implements ServerMessageBodyWriter<ByteStream> {
                 if (response.headWritten()) {
                     response.reset();
                 } else {
-                    response.setStatusCode(500).end();
+                    // refused before the first byte (over budget or quota, say): the whole problem, with its status
+                    Response problem = Problems.beforeFirstByte(failure, request.getPath());
+                    request.setResponseContentType(problem.getMediaType());
+                    response.setStatusCode(problem.getStatus());
+                    problem.getStringHeaders().forEach((name, values) -> response.setResponseHeader(name, values.get(0)));
+                    response.end((String) problem.getEntity());
                 }
             }
         }

@@ -1,7 +1,9 @@
 package dev.quarry.http;
 
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 import jakarta.ws.rs.NotFoundException;
 import jakarta.ws.rs.WebApplicationException;
@@ -19,6 +21,10 @@ import dev.quarry.encode.Format;
 import dev.quarry.execute.QueryProblem;
 import dev.quarry.render.RequestException;
 import dev.quarry.serve.BrokenQueryException;
+import dev.quarry.serve.BudgetUnknownException;
+import dev.quarry.serve.BudgetVerdict;
+import dev.quarry.serve.OverBudgetException;
+import dev.quarry.serve.QuotaExceededException;
 import dev.quarry.serve.ShuttingDownException;
 import dev.quarry.serve.TooManyStreamsException;
 import dev.quarry.serve.UnknownQueryException;
@@ -47,6 +53,21 @@ public class Problems {
     }
 
     @ServerExceptionMapper
+    public Response overBudget(OverBudgetException e, UriInfo uri) {
+        return refusal(e, uri.getPath());
+    }
+
+    @ServerExceptionMapper
+    public Response budgetUnknown(BudgetUnknownException e, UriInfo uri) {
+        return refusal(e, uri.getPath());
+    }
+
+    @ServerExceptionMapper
+    public Response overQuota(QuotaExceededException e, UriInfo uri) {
+        return refusal(e, uri.getPath());
+    }
+
+    @ServerExceptionMapper
     public Response webApplication(WebApplicationException e, UriInfo uri) {
         int status = e.getResponse().getStatus();
         if (status == 406 && uri.getPath().startsWith("/queries/")) {
@@ -62,6 +83,54 @@ public class Problems {
         Problem problem = forFailure(e, uri.getPath());
         // every 503 from here is a passing state (busy, unreachable, stopping): say when to come back
         return problem.status() == 503 ? retryLater(problem) : response(problem);
+    }
+
+    /**
+     * The answer to a failure before a stream's first byte: a refusal as its own status, anything else as
+     * {@link #failure} answers it.
+     */
+    static Response beforeFirstByte(Throwable e, String instance) {
+        Response refusal = refusal(e, instance);
+        if (refusal != null) {
+            return refusal;
+        }
+        Problem problem = forFailure(e, instance);
+        return problem.status() == 503 ? retryLater(problem) : response(problem);
+    }
+
+    /**
+     * A request refused before it ran, with what the refusal is about: 422 over its budget, 503 with a budget
+     * that could not be checked, 429 over its caller's quota; null for any other failure.
+     */
+    private static Response refusal(Throwable e, String instance) {
+        if (e instanceof OverBudgetException over) {
+            return withMembers(Problem.of(422, "Over budget", e.getMessage(), instance), over.decision().members(), null);
+        }
+        if (e instanceof BudgetUnknownException unknown) {
+            boolean passing = unknown.decision().verdict() == BudgetVerdict.NO_PLAN;
+            return withMembers(Problem.of(503, "Budget not checked", e.getMessage(), instance), unknown.decision().members(),
+                    passing ? RETRY_AFTER_SECONDS : null);
+        }
+        if (e instanceof QuotaExceededException quota) {
+            return withMembers(Problem.of(429, "Too many requests", e.getMessage(), instance), quota.members(),
+                    Long.toString(quota.retryAfter().toSeconds()));
+        }
+        return null;
+    }
+
+    /** The problem with extension members beside its own (RFC 9457, section 3.2). */
+    private static Response withMembers(Problem problem, Map<String, Object> members, String retryAfter) {
+        Map<String, Object> body = new LinkedHashMap<>(JSON.convertValue(problem, Map.class));
+        members.forEach(body::putIfAbsent);
+        Response.ResponseBuilder builder = Response.status(problem.status()).type(Problem.MEDIA_TYPE);
+        if (retryAfter != null) {
+            builder.header("Retry-After", retryAfter);
+        }
+        try {
+            return builder.entity(JSON.writeValueAsString(body)).build();
+        } catch (JsonProcessingException failure) {
+            throw new IllegalStateException(failure);
+        }
     }
 
     /** An Accept that none of a query's representations meets: which ones there are, in {@code allowed}. */

@@ -21,6 +21,7 @@ import org.jboss.resteasy.reactive.RestResponse;
 
 import dev.quarry.encode.ArrowStream;
 import dev.quarry.encode.Format;
+import dev.quarry.serve.CallerQuotas;
 import dev.quarry.serve.Pages;
 import dev.quarry.serve.Streams;
 import io.smallrye.common.annotation.NonBlocking;
@@ -48,11 +49,15 @@ public class QueryResource {
     private final Pages pages;
     private final Streams streams;
     private final AnswerHeaders headers;
+    private final CallerQuotas quotas;
+    private final Callers callers;
 
-    QueryResource(Pages pages, Streams streams, AnswerHeaders headers) {
+    QueryResource(Pages pages, Streams streams, AnswerHeaders headers, CallerQuotas quotas, Callers callers) {
         this.pages = pages;
         this.streams = streams;
         this.headers = headers;
+        this.quotas = quotas;
+        this.callers = callers;
     }
 
     @GET
@@ -61,7 +66,7 @@ public class QueryResource {
     @Produces(MediaType.APPLICATION_JSON)
     public CompletionStage<RestResponse<byte[]>> page(@PathParam("name") String name, @Context UriInfo uri,
             @HeaderParam(HttpHeaders.IF_NONE_MATCH) String ifNoneMatch) {
-        return pages.page(name, uri.getQueryParameters())
+        return quotas.page(callers.current(), name, () -> pages.page(name, uri.getQueryParameters()))
                 .thenApply(page -> headers.respond(page, ifNoneMatch, MediaType.APPLICATION_JSON));
     }
 
@@ -70,8 +75,8 @@ public class QueryResource {
     @Operation(hidden = true) // each template is documented as an operation of its own
     @Produces(MediaType.SERVER_SENT_EVENTS)
     public ByteStream events(@PathParam("name") String name, @Context UriInfo uri, @HeaderParam("Last-Event-ID") String lastEventId) {
-        return new ByteStream(streams.events(name, uri.getQueryParameters(), Optional.ofNullable(lastEventId).filter(id -> !id.isBlank()),
-                problem(uri)));
+        return new ByteStream(quotas.stream(callers.current(), name, () -> streams.events(name, uri.getQueryParameters(),
+                Optional.ofNullable(lastEventId).filter(id -> !id.isBlank()), problem(uri))));
     }
 
     @GET
@@ -79,7 +84,8 @@ public class QueryResource {
     @Operation(hidden = true) // each template is documented as an operation of its own
     @Produces(NDJSON)
     public ByteStream ndjson(@PathParam("name") String name, @Context UriInfo uri) {
-        return new ByteStream(streams.jsonLines(name, uri.getQueryParameters(), problem(uri)));
+        return new ByteStream(
+                quotas.stream(callers.current(), name, () -> streams.jsonLines(name, uri.getQueryParameters(), problem(uri))));
     }
 
     @GET
@@ -87,7 +93,8 @@ public class QueryResource {
     @Operation(hidden = true) // each template is documented as an operation of its own
     @Produces(CSV)
     public ByteStream csv(@PathParam("name") String name, @Context UriInfo uri, @Context HttpHeaders request) {
-        return new ByteStream(streams.csv(name, uri.getQueryParameters(), csvFormat(request)));
+        return new ByteStream(
+                quotas.stream(callers.current(), name, () -> streams.csv(name, uri.getQueryParameters(), csvFormat(request))));
     }
 
     @GET
@@ -99,7 +106,7 @@ public class QueryResource {
             throw new WebApplicationException("this server's JVM was started without " + ArrowStream.JVM_OPTION
                     + ", which Arrow needs to reach its memory; ask for another representation, or restart it with that option", 501);
         }
-        return new ByteStream(streams.arrow(name, uri.getQueryParameters(), problem(uri)));
+        return new ByteStream(quotas.stream(callers.current(), name, () -> streams.arrow(name, uri.getQueryParameters(), problem(uri))));
     }
 
     /** {@code text/csv; profile=spreadsheet} when the client accepts CSV in that profile, else COPY's exact CSV. */

@@ -20,6 +20,7 @@ import dev.quarry.cache.Source;
 import dev.quarry.encode.Format;
 import dev.quarry.encode.ResultDocuments;
 import dev.quarry.execute.QueryExecutor;
+import dev.quarry.render.CountMode;
 import dev.quarry.render.CursorCodec;
 import dev.quarry.render.QueryRenderer;
 import dev.quarry.render.QueryRequest;
@@ -41,12 +42,14 @@ public class Pages {
     private final QueryExecutor executor;
     private final CursorCodec cursors;
     private final Answers answers;
+    private final RequestBudgets budgets;
 
-    Pages(QueryCalls calls, QueryExecutor executor, CursorCodec cursors, Answers answers) {
+    Pages(QueryCalls calls, QueryExecutor executor, CursorCodec cursors, Answers answers, RequestBudgets budgets) {
         this.calls = calls;
         this.executor = executor;
         this.cursors = cursors;
         this.answers = answers;
+        this.budgets = budgets;
     }
 
     /**
@@ -54,22 +57,32 @@ public class Pages {
      * request fails before anything runs.
      */
     public CompletionStage<Served> page(String name, Map<String, List<String>> parameters) {
-        QueryCall call = calls.open(name, parameters, Format.JSON, OptionalInt.of(DEFAULT_PAGE_SIZE), Optional.empty());
+        boolean budgetOnly = BudgetExplanation.asked(parameters);
+        QueryCall call = calls.open(name, budgetOnly ? BudgetExplanation.without(parameters) : parameters, Format.JSON,
+                OptionalInt.of(DEFAULT_PAGE_SIZE), Optional.empty());
         QueryRequest request = call.request();
+        if (budgetOnly) {
+            return budgets.decide(call, statements(call), true).thenApply(BudgetExplanation::served);
+        }
         if (request.explain()) {
             return explain(call);
         }
-        List<RenderedQuery> queries = new ArrayList<>(2);
-        queries.add(QueryRenderer.renderPage(call.template(), request));
-        switch (request.count()) {
-            case EXACT -> queries.add(QueryRenderer.renderCount(call.template(), request));
-            case PLANNED -> queries.add(PlannedRows.explain(QueryRenderer.renderFiltered(call.template(), request)));
-            case NONE -> {
-            }
+        List<RenderedQuery> statements = statements(call);
+        List<RenderedQuery> queries = new ArrayList<>(statements);
+        if (request.count() == CountMode.PLANNED) {
+            queries.add(PlannedRows.explain(QueryRenderer.renderFiltered(call.template(), request)));
         }
         // only the request that runs the statements meters them: quarry_query_seconds counts database executions
-        return answers.answer(call.template(), Format.JSON, queries, () -> answer(executor.fetch(queries, call.settings()),
-                results -> Answer.of(List.of(document(call, results)), call.rows()), failure -> call.finished(0, failure)));
+        return Stages.then(budgets.admit(call, statements), admitted -> answers.answer(call.template(),
+                Format.JSON, queries, () -> answer(executor.fetch(queries, call.settings()),
+                        results -> Answer.of(List.of(document(call, results)), call.rows()), failure -> call.finished(0, failure))));
+    }
+
+    /** The statements a page runs, whose estimate its budget bounds: the page, and its exact count when asked for. */
+    private static List<RenderedQuery> statements(QueryCall call) {
+        RenderedQuery page = QueryRenderer.renderPage(call.template(), call.request());
+        return call.request().count() == CountMode.EXACT ? List.of(page, QueryRenderer.renderCount(call.template(), call.request()))
+                : List.of(page);
     }
 
     private byte[] document(QueryCall call, List<RowSet<Row>> results) {

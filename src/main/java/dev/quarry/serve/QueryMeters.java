@@ -1,6 +1,7 @@
 package dev.quarry.serve;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 
@@ -24,6 +25,7 @@ public class QueryMeters {
     private final ConcurrentMap<Tags, Timer> queryTimers = new ConcurrentHashMap<>();
     private final ConcurrentMap<Tags, Counter> rowCounters = new ConcurrentHashMap<>();
     private final ConcurrentMap<Tags, Timer> firstRowTimers = new ConcurrentHashMap<>();
+    private final ConcurrentMap<List<String>, Counter> refusals = new ConcurrentHashMap<>();
 
     private record Tags(String template, Format format, Outcome outcome) {
     }
@@ -47,6 +49,15 @@ public class QueryMeters {
                 .tags("template", template, "format", format.tag())
                 .register(registry))
                 .increment(rows);
+    }
+
+    /** A request refused before it ran: over its budget, its budget unchecked, or its caller over quota. */
+    void refused(String template, String reason) {
+        refusals.computeIfAbsent(List.of(template, reason), tags -> Counter.builder("quarry.query.refused")
+                .description("Requests refused before they ran, by template and reason")
+                .tags("template", template, "reason", reason)
+                .register(registry))
+                .increment();
     }
 
     void firstRow(String template, Format format, Duration elapsed) {

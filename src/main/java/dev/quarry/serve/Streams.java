@@ -46,14 +46,17 @@ public class Streams {
     private final CursorCodec cursors;
     private final Duration heartbeat;
     private final StreamAnswers answers;
+    private final RequestBudgets budgets;
 
     Streams(QueryCalls calls, CursorStreams cursorStreams, CursorCodec cursors,
-            @ConfigProperty(name = "quarry.stream.heartbeat", defaultValue = "15s") Duration heartbeat, StreamAnswers answers) {
+            @ConfigProperty(name = "quarry.stream.heartbeat", defaultValue = "15s") Duration heartbeat, StreamAnswers answers,
+            RequestBudgets budgets) {
         this.calls = calls;
         this.cursorStreams = cursorStreams;
         this.cursors = cursors;
         this.heartbeat = heartbeat;
         this.answers = answers;
+        this.budgets = budgets;
     }
 
     /**
@@ -86,14 +89,15 @@ public class Streams {
                     lastSent.set(System.nanoTime());
                     return heartbeatComment;
                 });
-        return call.held(Multi.createBy().merging().streams(events, heartbeats).select().first(buffer -> buffer != endOfStream));
+        return call.held(budgets.admitted(call,
+                Multi.createBy().merging().streams(events, heartbeats).select().first(buffer -> buffer != endOfStream)));
     }
 
     /** One JSON object per line; a failure after the first line is a last line {@code {"error": problem}}. */
     public Multi<byte[]> jsonLines(String name, Map<String, List<String>> parameters, Function<Throwable, byte[]> problem) {
         QueryCall call = calls.open(name, parameters, Format.NDJSON, OptionalInt.empty(), Optional.empty());
-        return call.held(bytes(call, RowEncoder::jsonLines)
-                .onFailure().recoverWithItem(failure -> errorLine(problem.apply(failure))));
+        return call.held(budgets.admitted(call, bytes(call, RowEncoder::jsonLines)
+                .onFailure().recoverWithItem(failure -> errorLine(problem.apply(failure)))));
     }
 
     /**
@@ -102,9 +106,9 @@ public class Streams {
      */
     public Multi<byte[]> csv(String name, Map<String, List<String>> parameters, Format format) {
         QueryCall call = calls.open(name, parameters, format, OptionalInt.empty(), Optional.empty());
-        return call.held(Multi.createBy().concatenating().streams(
+        return call.held(budgets.admitted(call, Multi.createBy().concatenating().streams(
                 Multi.createFrom().item(() -> call.encoder().csvHeader()),
-                bytes(call, (encoder, batch) -> encoder.csv(batch, format.csvProfile()))));
+                bytes(call, (encoder, batch) -> encoder.csv(batch, format.csvProfile())))));
     }
 
     /**
@@ -113,8 +117,8 @@ public class Streams {
      */
     public Multi<byte[]> arrow(String name, Map<String, List<String>> parameters, Function<Throwable, byte[]> problem) {
         QueryCall call = calls.open(name, parameters, Format.ARROW, OptionalInt.empty(), Optional.empty());
-        return call.held(rows(call, this::arrowStream).onItem().transformToMulti(EncodedRows::bytes)
-                .onFailure().recoverWithItem(failure -> ArrowStream.broken(problem.apply(failure))));
+        return call.held(budgets.admitted(call, rows(call, this::arrowStream).onItem().transformToMulti(EncodedRows::bytes)
+                .onFailure().recoverWithItem(failure -> ArrowStream.broken(problem.apply(failure)))));
     }
 
     /** A run's rows as a whole Arrow stream, its vectors freed however it ends. */

@@ -38,24 +38,29 @@ public final class TestTokens {
 
     /** A valid token for the subject, with these groups, for the next five minutes. */
     public static String valid(String... groups) {
-        return token(ISSUER, Instant.now().plusSeconds(300), privateKey(), groups);
+        return validFor("tester", groups);
+    }
+
+    /** A valid token for another subject, with these groups, for the next five minutes. */
+    public static String validFor(String subject, String... groups) {
+        return token(ISSUER, subject, Instant.now().plusSeconds(300), privateKey(), groups);
     }
 
     static String expired(String... groups) {
-        return token(ISSUER, Instant.now().minusSeconds(600), privateKey(), groups);
+        return token(ISSUER, "tester", Instant.now().minusSeconds(600), privateKey(), groups);
     }
 
     static String fromAnotherIssuer(String... groups) {
-        return token("another-issuer", Instant.now().plusSeconds(300), privateKey(), groups);
+        return token("another-issuer", "tester", Instant.now().plusSeconds(300), privateKey(), groups);
     }
 
     /** Well formed and unexpired, but signed by a key the service does not know. */
     static String signedByAnotherKey(String... groups) {
-        return token(ISSUER, Instant.now().plusSeconds(300), generate().getPrivate(), groups);
+        return token(ISSUER, "tester", Instant.now().plusSeconds(300), generate().getPrivate(), groups);
     }
 
-    private static String token(String issuer, Instant expires, PrivateKey key, String... groups) {
-        return Jwt.issuer(issuer).subject("tester").groups(Set.of(groups))
+    private static String token(String issuer, String subject, Instant expires, PrivateKey key, String... groups) {
+        return Jwt.issuer(issuer).subject(subject).groups(Set.of(groups))
                 .issuedAt(expires.minusSeconds(900)).expiresAt(expires)
                 .jws().sign(key);
     }

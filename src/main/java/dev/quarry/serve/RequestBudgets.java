@@ -1,0 +1,169 @@
+package dev.quarry.serve;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.stream.Collectors;
+
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Singleton;
+
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+import dev.quarry.execute.PlanEstimate;
+import dev.quarry.execute.PlanEstimates;
+import dev.quarry.render.Filter;
+import dev.quarry.render.QueryRequest;
+import dev.quarry.render.RenderedQuery;
+import dev.quarry.template.Budget;
+import dev.quarry.template.ParameterSpec;
+import dev.quarry.template.ResultColumn;
+import dev.quarry.template.Template;
+import io.quarkus.runtime.StartupEvent;
+import io.quarkus.runtime.configuration.ConfigurationException;
+import io.smallrye.mutiny.Multi;
+import io.smallrye.mutiny.Uni;
+
+/**
+ * The budget decision before a request's statements run: PostgreSQL's estimate of each, with the
+ * request's values ({@link PlanEstimates}), summed and held against the template's {@code @budget}
+ * or the configured default ({@code quarry.budget.default}). A request over it is refused; one whose
+ * estimate cannot be had or trusted is refused too, unless {@code quarry.budget.when-unknown=run}.
+ */
+@Singleton
+public class RequestBudgets {
+
+    /** A shape's kept estimate is trusted only this far under the budget; nearer, the request is planned itself. */
+    static final int KEPT_MARGIN = 10;
+
+    /** What a request whose budget cannot be checked gets. */
+    public enum WhenUnknown {
+        REFUSE, RUN
+    }
+
+    private final Budget defaultBudget;
+    private final WhenUnknown whenUnknown;
+    private final PlanEstimates estimates;
+    private final QueryMeters meters;
+
+    RequestBudgets(@ConfigProperty(name = "quarry.budget.default") Optional<String> defaultBudget,
+            @ConfigProperty(name = "quarry.budget.when-unknown", defaultValue = "refuse") WhenUnknown whenUnknown,
+            PlanEstimates estimates, QueryMeters meters) {
+        this.defaultBudget = defaultBudget.map(RequestBudgets::parseDefault).orElse(Budget.NONE);
+        this.whenUnknown = whenUnknown;
+        this.estimates = estimates;
+        this.meters = meters;
+    }
+
+    private static Budget parseDefault(String text) {
+        try {
+            return Budget.parse(text);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigurationException("quarry.budget.default: " + e.getMessage());
+        }
+    }
+
+    /** Created at startup, so that a default budget that cannot be read stops it. */
+    void startup(@Observes StartupEvent event) {
+        // the constructor has read the default
+    }
+
+    /** The budget of a template's requests: its own, or the default. */
+    public Budget budget(Template template) {
+        return template.header().budget().orElse(defaultBudget);
+    }
+
+    /** Completes once the statements may run; fails with the refusal otherwise, which the meters count. */
+    CompletionStage<BudgetDecision> admit(QueryCall call, List<RenderedQuery> statements) {
+        CompletableFuture<BudgetDecision> admitted = new CompletableFuture<>();
+        decide(call, statements, false).whenComplete((decision, failure) -> {
+            if (failure != null) {
+                admitted.completeExceptionally(Stages.unwrapped(failure));
+            } else if (decision.runs()) {
+                admitted.complete(decision);
+            } else {
+                meters.refused(call.template().name(), decision.verdict().tag());
+                admitted.completeExceptionally(decision.verdict().unknown() ? new BudgetUnknownException(decision)
+                        : new OverBudgetException(decision));
+            }
+        });
+        return admitted;
+    }
+
+    /** The response, once the stream's statement may run: a refused stream fails before its first byte. */
+    <T> Multi<T> admitted(QueryCall call, Multi<T> response) {
+        return Uni.createFrom().completionStage(() -> admit(call, List.of(call.statement()))).onItem()
+                .transformToMulti(decision -> response);
+    }
+
+    /**
+     * The decision for the statements, without enforcing it.
+     *
+     * @param explaining for {@code _explain=budget}: the statements are planned even without a budget, to show the estimate
+     */
+    CompletionStage<BudgetDecision> decide(QueryCall call, List<RenderedQuery> statements, boolean explaining) {
+        Template template = call.template();
+        Budget budget = budget(template);
+        if (!budget.bounded() && !explaining) {
+            return CompletableFuture.completedFuture(new BudgetDecision(template.name(), budget, Optional.empty(), BudgetVerdict.UNBOUNDED,
+                    true, BudgetDecision.Narrowing.NONE, Optional.empty()));
+        }
+        CompletableFuture<Optional<PlanEstimate>> total = CompletableFuture.completedFuture(Optional.empty());
+        for (RenderedQuery statement : statements) {
+            total = total.thenCompose(sum -> estimate(statement, call, budget)
+                    .thenApply(estimate -> Optional.of(sum.map(estimate::plus).orElse(estimate))));
+        }
+        BudgetDecision.Narrowing narrowing = narrowing(template, call.request());
+        CompletableFuture<BudgetDecision> decision = new CompletableFuture<>();
+        total.whenComplete((estimate, failure) -> {
+            if (failure != null) {
+                Throwable cause = Stages.unwrapped(failure);
+                decision.complete(new BudgetDecision(template.name(), budget, Optional.empty(), BudgetVerdict.NO_PLAN,
+                        whenUnknown == WhenUnknown.RUN, narrowing, Optional.of(cause)));
+                return;
+            }
+            BudgetVerdict verdict = budget.bounded() ? verdict(budget, estimate.orElseThrow()) : BudgetVerdict.UNBOUNDED;
+            boolean runs = verdict == BudgetVerdict.WITHIN || verdict == BudgetVerdict.UNBOUNDED
+                    || verdict.unknown() && whenUnknown == WhenUnknown.RUN;
+            decision.complete(new BudgetDecision(template.name(), budget, estimate, verdict, runs, narrowing, Optional.empty()));
+        });
+        return decision;
+    }
+
+    private CompletionStage<PlanEstimate> estimate(RenderedQuery statement, QueryCall call, Budget budget) {
+        Optional<PlanEstimate> kept = estimates.kept(statement, call.settings());
+        if (kept.isPresent() && budget.allows(kept.get().cost() * KEPT_MARGIN, kept.get().rows() * KEPT_MARGIN)) {
+            return CompletableFuture.completedFuture(kept.get());
+        }
+        return estimates.plan(statement, call.settings());
+    }
+
+    private static BudgetVerdict verdict(Budget budget, PlanEstimate estimate) {
+        if (!estimate.grounded()) {
+            return BudgetVerdict.NO_STATISTICS;
+        }
+        if (budget.cost().isPresent() && estimate.cost() > budget.cost().getAsDouble()) {
+            return BudgetVerdict.OVER_COST;
+        }
+        if (budget.rows().isPresent() && estimate.rows() > budget.rows().getAsLong()) {
+            return BudgetVerdict.OVER_ROWS;
+        }
+        return BudgetVerdict.WITHIN;
+    }
+
+    /** The template's parameters the request left out, then its columns it does not filter on. */
+    private static BudgetDecision.Narrowing narrowing(Template template, QueryRequest request) {
+        List<String> parameters = new ArrayList<>();
+        for (ParameterSpec parameter : template.parameters().values()) {
+            if (!request.arguments().containsKey(parameter.name())) {
+                parameters.add(parameter.name());
+            }
+        }
+        Set<String> filtered = request.filters().stream().map(Filter::column).collect(Collectors.toSet());
+        List<String> filters = request.columns().stream().map(ResultColumn::name).filter(name -> !filtered.contains(name)).toList();
+        return new BudgetDecision.Narrowing(List.copyOf(parameters), filters);
+    }
+}
