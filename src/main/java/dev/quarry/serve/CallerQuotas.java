@@ -122,7 +122,7 @@ public class CallerQuotas {
     }
 
     /** A request's place: admitted once its future completes; done once, however it ends. */
-    private record Ticket(Requests requests, CompletableFuture<Void> admitted, AtomicBoolean ended) {
+    private record Ticket(Requests requests, CompletableFuture<Boolean> admitted, AtomicBoolean ended) {
 
         void done() {
             if (ended.compareAndSet(false, true)) {
@@ -152,7 +152,7 @@ public class CallerQuotas {
             }
             if (running < limits.running()) {
                 running++;
-                return new Ticket(this, CompletableFuture.completedFuture(null), new AtomicBoolean());
+                return new Ticket(this, CompletableFuture.completedFuture(true), new AtomicBoolean());
             }
             if (waiting.size() < limits.waiting()) {
                 Ticket ticket = new Ticket(this, new CompletableFuture<>(), new AtomicBoolean());
@@ -179,7 +179,7 @@ public class CallerQuotas {
                 }
             }
             if (next != null) {
-                next.admitted().complete(null);
+                next.admitted().complete(true);
             }
         }
     }
