@@ -13,6 +13,7 @@ import jakarta.inject.Singleton;
 
 import dev.quarry.execute.Catalog;
 import io.smallrye.mutiny.Multi;
+import io.smallrye.mutiny.Uni;
 
 /**
  * Quotas per caller ({@link QuotaSettings}): at most N of a caller's requests run at once and M more
@@ -79,8 +80,9 @@ public class CallerQuotas {
                 throw e;
             }
         } else {
-            response = Multi.createFrom().completionStage(ticket.admitted()).onItem()
-                    .transformToMultiAndConcatenate(admitted -> stream.get());
+            // not from the future itself: Mutiny would cancel it when the client leaves, and log the failure that makes
+            response = Uni.createFrom().<Boolean>emitter(emitter -> ticket.admitted().thenAccept(emitter::complete)).onItem()
+                    .transformToMulti(admitted -> stream.get());
         }
         return response.onTermination().invoke(ticket::done);
     }

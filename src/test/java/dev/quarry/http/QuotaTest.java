@@ -88,7 +88,7 @@ class QuotaTest {
         List<CompletableFuture<HttpResponse<String>>> three = new ArrayList<>();
         for (int i = 0; i < 3; i++) {
             // distinct values, so that no two of them share an execution
-            three.add(send("/queries/guarded/sleep?seconds=3." + i, "application/json", carol));
+            three.add(send("/queries/guarded/sleep?seconds=5." + i, "application/json", carol));
         }
         // all three run at once, and the role allows none waiting
         await(() -> TestDatabase.serviceSleeping() == 3);
