@@ -2,6 +2,7 @@ package dev.quarry.http;
 
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 
 import jakarta.ws.rs.GET;
@@ -14,6 +15,7 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
 import dev.quarry.execute.Catalog;
 import dev.quarry.execute.CheckedTemplate;
 import dev.quarry.render.Lookup;
+import dev.quarry.serve.RequestBudgets;
 import dev.quarry.template.ParameterSpec;
 import dev.quarry.template.PgType;
 import dev.quarry.template.ResultColumn;
@@ -25,7 +27,7 @@ public class CatalogResource {
     /** One template as the catalog shows it. */
     public record Entry(String name, String summary, String description, List<Parameter> parameters,
             List<Column> columns, List<String> sortable, List<String> key, List<String> dimensions,
-            List<String> measures, List<String> roles, Optional<String> broken) {
+            List<String> measures, List<String> roles, Optional<String> broken, Map<String, Object> budget) {
     }
 
     /**
@@ -52,26 +54,30 @@ public class CatalogResource {
 
     private final Catalog catalog;
     private final QueryAccess access;
+    private final RequestBudgets budgets;
 
-    CatalogResource(Catalog catalog, QueryAccess access) {
+    CatalogResource(Catalog catalog, QueryAccess access, RequestBudgets budgets) {
         this.catalog = catalog;
         this.access = access;
+        this.budgets = budgets;
     }
 
     @GET
     @Produces(MediaType.APPLICATION_JSON)
     @Operation(summary = "Every query template the caller may run, with its parameters, result columns and the roles it needs")
     public List<Entry> list() {
-        return catalog.all().stream().filter(checked -> access.mayRun(checked.template())).map(CatalogResource::entry).toList();
+        return catalog.all().stream().filter(checked -> access.mayRun(checked.template())).map(checked -> entry(checked, budgets)).toList();
     }
 
-    static Entry entry(CheckedTemplate checked) {
+    /** @param budgets for the template's budget, its own or the default: empty without one */
+    static Entry entry(CheckedTemplate checked, RequestBudgets budgets) {
         var template = checked.template();
         return new Entry(template.name(), template.header().summary(), template.header().description(),
                 template.parameters().values().stream().map(CatalogResource::parameter).toList(),
                 checked.columns().stream().map(Column::of).toList(), template.header().sortable(), template.header().key(),
                 List.copyOf(template.header().dimensions().keySet()),
-                List.copyOf(template.header().measures().keySet()), template.header().roles(), checked.broken());
+                List.copyOf(template.header().measures().keySet()), template.header().roles(), checked.broken(),
+                budgets.budget(template).bounds());
     }
 
     private static Parameter parameter(ParameterSpec spec) {

@@ -45,10 +45,7 @@ public record BudgetDecision(String template, Budget budget, Optional<PlanEstima
         members.put("decision", runs ? "run" : "refuse");
         members.put("verdict", verdict.tag());
         members.put("reason", reason());
-        Map<String, Object> bounds = new LinkedHashMap<>();
-        budget.cost().ifPresent(cost -> bounds.put("cost", cost));
-        budget.rows().ifPresent(rows -> bounds.put("rows", rows));
-        members.put("budget", bounds);
+        members.put("budget", budget.bounds());
         estimate.ifPresent(plan -> {
             Map<String, Object> estimated = new LinkedHashMap<>();
             estimated.put("cost", plan.cost());

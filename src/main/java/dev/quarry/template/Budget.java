@@ -2,8 +2,10 @@ package dev.quarry.template;
 
 import java.math.BigDecimal;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.OptionalDouble;
 import java.util.OptionalLong;
 
@@ -34,6 +36,14 @@ public record Budget(OptionalDouble cost, OptionalLong rows) {
     /** Whether an estimate stays within this budget. */
     public boolean allows(double estimatedCost, long estimatedRows) {
         return (cost.isEmpty() || estimatedCost <= cost.getAsDouble()) && (rows.isEmpty() || estimatedRows <= rows.getAsLong());
+    }
+
+    /** Its bounds by name ({@code cost}, {@code rows}), as JSON documents show them. */
+    public Map<String, Object> bounds() {
+        Map<String, Object> bounds = new LinkedHashMap<>();
+        cost.ifPresent(limit -> bounds.put("cost", limit));
+        rows.ifPresent(limit -> bounds.put("rows", limit));
+        return bounds;
     }
 
     /** The budget's text as {@link #parse} reads it. */

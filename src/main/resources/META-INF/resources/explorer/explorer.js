@@ -5,6 +5,7 @@
 // api.js does the talking to Quarry.
 
 import * as api from './api.js';
+import { budgetEstimate } from './budget.js';
 import { showCatalog } from './catalog.js';
 import { el } from './dom.js';
 import { queryForm } from './form.js';
@@ -68,6 +69,11 @@ async function showTemplate(name) {
   }
   const { form, runButton, stopButton, queryString, fillForm } = queryForm(entry);
   const results = resultsPanel(entry, form, { runButton, stopButton }, askForToken);
+  const estimate = budgetEstimate(entry, queryString);
+  if (estimate) {
+    form.addEventListener('input', estimate.update);
+    form.addEventListener('change', estimate.update);
+  }
   form.addEventListener('submit', event => {
     event.preventDefault();
     const search = queryString();
@@ -79,6 +85,7 @@ async function showTemplate(name) {
   });
   window.onpopstate = () => {
     fillForm();
+    estimate?.update();
     results.run();
   };
 
@@ -86,8 +93,9 @@ async function showTemplate(name) {
     el('nav', { class: 'crumbs' }, el('a', { href: '/' }, '← All templates')),
     el('h1', {}, entry.name, ' ', el('span', { class: 'summary' }, entry.summary)),
     entry.description ? el('p', { class: 'muted' }, entry.description) : null,
-    form, results.element].filter(Boolean));
+    form, estimate?.element, results.element].filter(Boolean));
   fillForm();
+  estimate?.update();
   results.run();
 }
 
