@@ -46,17 +46,8 @@ public class CallerQuotas {
             return page.get();
         }
         Ticket ticket = enter(caller, template, limits);
-        CompletionStage<T> answer;
-        if (ticket.admitted().isDone()) {
-            try {
-                answer = page.get();
-            } catch (RuntimeException e) {
-                ticket.done();
-                throw e;
-            }
-        } else {
-            answer = Stages.then(ticket.admitted(), admitted -> page.get());
-        }
+        CompletionStage<T> answer = ticket.admitted().isDone() ? now(ticket, page)
+                : Stages.then(ticket.admitted(), admitted -> page.get());
         answer.whenComplete((answered, failure) -> ticket.done());
         return answer;
     }
@@ -73,18 +64,23 @@ public class CallerQuotas {
         Ticket ticket = enter(caller, template, limits);
         Multi<T> response;
         if (ticket.admitted().isDone()) {
-            try {
-                response = stream.get();
-            } catch (RuntimeException e) {
-                ticket.done();
-                throw e;
-            }
+            response = now(ticket, stream);
         } else {
             // not from the future itself: Mutiny would cancel it when the client leaves, and log the failure that makes
             response = Uni.createFrom().<Boolean>emitter(emitter -> ticket.admitted().thenAccept(emitter::complete)).onItem()
                     .transformToMulti(admitted -> stream.get());
         }
         return response.onTermination().invoke(ticket::done);
+    }
+
+    /** The work of an admitted request, started now: one that fails at once (a bad parameter) ends its ticket. */
+    private static <R> R now(Ticket ticket, Supplier<R> work) {
+        try {
+            return work.get();
+        } catch (RuntimeException e) {
+            ticket.done();
+            throw e;
+        }
     }
 
     /** The caller's quota: its roles' most generous one, else the global one; null when it has none. */

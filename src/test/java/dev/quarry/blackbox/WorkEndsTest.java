@@ -14,7 +14,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.BooleanSupplier;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -22,6 +21,7 @@ import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import dev.quarry.Await;
 import dev.quarry.SseClient;
 import dev.quarry.TestDatabase;
 import io.quarkus.test.common.http.TestHTTPResource;
@@ -84,7 +84,7 @@ class WorkEndsTest {
             assertThat(client.next().name()).isEqualTo("meta");
             clients.add(client);
         }
-        await(() -> TestDatabase.serviceSleeping() == AT_ONCE);
+        Await.until(Duration.ofSeconds(20), () -> TestDatabase.serviceSleeping() == AT_ONCE);
         for (SseClient client : clients) {
             client.close();
         }
@@ -121,13 +121,5 @@ class WorkEndsTest {
     private CompletableFuture<HttpResponse<String>> send(String path, String accept) {
         HttpRequest request = HttpRequest.newBuilder(URI.create(base.toString()).resolve(path)).header("Accept", accept).build();
         return http.sendAsync(request, HttpResponse.BodyHandlers.ofString());
-    }
-
-    private static void await(BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-        while (!condition.getAsBoolean()) {
-            assertThat(System.nanoTime()).as("waited 20 s").isLessThan(deadline);
-            Thread.sleep(20);
-        }
     }
 }

@@ -13,13 +13,13 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 
 import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import dev.quarry.Await;
 import dev.quarry.TestDatabase;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -47,7 +47,7 @@ class QuotaTest {
         double refusedBefore = BudgetTest.refusals("guarded/sleep", "quota");
         String alice = TestTokens.validFor("alice");
         CompletableFuture<HttpResponse<String>> running = send("/queries/guarded/sleep?seconds=2", "application/json", alice);
-        await(() -> TestDatabase.serviceSleeping() == 1);
+        Await.until(Duration.ofSeconds(10), () -> TestDatabase.serviceSleeping() == 1);
         CompletableFuture<HttpResponse<String>> waiting = send("/queries/guarded/sleep", "application/x-ndjson", alice);
         Thread.sleep(300);
         assertThat(waiting).isNotDone();
@@ -91,7 +91,7 @@ class QuotaTest {
             three.add(send("/queries/guarded/sleep?seconds=5." + i, "application/json", carol));
         }
         // all three run at once, and the role allows none waiting
-        await(() -> TestDatabase.serviceSleeping() == 3);
+        Await.until(Duration.ofSeconds(10), () -> TestDatabase.serviceSleeping() == 3);
         Response refused = given().accept("application/json").auth().oauth2(carol).when().get("/queries/guarded/sleep");
         assertThat(refused.statusCode()).isEqualTo(429);
         assertThat(JSON.readTree(refused.asString()).path("running").asInt()).isEqualTo(3);
@@ -106,7 +106,7 @@ class QuotaTest {
     void aWaitingStreamWhoseClientLeavesGivesUpItsPlace() throws Exception {
         String dave = TestTokens.validFor("dave");
         CompletableFuture<HttpResponse<String>> running = send("/queries/guarded/sleep?seconds=1.5", "application/json", dave);
-        await(() -> TestDatabase.serviceSleeping() == 1);
+        Await.until(Duration.ofSeconds(10), () -> TestDatabase.serviceSleeping() == 1);
         CompletableFuture<HttpResponse<String>> leaving = send("/queries/guarded/sleep", "application/x-ndjson", dave);
         Thread.sleep(300);
         leaving.cancel(true);
@@ -122,13 +122,5 @@ class QuotaTest {
         HttpRequest request = HttpRequest.newBuilder(URI.create(base.toString()).resolve(path)).header("Accept", accept)
                 .header("Authorization", "Bearer " + token).build();
         return http.sendAsync(request, HttpResponse.BodyHandlers.ofString());
-    }
-
-    private static void await(BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        while (!condition.getAsBoolean()) {
-            assertThat(System.nanoTime()).as("waited 10 s").isLessThan(deadline);
-            Thread.sleep(20);
-        }
     }
 }
