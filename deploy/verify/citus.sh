@@ -14,7 +14,8 @@
 #      the plain PostgreSQL, and compares every shipped template's JSON answer byte for byte, then
 #      streams (NDJSON, CSV, SSE through cursors), filters, sort, keyset pages, counts; explain shows
 #      Citus' distributed plan; metrics; the read-only guard on the workers; the statement timeout and
-#      a client leaving cancel the statement on the workers too; a worker that is down gives a 503
+#      a client leaving cancel the statement on the workers too, one at a time and sixteen at once (no
+#      statement left a second after the last ended); a worker that is down gives a 503
 #      naming it, not a hang.
 # Prints a PASS or FAIL line per check and `N passed, N failed`; exits non-zero on any failure.
 # Everything it starts is stopped, and its data directories removed, on exit.
@@ -264,6 +265,25 @@ for _ in $(seq 1 20); do
     sleep 0.25
 done
 check "a client leaving a stream on Citus: $running statements ran on the workers, none 5 s later" test "$running" -gt 0 -a "$gone" = yes
+# the same under load: eight streams whose clients leave and eight pages past their timeout, all at once
+# (distinct filters, so that no two share an execution); a second after the last ended, nothing is left
+rm -f "$WORK/timeouts-under-load.txt"
+CLIENTS=()
+for i in $(seq 1 8); do
+    curl -sS -N -m 3 -H 'Accept: application/x-ndjson' "$CITUS/queries/verify/slow-scan?l_linenumber__lte=$i" -o /dev/null 2>/dev/null &
+    CLIENTS+=($!)
+    curl -sS -m 30 -o /dev/null -w '%{http_code}\n' "$CITUS/queries/verify/slow-scan-timeout?l_linenumber__lte=$i" >>"$WORK/timeouts-under-load.txt" 2>/dev/null &
+    CLIENTS+=($!)
+done
+sleep 1.5
+running=$(on_workers)
+for client in "${CLIENTS[@]}"; do
+    wait "$client" 2>/dev/null || true
+done
+sleep 1
+left=$(on_workers)
+check "under load on Citus (8 streams left, 8 pages timed out: $(sort "$WORK/timeouts-under-load.txt" | uniq -c | tr -s ' \n' ' ')): $running statements ran on the workers, $left a second after the last request ended" \
+    test "$running" -gt 0 -a "$left" = 0 -a "$(grep -cv '^504$' "$WORK/timeouts-under-load.txt")" = 0
 
 # a worker that is down: a 503 naming it, not a hang
 as_server "$PG_BIN/pg_ctl" -D "$DATA/worker2" -m fast -w stop >/dev/null

@@ -13,6 +13,8 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 
 import dev.quarry.render.RenderedQuery;
 import dev.quarry.util.ClasspathText;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 
 /**
  * PostgreSQL's estimate of the exact statement a request will run: {@code EXPLAIN (FORMAT JSON)} of
@@ -28,9 +30,13 @@ public class PlanEstimates {
     private final QueryExecutor executor;
     /** By SQL text and plan setting: a shape has one SQL text, whatever its values. */
     private final Cache<String, ShapeEstimate> shapes = Caffeine.newBuilder().maximumSize(10_000).build();
+    private final Counter plans;
 
-    PlanEstimates(QueryExecutor executor) {
+    PlanEstimates(QueryExecutor executor, MeterRegistry registry) {
         this.executor = executor;
+        this.plans = Counter.builder("quarry.budget.plans")
+                .description("Statements planned for a budget check (not answered from a kept estimate)")
+                .register(registry);
     }
 
     /** The estimate kept for the statement's shape, when there is one that holds for any values. */
@@ -43,6 +49,7 @@ public class PlanEstimates {
     public CompletionStage<PlanEstimate> plan(RenderedQuery query, StatementSettings settings) {
         RenderedQuery explain = new RenderedQuery("EXPLAIN (FORMAT JSON) " + query.sql(), query.values(), query.origins());
         RenderedQuery unanalyzed = new RenderedQuery(UNANALYZED_TABLES, List.of(), List.of());
+        plans.increment();
         return executor.fetch(List.of(explain, unanalyzed), settings).thenApply(results -> {
             Set<String> withoutStatistics = new HashSet<>();
             results.get(1).forEach(row -> withoutStatistics.add(row.getString(0)));

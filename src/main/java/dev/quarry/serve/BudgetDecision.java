@@ -56,7 +56,10 @@ public record BudgetDecision(String template, Budget budget, Optional<PlanEstima
             members.put("estimate", estimated);
         });
         if (!runs || verdict == BudgetVerdict.WITHIN) {
-            members.put("narrowing", Map.of("parameters", narrowing.parameters(), "filters", narrowing.filters()));
+            Map<String, Object> narrower = new LinkedHashMap<>();
+            narrower.put("parameters", narrowing.parameters());
+            narrower.put("filters", narrowing.filters());
+            members.put("narrowing", narrower);
         }
         return members;
     }

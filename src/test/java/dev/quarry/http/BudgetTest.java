@@ -173,15 +173,35 @@ class BudgetTest {
         assertThat(page.path("rows").findValuesAsText("r_name")).containsExactly("AFRICA", "AMERICA", "ASIA", "EUROPE", "MIDDLE EAST");
     }
 
+    @Test
+    void aLookupByKeyIsPlannedUntilItsEstimateShowsItDoesNotDependOnTheKeyThenRarely() throws Exception {
+        // tpch/order has the default budget (cost 1e8): every request is checked. Its estimate is one row
+        // whatever the key, so after eight keys the shape keeps it and plans one request in 32 again.
+        double before = metric("quarry_budget_plans_total");
+        int lookups = 200;
+        for (int i = 1; i <= lookups; i++) {
+            int key = i / 8 * 32 + i % 8; // the i-th of TPC-H's sparse keys: 1..7, 32..39, 64..71, ...
+            JsonNode page = JSON.readTree(get("/queries/tpch/order?orderkey=" + key, "application/json").then().statusCode(200)
+                    .extract().asString());
+            assertThat(page.at("/rows/0/o_orderkey").asInt()).isEqualTo(key);
+        }
+        assertThat(metric("quarry_budget_plans_total") - before).isBetween(8.0, 8.0 + lookups / 32 + 1);
+    }
+
     private static Response get(String path, String accept) {
         return given().accept(accept).auth().oauth2(TestTokens.validFor("budget-tester")).when().get(path);
     }
 
     /** quarry_query_refused_total of a template and reason, from the Prometheus exposition. */
     static double refusals(String template, String reason) {
-        String prefix = "quarry_query_refused_total{reason=\"" + reason + "\",template=\"" + template + "\"}";
+        return metric("quarry_query_refused_total{reason=\"" + reason + "\",template=\"" + template + "\"}");
+    }
+
+    /** One series of the Prometheus exposition, 0 when it is not there yet. */
+    private static double metric(String series) {
         return given().when().get("/q/metrics").then().statusCode(200).extract().asString().lines()
-                .filter(line -> line.startsWith(prefix)).mapToDouble(line -> Double.parseDouble(line.substring(prefix.length()).strip()))
+                .filter(line -> line.startsWith(series + " "))
+                .mapToDouble(line -> Double.parseDouble(line.substring(series.length()).strip()))
                 .findFirst().orElse(0);
     }
 
