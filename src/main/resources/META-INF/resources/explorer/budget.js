@@ -2,6 +2,7 @@
 
 import * as api from './api.js';
 import { el } from './dom.js';
+import { DEFAULT_PAGE_SIZE } from './form.js';
 
 /** From this share of a bound on, the estimate is shown: a request far below its budget says nothing. */
 const NEAR = 0.5;
@@ -24,6 +25,8 @@ export function budgetEstimate(entry, queryString) {
     controller = new AbortController();
     const query = new URLSearchParams(queryString());
     query.set('_explain', 'budget');
+    // the rows a run asks for: the explorer's page size unless the form sets another
+    query.set('_limit', query.get('_limit') || String(DEFAULT_PAGE_SIZE));
     try {
       show(await api.getJson('/queries/' + entry.name + '?' + query, controller.signal));
     } catch (error) {
@@ -48,7 +51,7 @@ export function budgetEstimate(entry, queryString) {
     const names = [...narrowing.parameters, ...narrowing.filters];
     box.className = over ? 'budget over' : 'budget near';
     box.textContent = over
-      ? `Over its budget: PostgreSQL estimates ${figures}, so Run will be refused. ${decision.reason}.`
+      ? `Over its budget: PostgreSQL estimates ${figures}, so Run will be refused: ${decision.reason}.`
         + (names.length ? ` Narrow it with ${names.join(', ')}.` : '')
       : `Near its budget: PostgreSQL estimates ${figures}.`;
   }

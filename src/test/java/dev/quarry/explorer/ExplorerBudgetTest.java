@@ -21,7 +21,8 @@ import io.quarkus.test.junit.QuarkusTest;
 
 /**
  * A template with a budget shows PostgreSQL's estimate under its form before it runs, when the request
- * is near or over its budget, with the figures {@code _explain=budget} answers; far below it, nothing.
+ * is near or over its budget, with the figures {@code _explain=budget} answers for the rows a run asks
+ * for (the explorer's page size); far below it, nothing.
  * Over test/budgeted-rows (a cost budget of 1000 on a series of {@code rows} numbers, sorted).
  */
 @QuarkusTest
@@ -37,7 +38,7 @@ class ExplorerBudgetTest {
 
     @Test
     void overItsBudgetTheFormSaysSoWithTheEstimateAndFarBelowItSaysNothing() throws Exception {
-        JsonNode decision = JSON.readTree(given().get("/queries/test/budgeted-rows?rows=1000000&_explain=budget").asString());
+        JsonNode decision = JSON.readTree(given().get("/queries/test/budgeted-rows?rows=1000000&_limit=1000&_explain=budget").asString());
         assertThat(decision.path("decision").asText()).isEqualTo("refuse");
         String cost = NumberFormat.getIntegerInstance(Locale.US).format(Math.round(decision.at("/estimate/cost").asDouble()));
 
