@@ -21,6 +21,7 @@ import org.jboss.resteasy.reactive.RestResponse;
 
 import dev.quarry.encode.ArrowStream;
 import dev.quarry.encode.Format;
+import dev.quarry.encode.MediaTypes;
 import dev.quarry.serve.CallerQuotas;
 import dev.quarry.serve.Pages;
 import dev.quarry.serve.Streams;
@@ -41,10 +42,6 @@ import io.smallrye.common.annotation.NonBlocking;
 @NonBlocking
 @Path("/queries")
 public class QueryResource {
-
-    public static final String NDJSON = "application/x-ndjson";
-    public static final String CSV = "text/csv";
-    public static final String ARROW = "application/vnd.apache.arrow.stream";
 
     private final Pages pages;
     private final Streams streams;
@@ -82,7 +79,7 @@ public class QueryResource {
     @GET
     @Path("{name: .+}")
     @Operation(hidden = true) // each template is documented as an operation of its own
-    @Produces(NDJSON)
+    @Produces(MediaTypes.NDJSON)
     public ByteStream ndjson(@PathParam("name") String name, @Context UriInfo uri) {
         return new ByteStream(
                 quotas.stream(callers.current(), name, () -> streams.jsonLines(name, uri.getQueryParameters(), problem(uri))));
@@ -91,7 +88,7 @@ public class QueryResource {
     @GET
     @Path("{name: .+}")
     @Operation(hidden = true) // each template is documented as an operation of its own
-    @Produces(CSV)
+    @Produces(MediaTypes.CSV)
     public ByteStream csv(@PathParam("name") String name, @Context UriInfo uri, @Context HttpHeaders request) {
         return new ByteStream(
                 quotas.stream(callers.current(), name, () -> streams.csv(name, uri.getQueryParameters(), csvFormat(request))));
@@ -100,7 +97,7 @@ public class QueryResource {
     @GET
     @Path("{name: .+}")
     @Operation(hidden = true) // each template is documented as an operation of its own
-    @Produces(ARROW)
+    @Produces(MediaTypes.ARROW)
     public ByteStream arrow(@PathParam("name") String name, @Context UriInfo uri) {
         if (!ArrowStream.USABLE) {
             throw new WebApplicationException("this server's JVM was started without " + ArrowStream.JVM_OPTION
@@ -112,7 +109,7 @@ public class QueryResource {
     /** {@code text/csv; profile=spreadsheet} when the client accepts CSV in that profile, else COPY's exact CSV. */
     private static Format csvFormat(HttpHeaders request) {
         for (MediaType accepted : request.getAcceptableMediaTypes()) {
-            if (accepted.isCompatible(MediaType.valueOf(CSV))) {
+            if (accepted.isCompatible(MediaType.valueOf(MediaTypes.CSV))) {
                 return "spreadsheet".equals(accepted.getParameters().get("profile")) ? Format.SPREADSHEET_CSV : Format.CSV;
             }
         }
