@@ -19,14 +19,24 @@ public record PlanEstimate(double cost, long rows, Set<String> unanalyzed) {
         unanalyzed = Set.copyOf(unanalyzed);
     }
 
-    /** The estimate of the plan EXPLAIN (FORMAT JSON) returned, given the tables whose statistics are missing. */
+    /** The estimate of the plan EXPLAIN (FORMAT JSON) returned, given which of the tables it reads have no statistics. */
     static PlanEstimate of(Object explained, Set<String> withoutStatistics) {
-        JsonArray plans = explained instanceof JsonArray array ? array : new JsonArray(explained.toString());
-        JsonObject top = plans.getJsonObject(0).getJsonObject("Plan");
-        Set<String> read = new TreeSet<>();
-        relations(top, read);
+        JsonObject top = top(explained);
+        Set<String> read = relations(explained);
         read.retainAll(withoutStatistics);
         return new PlanEstimate(top.getNumber("Total Cost").doubleValue(), top.getNumber("Plan Rows").longValue(), read);
+    }
+
+    /** The names of the tables the plan reads. */
+    static Set<String> relations(Object explained) {
+        Set<String> read = new TreeSet<>();
+        relations(top(explained), read);
+        return read;
+    }
+
+    private static JsonObject top(Object explained) {
+        JsonArray plans = explained instanceof JsonArray array ? array : new JsonArray(explained.toString());
+        return plans.getJsonObject(0).getJsonObject("Plan");
     }
 
     private static void relations(JsonObject node, Set<String> into) {

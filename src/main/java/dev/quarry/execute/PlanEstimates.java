@@ -18,8 +18,8 @@ import io.micrometer.core.instrument.MeterRegistry;
 
 /**
  * PostgreSQL's estimate of the exact statement a request will run: {@code EXPLAIN (FORMAT JSON)} of
- * the same SQL with the same bound values, under the same settings, together with the tables whose
- * statistics are missing, in one round trip. A statement shape whose estimate has shown not to depend
+ * the same SQL with the same bound values, under the same settings, then which of the tables its plan
+ * reads have no statistics. A statement shape whose estimate has shown not to depend
  * on its values keeps it ({@link ShapeEstimate}), so that a lookup by key is not planned twice per request.
  */
 @Singleton
@@ -45,17 +45,24 @@ public class PlanEstimates {
         return shape == null ? Optional.empty() : shape.kept();
     }
 
-    /** PostgreSQL's estimate of the statement with its values, asked now. */
+    /**
+     * PostgreSQL's estimate of the statement with its values, asked now: its plan, then which of the
+     * tables the plan reads have no statistics.
+     */
     public CompletionStage<PlanEstimate> plan(RenderedQuery query, StatementSettings settings) {
         RenderedQuery explain = new RenderedQuery("EXPLAIN (FORMAT JSON) " + query.sql(), query.values(), query.origins());
-        RenderedQuery unanalyzed = new RenderedQuery(UNANALYZED_TABLES, List.of(), List.of());
         plans.increment();
-        return executor.fetch(List.of(explain, unanalyzed), settings).thenApply(results -> {
-            Set<String> withoutStatistics = new HashSet<>();
-            results.get(1).forEach(row -> withoutStatistics.add(row.getString(0)));
-            PlanEstimate estimate = PlanEstimate.of(results.get(0).iterator().next().getValue(0), withoutStatistics);
-            shapes.get(shapeKey(query, settings), key -> new ShapeEstimate()).planned(query.values(), estimate);
-            return estimate;
+        return executor.fetch(List.of(explain), settings).thenCompose(explained -> {
+            Object plan = explained.get(0).iterator().next().getValue(0);
+            List<Object> read = List.of((Object) PlanEstimate.relations(plan).toArray(new String[0]));
+            RenderedQuery unanalyzed = new RenderedQuery(UNANALYZED_TABLES, read, List.of());
+            return executor.fetch(List.of(unanalyzed), settings).thenApply(results -> {
+                Set<String> withoutStatistics = new HashSet<>();
+                results.get(0).forEach(row -> withoutStatistics.add(row.getString(0)));
+                PlanEstimate estimate = PlanEstimate.of(plan, withoutStatistics);
+                shapes.get(shapeKey(query, settings), key -> new ShapeEstimate()).planned(query.values(), estimate);
+                return estimate;
+            });
         });
     }
 
