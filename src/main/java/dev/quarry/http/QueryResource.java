@@ -48,11 +48,13 @@ public class QueryResource {
     private final Pages pages;
     private final Streams streams;
     private final AnswerHeaders headers;
+    private final TenantClaim tenants;
 
-    QueryResource(Pages pages, Streams streams, AnswerHeaders headers) {
+    QueryResource(Pages pages, Streams streams, AnswerHeaders headers, TenantClaim tenants) {
         this.pages = pages;
         this.streams = streams;
         this.headers = headers;
+        this.tenants = tenants;
     }
 
     @GET
@@ -61,7 +63,7 @@ public class QueryResource {
     @Produces(MediaType.APPLICATION_JSON)
     public CompletionStage<RestResponse<byte[]>> page(@PathParam("name") String name, @Context UriInfo uri,
             @HeaderParam(HttpHeaders.IF_NONE_MATCH) String ifNoneMatch) {
-        return pages.page(name, uri.getQueryParameters())
+        return pages.page(name, uri.getQueryParameters(), tenants.tenant())
                 .thenApply(page -> headers.respond(page, ifNoneMatch, MediaType.APPLICATION_JSON));
     }
 
@@ -70,7 +72,8 @@ public class QueryResource {
     @Operation(hidden = true) // each template is documented as an operation of its own
     @Produces(MediaType.SERVER_SENT_EVENTS)
     public ByteStream events(@PathParam("name") String name, @Context UriInfo uri, @HeaderParam("Last-Event-ID") String lastEventId) {
-        return new ByteStream(streams.events(name, uri.getQueryParameters(), Optional.ofNullable(lastEventId).filter(id -> !id.isBlank()),
+        return new ByteStream(streams.events(name, uri.getQueryParameters(), tenants.tenant(),
+                Optional.ofNullable(lastEventId).filter(id -> !id.isBlank()),
                 problem(uri)));
     }
 
@@ -79,7 +82,7 @@ public class QueryResource {
     @Operation(hidden = true) // each template is documented as an operation of its own
     @Produces(NDJSON)
     public ByteStream ndjson(@PathParam("name") String name, @Context UriInfo uri) {
-        return new ByteStream(streams.jsonLines(name, uri.getQueryParameters(), problem(uri)));
+        return new ByteStream(streams.jsonLines(name, uri.getQueryParameters(), tenants.tenant(), problem(uri)));
     }
 
     @GET
@@ -87,7 +90,7 @@ public class QueryResource {
     @Operation(hidden = true) // each template is documented as an operation of its own
     @Produces(CSV)
     public ByteStream csv(@PathParam("name") String name, @Context UriInfo uri, @Context HttpHeaders request) {
-        return new ByteStream(streams.csv(name, uri.getQueryParameters(), csvFormat(request)));
+        return new ByteStream(streams.csv(name, uri.getQueryParameters(), tenants.tenant(), csvFormat(request)));
     }
 
     @GET
@@ -99,7 +102,7 @@ public class QueryResource {
             throw new WebApplicationException("this server's JVM was started without " + ArrowStream.JVM_OPTION
                     + ", which Arrow needs to reach its memory; ask for another representation, or restart it with that option", 501);
         }
-        return new ByteStream(streams.arrow(name, uri.getQueryParameters(), problem(uri)));
+        return new ByteStream(streams.arrow(name, uri.getQueryParameters(), tenants.tenant(), problem(uri)));
     }
 
     /** {@code text/csv; profile=spreadsheet} when the client accepts CSV in that profile, else COPY's exact CSV. */

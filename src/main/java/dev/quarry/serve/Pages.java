@@ -24,6 +24,7 @@ import dev.quarry.render.CursorCodec;
 import dev.quarry.render.QueryRenderer;
 import dev.quarry.render.QueryRequest;
 import dev.quarry.render.RenderedQuery;
+import dev.quarry.render.Tenant;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.RowSet;
 
@@ -53,8 +54,8 @@ public class Pages {
      * The page's JSON document, kept, shared with the same request running, or read now; a bad
      * request fails before anything runs.
      */
-    public CompletionStage<Served> page(String name, Map<String, List<String>> parameters) {
-        QueryCall call = calls.open(name, parameters, Format.JSON, OptionalInt.of(DEFAULT_PAGE_SIZE), Optional.empty());
+    public CompletionStage<Served> page(String name, Map<String, List<String>> parameters, Optional<Tenant> tenant) {
+        QueryCall call = calls.open(name, parameters, tenant, Format.JSON, OptionalInt.of(DEFAULT_PAGE_SIZE), Optional.empty());
         QueryRequest request = call.request();
         if (request.explain()) {
             return explain(call);
