@@ -193,7 +193,9 @@ final class TemplateChecker {
     private void checkReadOnly(Template template, RenderedQuery query) {
         Tuple defaults = Tuple.tuple();
         query.values().forEach(value -> defaults.addValue(value instanceof Placeholder placeholder
-                ? template.parameters().get(placeholder.parameter()).defaultValue().orElse(null) : value));
+                ? Optional.ofNullable(template.parameters().get(placeholder.parameter())).flatMap(ParameterSpec::defaultValue)
+                        .orElse(null)
+                : value));
         String plan;
         try {
             plan = connection.preparedQuery(EXPLAIN + query.sql()).execute(defaults).await().atMost(STEP_TIMEOUT)

@@ -57,8 +57,10 @@ final class TenantScope {
                             + ", which is not itself a tenant-scoped table in the list");
                 }
             }
-            for (Row row : query(connection, "SELECT n.nspname || '.' || c.relname FROM pg_partition_tree($1::text::oid::regclass) t "
-                    + "JOIN pg_class c ON c.oid = t.relid JOIN pg_namespace n ON n.oid = c.relnamespace", Tuple.of(oids.get(table)))) {
+            // a plain table is no partition tree: pg_partition_tree lists nothing for it
+            for (Row row : query(connection, "SELECT n.nspname || '.' || c.relname FROM pg_class c JOIN pg_namespace n "
+                    + "ON n.oid = c.relnamespace WHERE c.oid = $1::text::oid "
+                    + "OR c.oid IN (SELECT relid FROM pg_partition_tree($1::text::oid::regclass))", Tuple.of(oids.get(table)))) {
                 relations.put(row.getString(0), table.table());
             }
             settings.rowSecuritySetting().ifPresent(setting -> checkPolicies(connection, table.table(), oids.get(table)));
