@@ -6,20 +6,11 @@
 -- quarry.tenant.row-security.setting=quarry.tenant. Without it the setting is empty and every policy
 -- answers no rows: a query that runs without a tenant reads nothing.
 --
--- Run it as the tables' owner after every load (a load replaces the tables, and their policies with
--- them), then have Quarry connect as quarry_tenant_reader (give it a password and LOGIN): a role that
--- owns none of these tables and is neither a superuser nor BYPASSRLS, so the policies bind it.
-
-DO $$
-BEGIN
-    IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'quarry_tenant_reader') THEN
-        CREATE ROLE quarry_tenant_reader NOLOGIN NOSUPERUSER NOBYPASSRLS;
-    END IF;
-END
-$$;
-
-GRANT USAGE ON SCHEMA public TO quarry_tenant_reader;
-GRANT SELECT ON ALL TABLES IN SCHEMA public TO quarry_tenant_reader;
+-- Run it as the tables' owner (the load's role) after every load: a load replaces the tables, and their
+-- policies with them. The policies apply to every role but the owner and superusers: Quarry connects as
+-- the reader role of quarry-reader-role.sql, which owns none of these tables and has no BYPASSRLS.
+--
+--   psql -v ON_ERROR_STOP=1 -d quarry -f deploy/sql/tpch-tenant-row-security.sql
 
 -- the tenant as the policies compare it; NULL (no row passes) when the transaction has none
 CREATE OR REPLACE FUNCTION quarry_tenant() RETURNS integer
@@ -28,16 +19,16 @@ CREATE OR REPLACE FUNCTION quarry_tenant() RETURNS integer
 
 ALTER TABLE customer ENABLE ROW LEVEL SECURITY;
 DROP POLICY IF EXISTS tenant ON customer;
-CREATE POLICY tenant ON customer FOR SELECT TO quarry_tenant_reader
+CREATE POLICY tenant ON customer FOR SELECT
     USING (c_nationkey = quarry_tenant());
 
 ALTER TABLE orders ENABLE ROW LEVEL SECURITY;
 DROP POLICY IF EXISTS tenant ON orders;
-CREATE POLICY tenant ON orders FOR SELECT TO quarry_tenant_reader
+CREATE POLICY tenant ON orders FOR SELECT
     USING (EXISTS (SELECT 1 FROM customer AS c WHERE c.c_custkey = o_custkey AND c.c_nationkey = quarry_tenant()));
 
 ALTER TABLE lineitem ENABLE ROW LEVEL SECURITY;
 DROP POLICY IF EXISTS tenant ON lineitem;
-CREATE POLICY tenant ON lineitem FOR SELECT TO quarry_tenant_reader
+CREATE POLICY tenant ON lineitem FOR SELECT
     USING (EXISTS (SELECT 1 FROM orders AS o JOIN customer AS c ON c.c_custkey = o.o_custkey
                    WHERE o.o_orderkey = l_orderkey AND c.c_nationkey = quarry_tenant()));

@@ -90,11 +90,13 @@ final class TenantScope {
     /** Row-level security enabled, a policy, and forced on an owner: else the policies do not apply to Quarry's role. */
     private static void checkPolicies(SqlConnection connection, String table, String oid) {
         Row row = query(connection, "SELECT c.relrowsecurity, c.relforcerowsecurity, c.relowner = (SELECT oid FROM pg_roles "
-                + "WHERE rolname = current_user), EXISTS (SELECT 1 FROM pg_policy p WHERE p.polrelid = c.oid) FROM pg_class c "
+                + "WHERE rolname = current_user), EXISTS (SELECT 1 FROM pg_policy p WHERE p.polrelid = c.oid "
+                + "AND p.polcmd IN ('r', '*') AND (0 = ANY (p.polroles) OR EXISTS (SELECT 1 FROM unnest(p.polroles) AS r(role) "
+                + "WHERE pg_has_role(current_user, r.role, 'MEMBER')))) FROM pg_class c "
                 + "WHERE c.oid = $1::text::oid", Tuple.of(oid)).iterator().next();
         if (!row.getBoolean(0) || !row.getBoolean(3)) {
             throw new ConfigurationException("quarry.tenant.row-security.setting is set, but " + table + " has "
-                    + (row.getBoolean(0) ? "no policy" : "row-level security off")
+                    + (row.getBoolean(0) ? "no policy for reading that applies to Quarry's role" : "row-level security off")
                     + ": apply the policies (ALTER TABLE ... ENABLE ROW LEVEL SECURITY and CREATE POLICY) after each load");
         }
         if (row.getBoolean(2) && !row.getBoolean(1)) {

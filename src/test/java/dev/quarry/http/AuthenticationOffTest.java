@@ -4,6 +4,8 @@ import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.contains;
 import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.notNullValue;
+import static org.hamcrest.Matchers.nullValue;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -35,6 +37,23 @@ class AuthenticationOffTest {
                     .then().statusCode(200).body("rows.size()", equalTo(5));
         }
         given().when().get("/q/openapi").then().statusCode(200);
+    }
+
+    @Test
+    void aTenantsTemplateNeverRunsAndSaysWhyInEveryRepresentation() {
+        for (String accept : new String[] { "application/json", "text/event-stream", "application/x-ndjson", "text/csv" }) {
+            given().accept(accept).header("Authorization", "Bearer not.a.jwt").when().get("/queries/tenant/orders?tenant=7")
+                    .then().statusCode(403).contentType(Problem.MEDIA_TYPE)
+                    .body("detail", equalTo("query 'tenant/orders' returns one tenant's rows: the tenant comes from a verified bearer "
+                            + "token's claim, and authentication is off (quarry.auth.enabled): queries that return one tenant's rows "
+                            + "do not run without it"));
+        }
+        // the catalog says so too, and a template without :tenant is not marked
+        given().when().get("/queries").then().statusCode(200)
+                .body("find { it.name == 'tenant/sales' }.tenant", notNullValue())
+                .body("find { it.name == 'tenant/sales' }.tenant.claim", nullValue())
+                .body("find { it.name == 'tenant/sales' }.tenant.value", nullValue())
+                .body("find { it.name == 'test/restricted' }.tenant", nullValue());
     }
 
     @Test
