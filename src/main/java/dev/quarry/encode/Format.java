@@ -6,12 +6,12 @@ package dev.quarry.encode;
  * is different bytes of the same rows.
  */
 public enum Format {
-    JSON("json", "application/json", null),
-    SSE("sse", "text/event-stream", null),
-    NDJSON("ndjson", "application/x-ndjson", null),
-    CSV("csv", "text/csv", CsvProfile.EXACT),
-    SPREADSHEET_CSV("csv-spreadsheet", "text/csv;profile=spreadsheet", CsvProfile.SPREADSHEET),
-    ARROW("arrow", "application/vnd.apache.arrow.stream", null);
+    JSON("json", MediaTypes.JSON, null),
+    SSE("sse", MediaTypes.SSE, null),
+    NDJSON("ndjson", MediaTypes.NDJSON, null),
+    CSV("csv", MediaTypes.CSV, CsvProfile.EXACT),
+    SPREADSHEET_CSV("csv-spreadsheet", MediaTypes.SPREADSHEET_CSV, CsvProfile.SPREADSHEET),
+    ARROW("arrow", MediaTypes.ARROW, null);
 
     private final String tag;
     private final String mediaType;

@@ -66,6 +66,8 @@ final class TemplateChecker {
         RenderedQuery minimal = QueryRenderer.renderMinimal(template);
         try {
             run("BEGIN READ ONLY");
+            // the session's default timeout is for requests; on a busy machine planning a check can take longer
+            run("SET LOCAL statement_timeout = " + STEP_TIMEOUT.toMillis());
             prepare(template, everything);
             Row types = run("SELECT parameter_types::text[] FROM pg_prepared_statements WHERE name = 'quarry_check'")
                     .iterator().next();

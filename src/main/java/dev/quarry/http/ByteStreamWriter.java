@@ -16,6 +16,8 @@ import org.jboss.resteasy.reactive.server.spi.ServerHttpResponse;
 import org.jboss.resteasy.reactive.server.spi.ServerMessageBodyWriter;
 import org.jboss.resteasy.reactive.server.spi.ServerRequestContext;
 
+import dev.quarry.encode.MediaTypes;
+
 /**
  * Writes a {@link ByteStream} to the response as its buffers come, chunked, and ends it. Up to
  * {@link #AHEAD} buffers are asked for beyond those written, so the next batch is read from
@@ -24,7 +26,7 @@ import org.jboss.resteasy.reactive.server.spi.ServerRequestContext;
  * response short without its last chunk, so the client sees it incomplete.
  */
 @Provider
-@Produces({ MediaType.SERVER_SENT_EVENTS, QueryResource.NDJSON, QueryResource.CSV, QueryResource.ARROW })
+@Produces({ MediaType.SERVER_SENT_EVENTS, MediaTypes.NDJSON, MediaTypes.CSV, MediaTypes.ARROW })
 public class ByteStreamWriter implements ServerMessageBodyWriter<ByteStream> {
 
     static final int AHEAD = 2;

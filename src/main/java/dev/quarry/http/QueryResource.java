@@ -21,6 +21,7 @@ import org.jboss.resteasy.reactive.RestResponse;
 
 import dev.quarry.encode.ArrowStream;
 import dev.quarry.encode.Format;
+import dev.quarry.encode.MediaTypes;
 import dev.quarry.serve.Pages;
 import dev.quarry.serve.Streams;
 import io.smallrye.common.annotation.NonBlocking;
@@ -40,10 +41,6 @@ import io.smallrye.common.annotation.NonBlocking;
 @NonBlocking
 @Path("/queries")
 public class QueryResource {
-
-    public static final String NDJSON = "application/x-ndjson";
-    public static final String CSV = "text/csv";
-    public static final String ARROW = "application/vnd.apache.arrow.stream";
 
     private final Pages pages;
     private final Streams streams;
@@ -80,7 +77,7 @@ public class QueryResource {
     @GET
     @Path("{name: .+}")
     @Operation(hidden = true) // each template is documented as an operation of its own
-    @Produces(NDJSON)
+    @Produces(MediaTypes.NDJSON)
     public ByteStream ndjson(@PathParam("name") String name, @Context UriInfo uri) {
         return new ByteStream(streams.jsonLines(name, uri.getQueryParameters(), tenants.tenant(), problem(uri)));
     }
@@ -88,7 +85,7 @@ public class QueryResource {
     @GET
     @Path("{name: .+}")
     @Operation(hidden = true) // each template is documented as an operation of its own
-    @Produces(CSV)
+    @Produces(MediaTypes.CSV)
     public ByteStream csv(@PathParam("name") String name, @Context UriInfo uri, @Context HttpHeaders request) {
         return new ByteStream(streams.csv(name, uri.getQueryParameters(), tenants.tenant(), csvFormat(request)));
     }
@@ -96,7 +93,7 @@ public class QueryResource {
     @GET
     @Path("{name: .+}")
     @Operation(hidden = true) // each template is documented as an operation of its own
-    @Produces(ARROW)
+    @Produces(MediaTypes.ARROW)
     public ByteStream arrow(@PathParam("name") String name, @Context UriInfo uri) {
         if (!ArrowStream.USABLE) {
             throw new WebApplicationException("this server's JVM was started without " + ArrowStream.JVM_OPTION
@@ -108,7 +105,7 @@ public class QueryResource {
     /** {@code text/csv; profile=spreadsheet} when the client accepts CSV in that profile, else COPY's exact CSV. */
     private static Format csvFormat(HttpHeaders request) {
         for (MediaType accepted : request.getAcceptableMediaTypes()) {
-            if (accepted.isCompatible(MediaType.valueOf(CSV))) {
+            if (accepted.isCompatible(MediaType.valueOf(MediaTypes.CSV))) {
                 return "spreadsheet".equals(accepted.getParameters().get("profile")) ? Format.SPREADSHEET_CSV : Format.CSV;
             }
         }

@@ -18,6 +18,7 @@ import org.eclipse.microprofile.openapi.models.parameters.Parameter;
 import org.eclipse.microprofile.openapi.models.responses.APIResponses;
 import org.eclipse.microprofile.openapi.models.security.SecurityScheme;
 
+import dev.quarry.encode.MediaTypes;
 import dev.quarry.execute.Catalog;
 import dev.quarry.execute.CheckedTemplate;
 import dev.quarry.render.RequestParser;
@@ -103,11 +104,11 @@ public class TemplateOperations implements OASFilter {
                 .addMediaType("application/json", OASFactory.createMediaType().schema(page))
                 .addMediaType("text/event-stream", OASFactory.createMediaType().schema(string()
                         .description("Events: meta (columns), row (one per row, id = ordinal), end (rows, elapsedMs), error (a problem)")))
-                .addMediaType(QueryResource.NDJSON, OASFactory.createMediaType().schema(row))
-                .addMediaType(QueryResource.CSV, OASFactory.createMediaType().schema(string()
+                .addMediaType(MediaTypes.NDJSON, OASFactory.createMediaType().schema(row))
+                .addMediaType(MediaTypes.CSV, OASFactory.createMediaType().schema(string()
                         .description(
                                 "COPY's CSV with a header line; with ;profile=spreadsheet, text cells that start a formula neutralised")))
-                .addMediaType(QueryResource.ARROW, OASFactory.createMediaType().schema(OASFactory.createSchema()
+                .addMediaType(MediaTypes.ARROW, OASFactory.createMediaType().schema(OASFactory.createSchema()
                         .type(List.of(Schema.SchemaType.STRING)).format("binary")
                         .description("An Arrow IPC stream: the schema, a record batch per batch of rows, the end-of-stream marker")));
         APIResponses responses = OASFactory.createAPIResponses()

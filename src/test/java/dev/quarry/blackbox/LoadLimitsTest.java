@@ -26,7 +26,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.quarry.SseClient;
 import dev.quarry.TestDatabase;
-import dev.quarry.http.QueryResource;
+import dev.quarry.encode.MediaTypes;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -97,7 +97,7 @@ class LoadLimitsTest {
             assertThat(one.next().name()).isEqualTo("meta");
             try (SseClient two = new SseClient(base, "/queries/test/sleep?seconds=" + HOLD_SECONDS)) {
                 assertThat(two.next().name()).isEqualTo("meta");
-                for (String accept : List.of("text/event-stream", QueryResource.NDJSON, QueryResource.CSV)) {
+                for (String accept : List.of("text/event-stream", MediaTypes.NDJSON, MediaTypes.CSV)) {
                     given().header("Accept", accept).when().get("/queries/test/sleep")
                             .then().statusCode(503).contentType("application/problem+json").header("Retry-After", "1")
                             .body("title", equalTo("Too many streams"))
@@ -108,7 +108,7 @@ class LoadLimitsTest {
                 given().when().get("/queries/tpch/q06").then().statusCode(503).body("title", equalTo("Server busy"));
             }
             // the client that hung up gave its place back
-            await(() -> given().header("Accept", QueryResource.NDJSON).when().get("/queries/test/sleep").statusCode() == 200,
+            await(() -> given().header("Accept", MediaTypes.NDJSON).when().get("/queries/test/sleep").statusCode() == 200,
                     "a stream accepted again");
         }
         await(() -> TestDatabase.serviceSleeping() == 0, "no statement left running");

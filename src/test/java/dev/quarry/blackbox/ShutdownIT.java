@@ -31,7 +31,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.quarry.SseClient;
-import dev.quarry.http.QueryResource;
+import dev.quarry.encode.MediaTypes;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 
 /**
@@ -94,10 +94,10 @@ class ShutdownIT {
             assertThat(events.status).isEqualTo(200);
             assertThat(events.next().name()).isEqualTo("meta");
             CompletableFuture<HttpResponse<String>> lines = http.sendAsync(
-                    HttpRequest.newBuilder(uri("/queries/test/sleep?seconds=60")).header("Accept", QueryResource.NDJSON).build(),
+                    HttpRequest.newBuilder(uri("/queries/test/sleep?seconds=60")).header("Accept", MediaTypes.NDJSON).build(),
                     HttpResponse.BodyHandlers.ofString());
             CompletableFuture<HttpResponse<String>> csv = http.sendAsync(
-                    HttpRequest.newBuilder(uri("/queries/test/sleep?seconds=60")).header("Accept", QueryResource.CSV).build(),
+                    HttpRequest.newBuilder(uri("/queries/test/sleep?seconds=60")).header("Accept", MediaTypes.CSV).build(),
                     HttpResponse.BodyHandlers.ofString());
             await(Duration.ofSeconds(10), () -> sleeping() == 3, "the three streams' statements running");
 

@@ -27,6 +27,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 
+import dev.quarry.encode.MediaTypes;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.Response;
 
@@ -40,7 +41,6 @@ import io.restassured.response.Response;
 @QuarkusTest
 class ArrowRepresentationTest {
 
-    static final String ARROW = "application/vnd.apache.arrow.stream";
     private static final ObjectMapper JSON = new ObjectMapper()
             .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
             .setNodeFactory(JsonNodeFactory.withExactBigDecimals(true));
@@ -103,7 +103,7 @@ class ArrowRepresentationTest {
 
     @Test
     void aFailureAfterTheFirstBatchIsAStreamTheReaderRefuses() throws Exception {
-        byte[] stream = given().accept(ARROW).get("/queries/test/fails-midway").then().statusCode(200).extract().asByteArray();
+        byte[] stream = given().accept(MediaTypes.ARROW).get("/queries/test/fails-midway").then().statusCode(200).extract().asByteArray();
         NodeArrowReader.Result read = NodeArrowReader.read(stream);
         assertThat(read.status()).as(read.json()).isNotZero();
         String tail = new String(stream, stream.length - 400, 400, StandardCharsets.UTF_8);
@@ -118,13 +118,13 @@ class ArrowRepresentationTest {
                 .contentType(Problem.MEDIA_TYPE)
                 .body("title", equalTo("Not acceptable"))
                 .body("allowed", contains("application/json", "text/event-stream", "application/x-ndjson",
-                        "text/csv", "text/csv;profile=spreadsheet", ARROW));
+                        "text/csv", "text/csv;profile=spreadsheet", MediaTypes.ARROW));
     }
 
     private static JsonNode readArrow(String name, String query) throws IOException, InterruptedException {
-        Response response = given().urlEncodingEnabled(false).accept(ARROW).get(path(name, query));
+        Response response = given().urlEncodingEnabled(false).accept(MediaTypes.ARROW).get(path(name, query));
         assertThat(response.statusCode()).as(name + ": " + response.asString()).isEqualTo(200);
-        assertThat(response.contentType()).isEqualTo(ARROW);
+        assertThat(response.contentType()).isEqualTo(MediaTypes.ARROW);
         NodeArrowReader.Result read = NodeArrowReader.read(response.asByteArray());
         assertThat(read.status()).as(name + ": " + read.errors()).isZero();
         return JSON.readTree(read.json());

@@ -5,6 +5,7 @@ import static org.hamcrest.Matchers.equalTo;
 
 import org.junit.jupiter.api.Test;
 
+import dev.quarry.encode.MediaTypes;
 import io.quarkus.test.junit.QuarkusTest;
 
 /** A request line past quarry.request.max-line-length (65536) is a 400 that names the limit and the longest parameter. */
@@ -17,7 +18,7 @@ class RequestLineLimitTest {
     void aLineOverTheLimitIsA400NamingTheLimitAndTheLongestParameter() {
         String padding = "x".repeat(70_000);
         int line = ("GET " + PATH + "?seconds=0&padding=" + padding + " HTTP/1.1").length();
-        for (String accept : new String[] { "application/json", "text/event-stream", QueryResource.NDJSON }) {
+        for (String accept : new String[] { "application/json", "text/event-stream", MediaTypes.NDJSON }) {
             given().urlEncodingEnabled(false).header("Accept", accept).when().get(PATH + "?seconds=0&padding=" + padding)
                     .then().statusCode(400).contentType("application/problem+json")
                     .body("title", equalTo("Request line too long"))
