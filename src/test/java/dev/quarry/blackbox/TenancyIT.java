@@ -46,6 +46,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import dev.quarry.encode.MediaTypes;
 import dev.quarry.http.TestTokens;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 
@@ -73,7 +74,6 @@ class TenancyIT {
     private static final List<String> STATUSES = List.of("", "F", "O", "P");
     private static final int REQUESTS = 3000;
     private static final int CLIENTS = 8;
-    private static final String ARROW = "application/vnd.apache.arrow.stream";
     private static final Pattern SAMPLE = Pattern.compile("^([a-z_]+)\\{([^}]*)\\} (\\S+)$");
 
     private static EmbeddedPostgres postgres;
@@ -216,7 +216,7 @@ class TenancyIT {
         Map<String, String> refused = Map.of(TestTokens.valid(), noClaim, TestTokens.withClaim("nation", "7"), wrongType,
                 TestTokens.withClaim("nation", 7.5), wrongType, TestTokens.withClaim("nation", 4_000_000_000L), wrongType);
         for (Map.Entry<String, String> token : refused.entrySet()) {
-            for (String accept : List.of("application/json", "text/event-stream", "application/x-ndjson", "text/csv", ARROW)) {
+            for (String accept : List.of(MediaTypes.JSON, MediaTypes.SSE, MediaTypes.NDJSON, MediaTypes.CSV, MediaTypes.ARROW)) {
                 HttpResponse<String> response = get("/queries/tenant/orders", token.getKey(), accept);
                 assertThat(response.statusCode()).as(accept).isEqualTo(403);
                 assertThat(response.headers().firstValue("Content-Type")).hasValue("application/problem+json");
@@ -224,16 +224,16 @@ class TenancyIT {
                         .isEqualTo("query 'tenant/orders' returns one tenant's rows: " + token.getValue());
             }
         }
-        assertThat(get("/queries/tenant/orders", null, "application/json").statusCode()).isEqualTo(401);
+        assertThat(get("/queries/tenant/orders", null, MediaTypes.JSON).statusCode()).isEqualTo(401);
         // an unknown tenant is told nothing: an empty answer, as for any tenant without rows
-        JsonNode unknown = JSON.readTree(get("/queries/tenant/orders", TestTokens.withClaim("nation", 4242), "application/json").body());
+        JsonNode unknown = JSON.readTree(get("/queries/tenant/orders", TestTokens.withClaim("nation", 4242), MediaTypes.JSON).body());
         assertThat(unknown.path("rows")).isEmpty();
     }
 
     @Test
     @Order(2)
     void aQueryStringTenantIsA400AndAHeaderOrAFilterNeverReachesAnotherTenant() throws Exception {
-        for (String accept : List.of("application/json", "text/event-stream", "application/x-ndjson", "text/csv", ARROW)) {
+        for (String accept : List.of(MediaTypes.JSON, MediaTypes.SSE, MediaTypes.NDJSON, MediaTypes.CSV, MediaTypes.ARROW)) {
             HttpResponse<String> response = get("/queries/tenant/orders?tenant=" + INDIA, TOKENS.get(GERMANY), accept);
             assertThat(response.statusCode()).as(accept).isEqualTo(400);
             JsonNode problem = JSON.readTree(response.body());
@@ -249,40 +249,40 @@ class TenancyIT {
                     .allMatch(TRUTH.get(GERMANY).orders()::contains);
         }
         JsonNode filtered = JSON
-                .readTree(get("/queries/tenant/orders?c_nationkey=" + INDIA, TOKENS.get(GERMANY), "application/json").body());
+                .readTree(get("/queries/tenant/orders?c_nationkey=" + INDIA, TOKENS.get(GERMANY), MediaTypes.JSON).body());
         assertThat(filtered.path("rows")).isEmpty();
         JsonNode others = JSON.readTree(get("/queries/tenant/orders?o_orderkey__in=" + String.join(",", TRUTH.get(INDIA).orders().stream()
-                .limit(50).map(String::valueOf).toList()), TOKENS.get(GERMANY), "application/json").body());
+                .limit(50).map(String::valueOf).toList()), TOKENS.get(GERMANY), MediaTypes.JSON).body());
         assertThat(others.path("rows")).isEmpty();
     }
 
     @Test
     @Order(3)
     void aCursorIsGoodForItsTenantOnlyAndAForgedOneIsRefused() throws Exception {
-        JsonNode first = JSON.readTree(get("/queries/tenant/orders?_limit=5", TOKENS.get(GERMANY), "application/json").body());
+        JsonNode first = JSON.readTree(get("/queries/tenant/orders?_limit=5", TOKENS.get(GERMANY), MediaTypes.JSON).body());
         String cursor = first.path("page").path("next").asText();
         assertThat(cursor).isNotEmpty();
-        JsonNode second = JSON.readTree(get("/queries/tenant/orders?_limit=5&_after=" + cursor, TOKENS.get(GERMANY), "application/json")
+        JsonNode second = JSON.readTree(get("/queries/tenant/orders?_limit=5&_after=" + cursor, TOKENS.get(GERMANY), MediaTypes.JSON)
                 .body());
         assertThat(orderKeys(second.path("rows"))).hasSize(5).allMatch(TRUTH.get(GERMANY).orders()::contains)
                 .doesNotContainAnyElementsOf(orderKeys(first.path("rows")));
-        HttpResponse<String> swapped = get("/queries/tenant/orders?_limit=5&_after=" + cursor, TOKENS.get(INDIA), "application/json");
+        HttpResponse<String> swapped = get("/queries/tenant/orders?_limit=5&_after=" + cursor, TOKENS.get(INDIA), MediaTypes.JSON);
         assertThat(swapped.statusCode()).isEqualTo(400);
         assertThat(JSON.readTree(swapped.body()).path("parameter").asText()).isEqualTo("_after");
         // an SSE client's Last-Event-ID is a cursor too
         HttpResponse<String> resumed = http.send(HttpRequest.newBuilder(uri("/queries/tenant/orders"))
-                .header("Authorization", "Bearer " + TOKENS.get(INDIA)).header("Accept", "text/event-stream")
+                .header("Authorization", "Bearer " + TOKENS.get(INDIA)).header("Accept", MediaTypes.SSE)
                 .header("Last-Event-ID", cursor).build(), HttpResponse.BodyHandlers.ofString());
         assertThat(resumed.statusCode()).isEqualTo(400);
         String forged = cursor.substring(0, cursor.indexOf('.')) + ".AAAAAAAAAAAAAAAAAAAAAA";
-        assertThat(get("/queries/tenant/orders?_after=" + forged, TOKENS.get(GERMANY), "application/json").statusCode()).isEqualTo(400);
+        assertThat(get("/queries/tenant/orders?_after=" + forged, TOKENS.get(GERMANY), MediaTypes.JSON).statusCode()).isEqualTo(400);
     }
 
     @Test
     @Order(4)
     void anotherTenantsETagIsNeverAnswered304() throws Exception {
         String path = "/queries/tenant/orders?_limit=20&status=F";
-        HttpResponse<String> germany = get(path, TOKENS.get(GERMANY), "application/json");
+        HttpResponse<String> germany = get(path, TOKENS.get(GERMANY), MediaTypes.JSON);
         String etag = germany.headers().firstValue("ETag").orElseThrow();
         HttpResponse<String> replayed = http.send(HttpRequest.newBuilder(uri(path)).header("Authorization", "Bearer " + TOKENS.get(INDIA))
                 .header("If-None-Match", etag).build(), HttpResponse.BodyHandlers.ofString());
@@ -298,11 +298,11 @@ class TenancyIT {
     @Test
     @Order(5)
     void explainShowsTheCallersTenantBoundAndTheCountIsTheTenants() throws Exception {
-        JsonNode explained = JSON.readTree(get("/queries/tenant/orders?_explain=true&status=O", TOKENS.get(INDIA), "application/json")
+        JsonNode explained = JSON.readTree(get("/queries/tenant/orders?_explain=true&status=O", TOKENS.get(INDIA), MediaTypes.JSON)
                 .body());
         assertThat(explained.toString()).contains("c_nationkey = $1");
         assertThat(explained.path("values").get(0).asInt()).isEqualTo(INDIA);
-        JsonNode counted = JSON.readTree(get("/queries/tenant/orders?_count=exact&_limit=1&status=O", TOKENS.get(INDIA), "application/json")
+        JsonNode counted = JSON.readTree(get("/queries/tenant/orders?_count=exact&_limit=1&status=O", TOKENS.get(INDIA), MediaTypes.JSON)
                 .body());
         assertThat(counted.path("page").path("total").asLong()).isEqualTo(TRUTH.get(INDIA).ordersByStatus().get("O"));
     }
@@ -355,26 +355,26 @@ class TenancyIT {
             case 0, 1 -> {
                 String path = "/queries/tenant/orders?" + statusParameter + "&_limit=" + List.of(10, 100, 1000).get(random.nextInt(3))
                         + (random.nextBoolean() ? "&_sort=-o_totalprice" : "") + "&_count=exact";
-                JsonNode page = JSON.readTree(ok(get(path, TOKENS.get(tenant), "application/json")));
+                JsonNode page = JSON.readTree(ok(get(path, TOKENS.get(tenant), MediaTypes.JSON)));
                 List<Long> keys = orderKeys(page.path("rows"));
                 assertThat(keys).as(path).allMatch(truth.orders()::contains);
                 page.path("rows").forEach(row -> assertThat(row.path("c_nationkey").asInt()).isEqualTo(tenant));
                 assertThat(page.path("page").path("total").asLong()).as(path).isEqualTo(truth.ordersByStatus().getOrDefault(status, 0L));
                 yield keys.size();
             }
-            case 2 -> streamed(tenant, "application/x-ndjson", statusParameter, body -> {
+            case 2 -> streamed(tenant, MediaTypes.NDJSON, statusParameter, body -> {
                 List<Long> keys = new ArrayList<>();
                 for (String line : body.lines().toList()) {
                     keys.add(JSON.readTree(line).path("o_orderkey").asLong());
                 }
                 return keys;
             });
-            case 3 -> streamed(tenant, "text/csv", statusParameter, body -> {
+            case 3 -> streamed(tenant, MediaTypes.CSV, statusParameter, body -> {
                 List<String> lines = body.lines().toList();
                 assertThat(lines.get(0)).startsWith("o_orderkey,");
                 return lines.subList(1, lines.size()).stream().map(line -> Long.parseLong(line.substring(0, line.indexOf(',')))).toList();
             });
-            case 4 -> streamed(tenant, "text/event-stream", statusParameter, body -> {
+            case 4 -> streamed(tenant, MediaTypes.SSE, statusParameter, body -> {
                 List<Long> keys = new ArrayList<>();
                 String event = "";
                 for (String line : body.lines().toList()) {
@@ -387,7 +387,8 @@ class TenancyIT {
                 return keys;
             });
             case 5 -> {
-                HttpResponse<byte[]> response = http.send(request("/queries/tenant/orders?" + statusParameter, TOKENS.get(tenant), ARROW),
+                HttpResponse<byte[]> response = http.send(
+                        request("/queries/tenant/orders?" + statusParameter, TOKENS.get(tenant), MediaTypes.ARROW),
                         HttpResponse.BodyHandlers.ofByteArray());
                 assertThat(response.statusCode()).isEqualTo(200);
                 List<Long> keys = arrowOrderKeys(response.body());
@@ -395,10 +396,10 @@ class TenancyIT {
                 yield keys.size();
             }
             case 6 -> {
-                String accept = random.nextBoolean() ? "application/json" : "application/x-ndjson";
+                String accept = random.nextBoolean() ? MediaTypes.JSON : MediaTypes.NDJSON;
                 String body = ok(get("/queries/tenant/customer-revenue?_limit=1000", TOKENS.get(tenant), accept));
                 List<JsonNode> rows = new ArrayList<>();
-                if (accept.equals("application/json")) {
+                if (accept.equals(MediaTypes.JSON)) {
                     JSON.readTree(body).path("rows").forEach(rows::add);
                 } else {
                     for (String line : body.lines().toList()) {
@@ -416,7 +417,7 @@ class TenancyIT {
             }
             default -> {
                 JsonNode page = JSON.readTree(ok(get("/queries/tenant/sales?_group=month&_measures=revenue,lines&_limit=1000",
-                        TOKENS.get(tenant), "application/json")));
+                        TOKENS.get(tenant), MediaTypes.JSON)));
                 assertThat(page.path("rows")).hasSize(truth.linesByMonth().size());
                 for (JsonNode row : page.path("rows")) {
                     String month = row.path("month").asText();

@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import org.eclipse.microprofile.config.ConfigProvider;
 import org.junit.jupiter.api.Test;
 
+import dev.quarry.encode.MediaTypes;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.RestAssured;
 
@@ -25,7 +26,7 @@ class AuthenticationOffTest {
     void aTemplateWithRolesAnswersWithoutAToken() {
         given().when().get("/queries/test/restricted?region=EUROPE&_sort=n_nationkey")
                 .then().statusCode(200).body("rows.n_name", contains("FRANCE", "GERMANY", "ROMANIA", "RUSSIA", "UNITED KINGDOM"));
-        given().accept("text/csv").when().get("/queries/test/restricted?region=AFRICA&_sort=n_nationkey")
+        given().accept(MediaTypes.CSV).when().get("/queries/test/restricted?region=AFRICA&_sort=n_nationkey")
                 .then().statusCode(200)
                 .body(equalTo("n_nationkey,n_name\n0,ALGERIA\n5,ETHIOPIA\n14,KENYA\n15,MOROCCO\n16,MOZAMBIQUE\n"));
     }
@@ -41,7 +42,7 @@ class AuthenticationOffTest {
 
     @Test
     void aTenantsTemplateNeverRunsAndSaysWhyInEveryRepresentation() {
-        for (String accept : new String[] { "application/json", "text/event-stream", "application/x-ndjson", "text/csv" }) {
+        for (String accept : new String[] { MediaTypes.JSON, MediaTypes.SSE, MediaTypes.NDJSON, MediaTypes.CSV }) {
             given().accept(accept).header("Authorization", "Bearer not.a.jwt").when().get("/queries/tenant/orders?tenant=7")
                     .then().statusCode(403).contentType(Problem.MEDIA_TYPE)
                     .body("detail", equalTo("query 'tenant/orders' returns one tenant's rows: the tenant comes from a verified bearer "

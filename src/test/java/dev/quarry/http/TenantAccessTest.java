@@ -14,6 +14,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 import dev.quarry.TestDatabase;
+import dev.quarry.encode.MediaTypes;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.path.json.JsonPath;
@@ -54,7 +55,7 @@ class TenantAccessTest {
         given().auth().oauth2(TestTokens.valid()).when().get("/queries/tenant/sales").then().statusCode(403)
                 .body("detail", equalTo("query 'tenant/sales' returns one tenant's rows: the token carries no 'nation' claim, which "
                         + "names the caller's tenant"));
-        given().auth().oauth2(TestTokens.withClaim("nation", "3")).accept("text/csv").when().get("/queries/tenant/sales").then()
+        given().auth().oauth2(TestTokens.withClaim("nation", "3")).accept(MediaTypes.CSV).when().get("/queries/tenant/sales").then()
                 .statusCode(403).body("detail", equalTo("query 'tenant/sales' returns one tenant's rows: the token's 'nation' claim "
                         + "is not an integer of type int, as quarry.tenant.claim-type says"));
         given().auth().oauth2(TestTokens.valid()).when().get("/queries/tpch/q06").then().statusCode(200);
