@@ -32,44 +32,42 @@ public class TenantClaim {
         this.identity = identity;
     }
 
+    /**
+     * What the caller's token says of its tenant: the tenant, or why it has none. Every request asks (a
+     * resource does not know whether its template needs a tenant), so no exception is made for it.
+     */
+    private record Reading(Tenant tenant, String refusal) {
+    }
+
     /** The caller's tenant, when tenancy and authentication are on and its token carries the claim with the right type. */
     public Optional<Tenant> tenant() {
-        try {
-            return Optional.of(read());
-        } catch (IllegalStateException e) {
-            return Optional.empty();
-        }
+        return Optional.ofNullable(read().tenant());
     }
 
     /** Why the caller has no tenant, for the 403 of a template that needs one; empty when it has one. */
     Optional<String> refusal() {
-        try {
-            read();
-            return Optional.empty();
-        } catch (IllegalStateException e) {
-            return Optional.of(e.getMessage());
-        }
+        return Optional.ofNullable(read().refusal());
     }
 
-    private Tenant read() {
+    private Reading read() {
         if (!authentication.enabled()) {
-            throw new IllegalStateException("the tenant comes from a verified bearer token's claim, and authentication is off "
+            return new Reading(null, "the tenant comes from a verified bearer token's claim, and authentication is off "
                     + "(quarry.auth.enabled): queries that return one tenant's rows do not run without it");
         }
         if (!tenancy.enabled()) {
-            throw new IllegalStateException("tenancy is not configured (quarry.tenant.claim names the token claim that holds "
+            return new Reading(null, "tenancy is not configured (quarry.tenant.claim names the token claim that holds "
                     + "the caller's tenant): queries that return one tenant's rows do not run without it");
         }
         String claim = tenancy.claim().orElseThrow();
         if (identity.isAnonymous() || !(identity.getPrincipal() instanceof JsonWebToken token) || !token.containsClaim(claim)) {
-            throw new IllegalStateException("the token carries no '" + claim + "' claim, which names the caller's tenant");
+            return new Reading(null, "the token carries no '" + claim + "' claim, which names the caller's tenant");
         }
         Object value = value(token.getClaim(claim), tenancy.claimType());
         if (value == null) {
-            throw new IllegalStateException("the token's '" + claim + "' claim is not " + (tenancy.claimType() == ParamType.TEXT
+            return new Reading(null, "the token's '" + claim + "' claim is not " + (tenancy.claimType() == ParamType.TEXT
                     ? "a string" : "an integer of type " + tenancy.claimType().keyword()) + ", as quarry.tenant.claim-type says");
         }
-        return new Tenant(value);
+        return new Reading(new Tenant(value), null);
     }
 
     /** The claim as the configured type: a JSON string for text, a JSON integer in range for int and bigint; else null. */
