@@ -44,6 +44,9 @@ final class TenantScope {
             throw new ConfigurationException("quarry.tenant.tables needs PostgreSQL 16 or later: the check of what each template "
                     + "reads plans it with EXPLAIN (GENERIC_PLAN); this server is " + version);
         }
+        if (settings.rowSecuritySetting().isPresent()) {
+            checkRole(connection);
+        }
         Map<TenantTable, String> oids = new LinkedHashMap<>();
         for (TenantTable table : settings.tables()) {
             oids.put(table, column(connection, table.table(), table.column(), table.toString()));
@@ -64,9 +67,6 @@ final class TenantScope {
                 relations.put(row.getString(0), table.table());
             }
             settings.rowSecuritySetting().ifPresent(setting -> checkPolicies(connection, table.table(), oids.get(table)));
-        }
-        if (settings.rowSecuritySetting().isPresent()) {
-            checkRole(connection);
         }
         return new TenantScope(Map.copyOf(relations));
     }

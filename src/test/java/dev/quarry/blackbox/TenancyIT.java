@@ -471,6 +471,37 @@ class TenancyIT {
         }
     }
 
+    @Test
+    @Order(9)
+    void configurationThatCannotBeRightStopsStartupWithOneLine() throws Exception {
+        String tables = "customer.c_nationkey,orders.o_custkey=customer.c_custkey";
+        assertStops(Map.of("QUARRY_TENANT_TABLES", "customers.c_nationkey"), "^quarry\\.tenant\\.tables: customers\\.c_nationkey names "
+                + "the table customers, which the database does not have \\(on its search path\\)$");
+        assertStops(Map.of("QUARRY_TENANT_TABLES", "customer.c_nation"),
+                "^quarry\\.tenant\\.tables: customer\\.c_nation names the column c_nation, which customer does not have$");
+        // the shipped analyses read every nation's orders without binding :tenant
+        assertStops(Map.of("QUARRY_TENANT_TABLES", tables),
+                "^queries/(analysis|tpch)/[a-z0-9-]+\\.sql:[0-9]+: reads the tenant-scoped tables? [a-z, ]+ but does not bind :tenant.*");
+        // row-level security, with Quarry connected as the superuser, whom no policy binds
+        assertStops(Map.of("QUARRY_TENANT_TABLES", tables, "QUARRY_TENANT_ROW_SECURITY_SETTING", "quarry.tenant",
+                "QUARRY_TEMPLATES_ON_ERROR", "mark-broken"),
+                "^quarry\\.tenant\\.row-security\\.setting is set, but Quarry "
+                        + "connects as postgres, a superuser or a role with BYPASSRLS.*");
+    }
+
+    /** The jar with tenancy on and these settings stops at startup with exit code 1 and one line matching {@code line}. */
+    private static void assertStops(Map<String, String> settings, String line) throws Exception {
+        Map<String, String> environment = new HashMap<>(Map.of("QUARKUS_HTTP_PORT", Integer.toString(PackagedApp.freePort()),
+                "QUARRY_TENANT_CLAIM", "nation", "QUARRY_TENANT_CLAIM_TYPE", "int"));
+        environment.putAll(settings);
+        try (PackagedApp stopped = PackagedApp.start("tenancy-it-stops", environment)) {
+            assertThat(stopped.exitWithin(Duration.ofMinutes(3))).isEqualTo(1);
+            String output = stopped.output();
+            assertThat(output.lines().filter(text -> text.matches(line))).as(output).hasSize(1);
+            assertThat(output).doesNotContain("Exception").doesNotContain("\tat ").doesNotContain("Failed to start");
+        }
+    }
+
     private static String single(Statement statement, String sql) throws SQLException {
         try (ResultSet rs = statement.executeQuery(sql)) {
             rs.next();

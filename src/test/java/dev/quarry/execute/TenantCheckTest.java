@@ -3,6 +3,9 @@ package dev.quarry.execute;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -10,18 +13,23 @@ import java.util.Optional;
 
 import jakarta.inject.Inject;
 
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import dev.quarry.TestDatabase;
 import dev.quarry.template.ResultColumn;
 import dev.quarry.template.Template;
 import dev.quarry.template.TemplateLibrary;
 import dev.quarry.template.TemplateParser;
 import io.quarkus.runtime.configuration.ConfigurationException;
 import io.quarkus.test.junit.QuarkusTest;
+import io.vertx.mutiny.core.Vertx;
+import io.vertx.mutiny.pgclient.PgConnection;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.SqlConnection;
+import io.vertx.pgclient.PgConnectOptions;
 
 /**
  * The startup check of tenancy against the real database: the configured tables and columns found or
@@ -35,8 +43,19 @@ class TenantCheckTest {
     private static final List<String> TPCH_TENANT_TABLES = List.of("customer.c_nationkey", "orders.o_custkey=customer.c_custkey",
             "lineitem.l_orderkey=orders.o_orderkey");
 
+    private static final String READER = "quarry_tenant_check";
+
     @Inject
     Pool pool;
+
+    @Inject
+    Vertx vertx;
+
+    @ConfigProperty(name = "quarry.embedded.port")
+    int port;
+
+    @ConfigProperty(name = "quarry.embedded.database")
+    String database;
 
     private SqlConnection connection;
 
@@ -148,11 +167,31 @@ class TenantCheckTest {
     }
 
     @Test
-    void rowSecurityNeedsPoliciesAndARoleThatCannotBypassThem() {
-        // the tests' pool logs in as the superuser, and the TPC-H tables have no policies here
-        assertThatThrownBy(() -> TenantScope.resolve(connection, settings(TPCH_TENANT_TABLES, Optional.of("quarry.tenant"))))
+    void rowSecurityNeedsARoleThatCannotBypassPoliciesAndAPolicyOnEveryTable() throws SQLException {
+        Optional<String> setting = Optional.of("quarry.tenant");
+        // the tests' pool logs in as the superuser, whom no policy binds
+        assertThatThrownBy(() -> TenantScope.resolve(connection, settings(TPCH_TENANT_TABLES, setting)))
                 .isInstanceOf(ConfigurationException.class)
-                .hasMessageStartingWith("quarry.tenant.row-security.setting is set, but customer has row-level security off");
+                .hasMessage("quarry.tenant.row-security.setting is set, but Quarry connects as postgres, a superuser or a role with "
+                        + "BYPASSRLS, which no policy applies to: connect as a role without either");
+        try (Connection admin = TestDatabase.connect(); Statement statement = admin.createStatement()) {
+            statement.execute("CREATE ROLE " + READER + " LOGIN PASSWORD '" + READER + "' NOSUPERUSER NOBYPASSRLS");
+            statement.execute("GRANT SELECT ON ALL TABLES IN SCHEMA public TO " + READER);
+        }
+        PgConnection reader = PgConnection.connect(vertx, new PgConnectOptions().setHost("localhost").setPort(port).setDatabase(database)
+                .setUser(READER).setPassword(READER)).await().indefinitely();
+        try {
+            // the TPC-H tables have no policies here
+            assertThatThrownBy(() -> TenantScope.resolve(reader, settings(TPCH_TENANT_TABLES, setting)))
+                    .isInstanceOf(ConfigurationException.class)
+                    .hasMessageStartingWith("quarry.tenant.row-security.setting is set, but customer has row-level security off");
+        } finally {
+            reader.closeAndAwait();
+            try (Connection admin = TestDatabase.connect(); Statement statement = admin.createStatement()) {
+                statement.execute("DROP OWNED BY " + READER);
+                statement.execute("DROP ROLE " + READER);
+            }
+        }
         assertThatThrownBy(() -> settings(TPCH_TENANT_TABLES, Optional.of("tenant; DROP TABLE orders")))
                 .hasMessageContaining("is not a custom setting's name such as quarry.tenant");
     }
