@@ -37,6 +37,18 @@ stop_quarry() {
     QPID=
 }
 
+# On exit: Quarry stopped, and the embedded PostgreSQL under $OUT/postgres that it started.
+cleanup() {
+    local pidfile=$OUT/postgres/postmaster.pid pm
+    stop_quarry
+    if [[ -f $pidfile ]]; then
+        pm=$(head -1 "$pidfile")
+        if [[ -n $pm ]] && kill -0 "$pm" 2> /dev/null; then
+            kill -INT "$pm" 2> /dev/null || true
+        fi
+    fi
+}
+
 # Before each measurement: the 1-minute load under MAX_LOAD, waited for up to 10 minutes; measurements
 # started above it anyway are counted in LOADED_ANYWAY, for the results' last line.
 LOADED_ANYWAY=0

@@ -43,16 +43,6 @@ RESULTS=$OUT/results.txt
 source "$ROOT/src/test/bench/bench-tools.sh"
 need_tools java curl jq awk wrk pgbench psql
 
-cleanup() {
-    local pidfile=$OUT/postgres/postmaster.pid pm
-    stop_quarry
-    if [[ -f $pidfile ]]; then
-        pm=$(head -1 "$pidfile")
-        if [[ -n $pm ]] && kill -0 "$pm" 2> /dev/null; then
-            kill -INT "$pm" 2> /dev/null || true
-        fi
-    fi
-}
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 

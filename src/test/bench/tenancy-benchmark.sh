@@ -48,16 +48,6 @@ source "$ROOT/src/test/bench/jwt-tools.sh"
 need_tools java curl jq awk wrk pgbench psql openssl
 
 PSQL=(psql -X -q -v ON_ERROR_STOP=1 -h 127.0.0.1 -p "$PG_PORT" -U postgres -d "$DB")
-cleanup() {
-    local pidfile=$OUT/postgres/postmaster.pid pm
-    stop_quarry
-    if [[ -f $pidfile ]]; then
-        pm=$(head -1 "$pidfile")
-        if [[ -n $pm ]] && kill -0 "$pm" 2> /dev/null; then
-            kill -INT "$pm" 2> /dev/null || true
-        fi
-    fi
-}
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
