@@ -4,7 +4,11 @@
 #      the templates that ran; the alert rules load, pass their unit tests (alerts-test.yml) and, with
 #      every query of the Grafana dashboard, evaluate without error against the live data;
 #   2. Quarry behind PgBouncer in transaction pooling mode answers exactly as Quarry on PostgreSQL
-#      directly, under concurrent JSON pages and SSE/NDJSON/CSV streams.
+#      directly, under concurrent JSON pages and SSE/NDJSON/CSV streams;
+#   3. with tenancy and row-level security on (deploy/sql/tpch-tenant-row-security.sql), behind the same
+#      PgBouncer, the tenant setting Quarry makes in a query's transaction is seen by that transaction
+#      only: not by another tenant's, not by a query without a tenant, not by a psql session handed the
+#      same server connections, while both tenants' requests share them.
 # Installs prometheus and pgbouncer (Debian packages) when missing and builds the jar when missing.
 # Every process it starts is stopped on exit. Run it from anywhere: bash deploy/verify/prometheus-and-pgbouncer.sh
 set -euo pipefail
@@ -17,6 +21,7 @@ JAR="$ROOT/target/quarkus-app/quarkus-run.jar"
 PG_PORT=${PG_PORT:-54361}            # the embedded PostgreSQL the direct Quarry starts
 DIRECT_PORT=${DIRECT_PORT:-18380}    # Quarry on PostgreSQL
 POOLED_PORT=${POOLED_PORT:-18381}    # Quarry on PgBouncer
+TENANT_PORT=${TENANT_PORT:-18382}    # Quarry on PgBouncer, with tenancy and row-level security
 BOUNCER_PORT=${BOUNCER_PORT:-16432}
 PROM_PORT=${PROM_PORT:-19090}
 CURSOR_SECRET=verify-only-cursor-secret   # the same for both, so SSE ids (signed cursors) compare equal
@@ -90,17 +95,17 @@ if ! command -v prometheus >/dev/null || ! command -v promtool >/dev/null || ! c
     $SUDO apt-get update -qq
     DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends prometheus pgbouncer >/dev/null
 fi
-for tool in curl python3 java; do command -v $tool >/dev/null || fail "$tool is needed"; done
+for tool in curl python3 java psql openssl; do command -v $tool >/dev/null || fail "$tool is needed"; done
 if [[ ! -f $JAR ]]; then
     log "building the application (./mvnw package -DskipTests)"
     (cd "$ROOT" && ./mvnw -B -q package -DskipTests)
 fi
-for port in $PG_PORT $DIRECT_PORT $POOLED_PORT $BOUNCER_PORT $PROM_PORT; do
-    port_free $port || fail "127.0.0.1:$port is taken (another run, or another program): set PG_PORT, DIRECT_PORT, POOLED_PORT, BOUNCER_PORT or PROM_PORT"
+for port in $PG_PORT $DIRECT_PORT $POOLED_PORT $TENANT_PORT $BOUNCER_PORT $PROM_PORT; do
+    port_free $port || fail "127.0.0.1:$port is taken (another run, or another program): set PG_PORT, DIRECT_PORT, POOLED_PORT, TENANT_PORT, BOUNCER_PORT or PROM_PORT"
 done
 mkdir -p "$WORK"
-rm -rf "$WORK/prometheus" "$WORK/pgbouncer" "$WORK/answers"
-mkdir -p "$WORK/prometheus" "$WORK/pgbouncer" "$WORK/answers"
+rm -rf "$WORK/prometheus" "$WORK/pgbouncer" "$WORK/answers" "$WORK/tenancy"
+mkdir -p "$WORK/prometheus" "$WORK/pgbouncer" "$WORK/answers" "$WORK/tenancy"
 log "prometheus $(prometheus --version 2>&1 | head -1 | awk '{print $3}'), $(pgbouncer --version | head -1), $(java -version 2>&1 | head -1)"
 
 # ---- 1. Quarry on its embedded PostgreSQL ----
@@ -202,7 +207,8 @@ max_client_conn = 200
 ; the Vert.x client sends extra_float_digits=2, which PgBouncer refuses unless told to ignore it
 ignore_startup_parameters = extra_float_digits
 EOF
-echo '"postgres" ""' >"$WORK/pgbouncer/userlist.txt"
+TENANT_ROLE=quarry_tenant_verify   # the role Quarry with tenancy connects as (section 4)
+printf '"postgres" ""\n"%s" ""\n' "$TENANT_ROLE" >"$WORK/pgbouncer/userlist.txt"
 BOUNCER=(pgbouncer)
 ((EUID == 0)) && BOUNCER=(pgbouncer -u postgres)   # it refuses to run as root
 chmod a+rx "$WORK/pgbouncer"; chmod a+r "$WORK/pgbouncer/"*
@@ -319,3 +325,126 @@ fi
 errors=$(grep -c -E ' ERROR ' "$WORK/quarry-pooled.log" || true)
 log "the PgBouncer Quarry logged $errors ERROR lines"
 grep -E ' ERROR ' "$WORK/quarry-pooled.log" | head -5 | cut -c1-300 || true
+
+# ---- 4. Tenancy with row-level security through the same PgBouncer ----
+# The policies read the transaction-local setting quarry.tenant; Quarry connects as a role they bind.
+# Probe templates show what each transaction sees: the tenant it was bound to beside the setting, or
+# (without a tenant) the setting alone, and the server session that ran it (pg_backend_pid).
+PSQL_DIRECT=(env PGOPTIONS="-c client_min_messages=warning" psql -X -q -v ON_ERROR_STOP=1 -h 127.0.0.1 -p $PG_PORT -U postgres -d quarry)
+log "row-level security: deploy/sql/tpch-tenant-row-security.sql and the role $TENANT_ROLE (no superuser, no BYPASSRLS)"
+"${PSQL_DIRECT[@]}" -c "DROP OWNED BY $TENANT_ROLE" -c "DROP ROLE $TENANT_ROLE" >/dev/null 2>&1 || true
+"${PSQL_DIRECT[@]}" -c "CREATE ROLE $TENANT_ROLE LOGIN NOSUPERUSER NOBYPASSRLS" -c "GRANT USAGE ON SCHEMA public TO $TENANT_ROLE" \
+    -c "GRANT SELECT ON ALL TABLES IN SCHEMA public TO $TENANT_ROLE"
+"${PSQL_DIRECT[@]}" -f "$ROOT/deploy/sql/tpch-tenant-row-security.sql"
+mkdir -p "$WORK/tenancy/templates/verify"
+cat >"$WORK/tenancy/templates/verify/tenant-setting.sql" <<'SQL'
+-- The tenant this transaction is bound to, the tenant setting it sees, and the server session it ran on
+SELECT :tenant::int AS bound, nullif(current_setting('quarry.tenant', true), '') AS setting, pg_backend_pid() AS backend
+SQL
+cat >"$WORK/tenancy/templates/verify/no-tenant-setting.sql" <<'SQL'
+-- The tenant setting a query without a tenant sees, and the server session it ran on
+SELECT nullif(current_setting('quarry.tenant', true), '') AS setting, pg_backend_pid() AS backend
+SQL
+# shellcheck source=src/test/bench/jwt-tools.sh
+source "$ROOT/src/test/bench/jwt-tools.sh"
+jwt_keys "$WORK/tenancy"
+ISSUER=quarry-verify
+declare -A TOKEN
+for tenant in 7 8; do TOKEN[$tenant]=$(jwt_token "$WORK/tenancy" "$ISSUER" "\"nation\":$tenant"); done
+TOKEN[-]=$(jwt_token "$WORK/tenancy" "$ISSUER" '"groups":[]')   # a valid token without a tenant
+log "starting Quarry on 127.0.0.1:$TENANT_PORT through PgBouncer as $TENANT_ROLE: tenancy on, quarry.tenant.row-security.setting=quarry.tenant"
+# streams hold one of PgBouncer's 4 server sessions each for their whole transaction: requests wait for
+# them longer than the default 5 s on a busy machine, which this run is not about
+env "${THROUGH_BOUNCER[@]}" QUARKUS_DATASOURCE_USERNAME=$TENANT_ROLE QUARRY_QUERY_GUARD=transaction QUARRY_STREAM_MAX_CONCURRENT=$PARALLEL \
+    QUARRY_POOL_WAIT_TIMEOUT=120s \
+    QUARRY_AUTH_ENABLED=true MP_JWT_VERIFY_PUBLICKEY_LOCATION="$WORK/tenancy/jwt-public.pem" MP_JWT_VERIFY_ISSUER=$ISSUER \
+    QUARRY_TENANT_CLAIM=nation QUARRY_TENANT_CLAIM_TYPE=int \
+    QUARRY_TENANT_TABLES=customer.c_nationkey,orders.o_custkey=customer.c_custkey,lineitem.l_orderkey=orders.o_orderkey \
+    QUARRY_TENANT_ROW_SECURITY_SETTING=quarry.tenant QUARRY_TEMPLATES_ON_ERROR=mark-broken \
+    QUARRY_TEMPLATES_DIRECTORY="$WORK/tenancy/templates" \
+    java -Dquarkus.http.host=127.0.0.1 -Dquarkus.http.port=$TENANT_PORT -jar "$JAR" >"$WORK/quarry-tenancy.log" 2>&1 &
+started $! "Quarry (tenancy, PgBouncer)"
+wait_http "http://127.0.0.1:$TENANT_PORT/q/health/ready" 180 "Quarry (tenancy, PgBouncer)" "$WORK/quarry-tenancy.log"
+
+# what each tenant owns, as the superuser reads it directly
+declare -A ORDERS
+for tenant in 7 8; do
+    ORDERS[$tenant]=$("${PSQL_DIRECT[@]}" -A -t -c "SELECT count(*) FROM orders JOIN customer ON c_custkey = o_custkey WHERE c_nationkey = $tenant")
+done
+TENANT_REQUESTS=(
+    "7|application/json|/queries/verify/tenant-setting"
+    "8|application/json|/queries/verify/tenant-setting"
+    "-|application/json|/queries/verify/no-tenant-setting"
+    "7|application/x-ndjson|/queries/tenant/orders"
+    "8|application/x-ndjson|/queries/tenant/orders"
+    "7|application/json|/queries/tenant/sales?_group=status&_measures=lines"
+    "8|text/csv|/queries/tenant/orders"
+)
+checked=0
+: >"$WORK/tenancy/backends.txt"
+for round in 1 2 3 4 5; do
+    jobs_pids=()
+    for ((i = 0; i < PARALLEL; i++)); do
+        IFS='|' read -r tenant accept path <<<"${TENANT_REQUESTS[$((i % ${#TENANT_REQUESTS[@]}))]}"
+        out="$WORK/tenancy/$round.$i"
+        (curl -sS -o "$out" -w '%{http_code}' -H "Authorization: Bearer ${TOKEN[$tenant]}" -H "Accept: $accept" \
+            "http://127.0.0.1:$TENANT_PORT$path" >"$out.status") &
+        jobs_pids+=($!)
+    done
+    # meanwhile, psql sessions through PgBouncer as the same role: handed the server connections Quarry's
+    # transactions use, they must see no tenant setting, hence no tenant's rows
+    for _ in 1 2 3 4; do
+        seen=$(psql -X -A -t -h 127.0.0.1 -p $BOUNCER_PORT -U $TENANT_ROLE -d quarry \
+            -c "SELECT coalesce(nullif(current_setting('quarry.tenant', true), ''), 'none') || ' ' || (SELECT count(*) FROM orders)")
+        [[ $seen == "none 0" ]] || fail "a psql session through PgBouncer saw the tenant setting or a tenant's rows: $seen"
+    done
+    for pid in "${jobs_pids[@]}"; do wait "$pid"; done
+    for ((i = 0; i < PARALLEL; i++)); do
+        IFS='|' read -r tenant accept path <<<"${TENANT_REQUESTS[$((i % ${#TENANT_REQUESTS[@]}))]}"
+        out="$WORK/tenancy/$round.$i"
+        [[ $(cat "$out.status") == 200 ]] || fail "tenant $tenant, $path: HTTP $(cat "$out.status") $(head -c 300 "$out")"
+        python3 - "$tenant" "$accept" "$path" "$out" "${ORDERS[7]}" "${ORDERS[8]}" >>"$WORK/tenancy/backends.txt" <<'PY' \
+            || fail "tenant $tenant, $path: see above"
+import csv, json, sys
+tenant, accept, path, out, orders7, orders8 = sys.argv[1:]
+body = open(out).read()
+expected = {"7": int(orders7), "8": int(orders8)}
+def bad(why):
+    sys.exit(f"    tenant {tenant}, {path}: {why}")
+if path.endswith("/tenant-setting"):
+    row = json.loads(body)["rows"][0]
+    if str(row["bound"]) != tenant or row["setting"] != tenant:
+        bad(f"bound to {row['bound']} but the transaction saw the setting {row['setting']!r}")
+    print(tenant, row["backend"])
+elif path.endswith("/no-tenant-setting"):
+    row = json.loads(body)["rows"][0]
+    if row["setting"] is not None:
+        bad(f"a query without a tenant saw the setting {row['setting']!r}")
+    print("-", row["backend"])
+elif accept in ("application/x-ndjson", "text/csv"):
+    rows = [json.loads(line) for line in body.splitlines()] if accept == "application/x-ndjson" else list(csv.DictReader(body.splitlines()))
+    nations = {str(r["c_nationkey"]) for r in rows}
+    if nations - {tenant} or len(rows) != expected[tenant]:
+        bad(f"{len(rows)} rows of nations {sorted(nations)}; the database says {expected[tenant]} of {tenant}")
+elif sum(r["lines"] for r in json.loads(body)["rows"]) <= 0:
+    bad("no line items")
+PY
+        checked=$((checked + 1))
+    done
+done
+read -r backends mixed < <(python3 - "$WORK/tenancy/backends.txt" <<'PY'
+import sys
+by = {}
+for line in open(sys.argv[1]):
+    who, backend = line.split()
+    by.setdefault(backend, set()).add(who)
+print(len(by), sum(1 for whos in by.values() if len(whos) > 1))
+PY
+)
+((mixed > 0)) || fail "no server session ran the probes of more than one tenant: the run did not share PgBouncer's connections"
+log "$checked tenancy answers through PgBouncer, each its own tenant's: every probe saw its own tenant's setting, queries" \
+    "without a tenant and psql sessions none; $backends server sessions ran the probes, $mixed of them for different tenants"
+"${PSQL_DIRECT[@]}" -c "DROP POLICY tenant ON customer" -c "DROP POLICY tenant ON orders" -c "DROP POLICY tenant ON lineitem" \
+    -c "ALTER TABLE customer DISABLE ROW LEVEL SECURITY" -c "ALTER TABLE orders DISABLE ROW LEVEL SECURITY" \
+    -c "ALTER TABLE lineitem DISABLE ROW LEVEL SECURITY" -c "DROP FUNCTION quarry_tenant()" \
+    -c "DROP OWNED BY $TENANT_ROLE" -c "DROP ROLE $TENANT_ROLE"

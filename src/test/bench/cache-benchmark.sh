@@ -43,25 +43,6 @@ RESULTS=$OUT/results.txt
 source "$ROOT/src/test/bench/bench-tools.sh"
 need_tools java curl jq awk wrk pgbench psql
 
-QPID=
-stop_quarry() {
-    if [[ -n $QPID ]] && kill -0 "$QPID" 2> /dev/null; then
-        kill "$QPID" 2> /dev/null || true
-        for _ in $(seq 60); do kill -0 "$QPID" 2> /dev/null || break; sleep 0.5; done
-        kill -9 "$QPID" 2> /dev/null || true
-    fi
-    QPID=
-}
-cleanup() {
-    local pidfile=$OUT/postgres/postmaster.pid pm
-    stop_quarry
-    if [[ -f $pidfile ]]; then
-        pm=$(head -1 "$pidfile")
-        if [[ -n $pm ]] && kill -0 "$pm" 2> /dev/null; then
-            kill -INT "$pm" 2> /dev/null || true
-        fi
-    fi
-}
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
@@ -86,22 +67,8 @@ start_quarry() { # extra java options...: java -jar until /q/health/ready answer
     die "Quarry was not ready within 60 s"
 }
 
-LOADED_ANYWAY=0
-await_quiet() {
-    for _ in $(seq 120); do
-        awk -v max="$MAX_LOAD" '{exit !($1 < max)}' /proc/loadavg && return
-        sleep 5
-    done
-    log "the 1-minute load stayed above $MAX_LOAD for 10 minutes: measuring anyway"
-    LOADED_ANYWAY=$((LOADED_ANYWAY + 1))
-}
-
 executions() { # database executions so far, as quarry_query_seconds counts them
     curl -sf "$BASE/q/metrics" | awk '/^quarry_query_seconds_count\{/ && /outcome="ok"/ {n += $NF} END {printf "%.0f", n}'
-}
-
-to_ms() { # wrk's 1.23ms / 456.00us / 1.02s
-    awk -v v="$1" 'BEGIN { n = v + 0; if (v ~ /us$/) n /= 1000; else if (v ~ /ms$/) n += 0; else if (v ~ /s$/) n *= 1000; printf "%.1f", n }'
 }
 
 # wrk picks one of the 8 pages at random for every request

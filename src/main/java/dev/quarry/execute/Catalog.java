@@ -34,16 +34,18 @@ public class Catalog {
     private static final Logger LOG = Logger.getLogger(Catalog.class);
 
     private final Pool pool;
+    private final TenancySettings tenancy;
     private final Optional<Path> directory;
     private final boolean failOnError;
     private final boolean checkOnStart;
     private volatile Map<String, CheckedTemplate> templates = Map.of();
 
-    Catalog(Pool pool,
+    Catalog(Pool pool, TenancySettings tenancy,
             @ConfigProperty(name = "quarry.templates.directory") Optional<Path> directory,
             @ConfigProperty(name = "quarry.templates.on-error", defaultValue = "fail") String onError,
             @ConfigProperty(name = "quarry.templates.check-on-start", defaultValue = "true") boolean checkOnStart) {
         this.pool = pool;
+        this.tenancy = tenancy;
         this.directory = directory;
         this.checkOnStart = checkOnStart;
         if (!onError.equals("fail") && !onError.equals("mark-broken")) {
@@ -70,7 +72,8 @@ public class Catalog {
         Map<String, Template> parsed = TemplateFiles.load(directory);
         SqlConnection connection = pool.getConnection().await().indefinitely();
         try {
-            TemplateChecker checker = new TemplateChecker(connection);
+            TemplateChecker checker = new TemplateChecker(connection, TenantScope.resolve(connection, tenancy),
+                    tenancy.enabled() ? Optional.of(tenancy.claimType()) : Optional.empty());
             Map<String, CheckedTemplate> checked = new LinkedHashMap<>();
             for (Template template : parsed.values()) {
                 checked.put(template.name(), check(checker, template));

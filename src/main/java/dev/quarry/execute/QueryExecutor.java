@@ -2,6 +2,7 @@ package dev.quarry.execute;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletionStage;
 
 import jakarta.inject.Singleton;
@@ -33,7 +34,7 @@ public class QueryExecutor {
 
     /** How a template's statements run: its own timeout or the configured default, and its {@code @plan}. */
     public StatementSettings settings(TemplateHeader header) {
-        return new StatementSettings(header.timeout().orElse(guard.defaultTimeout()), header.customPlan());
+        return new StatementSettings(header.timeout().orElse(guard.defaultTimeout()), header.customPlan(), Optional.empty());
     }
 
     /**

@@ -3,7 +3,8 @@ package dev.quarry.execute;
 /**
  * The transaction a query runs in when the session alone does not guard it: read-only, under a
  * statement timeout that is the template's or the configured default, never request text, and
- * planned for each run's values when the template asks for that.
+ * planned for each run's values when the template asks for that; under row-level security, with the
+ * tenant's setting made local to it.
  *
  * @param snapshot whether its statements must see one snapshot (REPEATABLE READ), as a page and its count do
  */
@@ -27,6 +28,7 @@ record ReadOnlyTransaction(boolean snapshot, StatementSettings settings) {
 
     private String statementSettings() {
         return "SET LOCAL statement_timeout = " + settings.timeout().toMillis()
-                + (settings.customPlan() ? "; SET LOCAL plan_cache_mode = force_custom_plan" : "");
+                + (settings.customPlan() ? "; SET LOCAL plan_cache_mode = force_custom_plan" : "")
+                + settings.tenant().map(tenant -> "; " + tenant.statement()).orElse("");
     }
 }

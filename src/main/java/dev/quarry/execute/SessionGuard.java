@@ -43,7 +43,8 @@ public class SessionGuard {
 
     /** True when the session itself runs a statement as these settings say: it needs no transaction. */
     boolean sessionGuards(StatementSettings settings) {
-        return guard == QueryGuard.SESSION && settings.timeout().equals(defaultTimeout) && !settings.customPlan();
+        return guard == QueryGuard.SESSION && settings.timeout().equals(defaultTimeout) && !settings.customPlan()
+                && settings.tenant().isEmpty();
     }
 
     /** The startup parameters every session of the pool logs in with. */

@@ -7,10 +7,15 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
 import dev.quarry.render.QueryRenderer;
 import dev.quarry.render.QueryRenderer.Placeholder;
 import dev.quarry.render.RenderedQuery;
 import dev.quarry.template.Fragment;
+import dev.quarry.template.ParamType;
 import dev.quarry.template.ParameterSpec;
 import dev.quarry.template.ResultColumn;
 import dev.quarry.template.SortKey;
@@ -37,10 +42,22 @@ final class TemplateChecker {
     private static final String EXPLAIN = "EXPLAIN (FORMAT JSON) ";
     private static final Duration STEP_TIMEOUT = Duration.ofSeconds(30);
 
+    private static final String GENERIC_PLAN = "EXPLAIN (GENERIC_PLAN, VERBOSE, FORMAT JSON) ";
+    private static final ObjectMapper JSON = new ObjectMapper();
+
     private final SqlConnection connection;
+    private final TenantScope scope;
+    /** The type :tenant is bound as, when tenancy is on. */
+    private final Optional<ParamType> tenantType;
 
     TemplateChecker(SqlConnection connection) {
+        this(connection, TenantScope.none(), Optional.empty());
+    }
+
+    TemplateChecker(SqlConnection connection, TenantScope scope, Optional<ParamType> tenantType) {
         this.connection = connection;
+        this.scope = scope;
+        this.tenantType = tenantType;
     }
 
     /** The template's output columns; a {@link TemplateException} says what is wrong, and where. */
@@ -61,6 +78,9 @@ final class TemplateChecker {
                 run("DEALLOCATE quarry_check");
             }
             checkReadOnly(template, everything);
+            if (!scope.isEmpty()) {
+                checkTenant(template, minimal.sql().equals(everything.sql()) ? List.of(everything) : List.of(everything, minimal));
+            }
             List<ResultColumn> columns = columns(everything, nullBinds(everything));
             checkNames(template, columns);
             return columns;
@@ -87,13 +107,17 @@ final class TemplateChecker {
         return new TemplateException(where.source(), where.line(), "PostgreSQL: " + e.getErrorMessage());
     }
 
-    private static void checkParameters(Template template, RenderedQuery query, String[] postgresTypes) {
+    private void checkParameters(Template template, RenderedQuery query, String[] postgresTypes) {
         for (int i = 0; i < query.values().size(); i++) {
             if (!(query.values().get(i) instanceof Placeholder placeholder)) {
                 continue;
             }
-            ParameterSpec parameter = template.parameters().get(placeholder.parameter());
             String postgresType = postgresTypes[i];
+            if (placeholder.parameter().equals(Template.TENANT)) {
+                checkTenantType(template, postgresType);
+                continue;
+            }
+            ParameterSpec parameter = template.parameters().get(placeholder.parameter());
             boolean isArray = postgresType.endsWith("[]");
             String element = isArray ? postgresType.substring(0, postgresType.length() - 2) : postgresType;
             if (isArray != parameter.list() || !parameter.type().accepts(element)) {
@@ -103,6 +127,56 @@ final class TemplateChecker {
                                 + (parameter.list() ? "[]" : ""));
             }
         }
+    }
+
+    private void checkTenantType(Template template, String postgresType) {
+        if (tenantType.isPresent() && !tenantType.get().accepts(postgresType)) {
+            throw new TemplateException(template.source(), firstUse(template.body(), Template.TENANT), ":" + Template.TENANT
+                    + " is the token's claim, a " + tenantType.get().keyword() + ", but PostgreSQL reads it as " + postgresType
+                    + "; cast it in the SQL, as :" + Template.TENANT + "::" + tenantType.get().pgType().cast());
+        }
+    }
+
+    /**
+     * The relations PostgreSQL's plan reads (views and layers expanded, every optional block kept, and
+     * with them all dropped): a template that reads a tenant-scoped one must bind {@code :tenant} in every
+     * run. Planned with its parameters unknown (GENERIC_PLAN), so that no value lets the planner prove a
+     * branch empty and leave a table out of the plan.
+     */
+    private void checkTenant(Template template, List<RenderedQuery> statements) {
+        if (template.bindsTenant()) {
+            return;
+        }
+        Set<String> scoped = new java.util.TreeSet<>();
+        for (RenderedQuery statement : statements) {
+            JsonNode plan;
+            try {
+                plan = JSON.readTree(run(GENERIC_PLAN + statement.sql()).iterator().next().getValue(0).toString());
+            } catch (PgException e) {
+                throw refused(template, statement, e, GENERIC_PLAN.length());
+            } catch (JsonProcessingException e) {
+                throw new IllegalStateException("PostgreSQL's plan is not JSON", e);
+            }
+            relations(plan, scoped);
+        }
+        if (!scoped.isEmpty()) {
+            throw new TemplateException(template.source(), firstLine(template.body()), "reads the tenant-scoped "
+                    + (scoped.size() == 1 ? "table " : "tables ") + String.join(", ", scoped) + " but does not bind :" + Template.TENANT
+                    + " (outside optional blocks): every run would read every tenant's rows");
+        }
+    }
+
+    /** The tenant-scoped tables among the relations a plan's nodes scan, at any depth (subplans, CTEs, init plans). */
+    private void relations(JsonNode node, Set<String> scoped) {
+        if (node.has("Relation Name") && node.has("Schema")) {
+            scope.table(node.get("Schema").asText() + "." + node.get("Relation Name").asText()).ifPresent(scoped::add);
+        }
+        node.forEach(child -> relations(child, scoped));
+    }
+
+    private static int firstLine(List<Fragment> body) {
+        return body.stream().filter(Fragment.Sql.class::isInstance).map(Fragment.Sql.class::cast).findFirst().map(Fragment.Sql::line)
+                .orElse(1);
     }
 
     /** The values of a check's statement: NULL for each parameter, the rendered value for anything else. */
@@ -121,7 +195,9 @@ final class TemplateChecker {
     private void checkReadOnly(Template template, RenderedQuery query) {
         Tuple defaults = Tuple.tuple();
         query.values().forEach(value -> defaults.addValue(value instanceof Placeholder placeholder
-                ? template.parameters().get(placeholder.parameter()).defaultValue().orElse(null) : value));
+                ? Optional.ofNullable(template.parameters().get(placeholder.parameter())).flatMap(ParameterSpec::defaultValue)
+                        .orElse(null)
+                : value));
         String plan;
         try {
             plan = connection.preparedQuery(EXPLAIN + query.sql()).execute(defaults).await().atMost(STEP_TIMEOUT)

@@ -14,7 +14,9 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
 
 import dev.quarry.execute.Catalog;
 import dev.quarry.execute.CheckedTemplate;
+import dev.quarry.execute.TenancySettings;
 import dev.quarry.render.Lookup;
+import dev.quarry.render.Tenant;
 import dev.quarry.serve.RequestBudgets;
 import dev.quarry.template.ParameterSpec;
 import dev.quarry.template.PgType;
@@ -24,10 +26,22 @@ import dev.quarry.template.ResultColumn;
 @Path("/queries")
 public class CatalogResource {
 
-    /** One template as the catalog shows it. */
+    /**
+     * One template as the catalog shows it.
+     *
+     * @param tenant for a template that uses {@code :tenant}: whose rows it answers this caller
+     */
     public record Entry(String name, String summary, String description, List<Parameter> parameters,
             List<Column> columns, List<String> sortable, List<String> key, List<String> dimensions,
-            List<String> measures, List<String> roles, Optional<String> broken, Map<String, Object> budget) {
+            List<String> measures, List<String> roles, Optional<String> broken, Map<String, Object> budget,
+            Optional<Whose> tenant) {
+    }
+
+    /**
+     * Whose rows a tenant's template answers the caller: the claim that names tenants (null with tenancy
+     * off) and the caller's tenant in it (null when the caller has none, and the template refuses it).
+     */
+    public record Whose(String claim, Object value) {
     }
 
     /**
@@ -55,29 +69,35 @@ public class CatalogResource {
     private final Catalog catalog;
     private final QueryAccess access;
     private final RequestBudgets budgets;
+    private final TenantClaim tenants;
+    private final TenancySettings tenancy;
 
-    CatalogResource(Catalog catalog, QueryAccess access, RequestBudgets budgets) {
+    CatalogResource(Catalog catalog, QueryAccess access, RequestBudgets budgets, TenantClaim tenants, TenancySettings tenancy) {
         this.catalog = catalog;
         this.access = access;
         this.budgets = budgets;
+        this.tenants = tenants;
+        this.tenancy = tenancy;
     }
 
     @GET
     @Produces(MediaType.APPLICATION_JSON)
     @Operation(summary = "Every query template the caller may run, with its parameters, result columns and the roles it needs")
     public List<Entry> list() {
-        return catalog.all().stream().filter(checked -> access.mayRun(checked.template())).map(checked -> entry(checked, budgets)).toList();
+        Optional<Whose> whose = Optional.of(new Whose(tenancy.claim().orElse(null), tenants.tenant().map(Tenant::value).orElse(null)));
+        return catalog.all().stream().filter(checked -> access.mayRun(checked.template()))
+                .map(checked -> entry(checked, checked.template().tenant() ? whose : Optional.empty())).toList();
     }
 
-    /** @param budgets for the template's budget, its own or the default: empty without one */
-    static Entry entry(CheckedTemplate checked, RequestBudgets budgets) {
+    /** @param tenant for a template that uses {@code :tenant}: whose rows it answers this caller */
+    private Entry entry(CheckedTemplate checked, Optional<Whose> tenant) {
         var template = checked.template();
         return new Entry(template.name(), template.header().summary(), template.header().description(),
                 template.parameters().values().stream().map(CatalogResource::parameter).toList(),
                 checked.columns().stream().map(Column::of).toList(), template.header().sortable(), template.header().key(),
                 List.copyOf(template.header().dimensions().keySet()),
                 List.copyOf(template.header().measures().keySet()), template.header().roles(), checked.broken(),
-                budgets.budget(template).bounds());
+                budgets.budget(template).bounds(), tenant);
     }
 
     private static Parameter parameter(ParameterSpec spec) {

@@ -20,7 +20,8 @@ import io.vertx.ext.web.RoutingContext;
  * response and never a cut stream. With authentication on, every endpoint under {@code /queries}
  * needs a valid bearer token (401 otherwise); a template that declares {@code @roles} needs one of
  * them among the token's groups (403 otherwise); a template without {@code @roles} is open to any
- * valid token.
+ * valid token. A template that uses {@code :tenant} needs the caller's tenant from its token's claim
+ * ({@link TenantClaim}; 403 without it), and with authentication off it never runs (403, saying why).
  */
 @Singleton
 public class QueryAccess {
@@ -28,17 +29,19 @@ public class QueryAccess {
     private final AuthenticationSettings settings;
     private final Catalog catalog;
     private final SecurityIdentity identity;
+    private final TenantClaim tenants;
 
-    QueryAccess(AuthenticationSettings settings, Catalog catalog, SecurityIdentity identity) {
+    QueryAccess(AuthenticationSettings settings, Catalog catalog, SecurityIdentity identity, TenantClaim tenants) {
         this.settings = settings;
         this.catalog = catalog;
         this.identity = identity;
+        this.tenants = tenants;
     }
 
     @ServerRequestFilter
     public Optional<Response> authorize(UriInfo uri, RoutingContext context) {
         if (!settings.enabled()) {
-            return Optional.empty();
+            return tenantRefusal(uri);
         }
         if (identity.isAnonymous()) {
             boolean tokenRejected = context.get(BearerAuthentication.REJECTED) != null;
@@ -58,7 +61,17 @@ public class QueryAccess {
                     Problems.forbidden("query '" + name + "' needs one of the roles " + String.join(", ", template.get().header().roles())
                             + " in the token's groups claim", uri.getPath()));
         }
-        return Optional.empty();
+        return tenantRefusal(uri);
+    }
+
+    /** 403 for a template that returns one tenant's rows when the caller has no tenant, and why. */
+    private Optional<Response> tenantRefusal(UriInfo uri) {
+        String name = uri.getPathParameters().getFirst("name");
+        if (name == null || catalog.find(name).filter(checked -> checked.template().tenant()).isEmpty()) {
+            return Optional.empty();
+        }
+        return tenants.refusal().map(reason -> Problems.forbidden("query '" + name + "' returns one tenant's rows: " + reason,
+                uri.getPath()));
     }
 
     /** Whether the caller may run the template: always with authentication off. */

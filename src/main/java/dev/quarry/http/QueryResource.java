@@ -22,6 +22,7 @@ import org.jboss.resteasy.reactive.RestResponse;
 import dev.quarry.encode.ArrowStream;
 import dev.quarry.encode.Format;
 import dev.quarry.encode.MediaTypes;
+import dev.quarry.render.Tenant;
 import dev.quarry.serve.CallerQuotas;
 import dev.quarry.serve.Pages;
 import dev.quarry.serve.Streams;
@@ -48,13 +49,15 @@ public class QueryResource {
     private final AnswerHeaders headers;
     private final CallerQuotas quotas;
     private final Callers callers;
+    private final TenantClaim tenants;
 
-    QueryResource(Pages pages, Streams streams, AnswerHeaders headers, CallerQuotas quotas, Callers callers) {
+    QueryResource(Pages pages, Streams streams, AnswerHeaders headers, CallerQuotas quotas, Callers callers, TenantClaim tenants) {
         this.pages = pages;
         this.streams = streams;
         this.headers = headers;
         this.quotas = quotas;
         this.callers = callers;
+        this.tenants = tenants;
     }
 
     @GET
@@ -63,7 +66,8 @@ public class QueryResource {
     @Produces(MediaType.APPLICATION_JSON)
     public CompletionStage<RestResponse<byte[]>> page(@PathParam("name") String name, @Context UriInfo uri,
             @HeaderParam(HttpHeaders.IF_NONE_MATCH) String ifNoneMatch) {
-        return quotas.page(callers.current(), name, () -> pages.page(name, uri.getQueryParameters()))
+        Optional<Tenant> tenant = tenants.tenant();
+        return quotas.page(callers.current(), name, () -> pages.page(name, uri.getQueryParameters(), tenant))
                 .thenApply(page -> headers.respond(page, ifNoneMatch, MediaType.APPLICATION_JSON));
     }
 
@@ -72,7 +76,8 @@ public class QueryResource {
     @Operation(hidden = true) // each template is documented as an operation of its own
     @Produces(MediaType.SERVER_SENT_EVENTS)
     public ByteStream events(@PathParam("name") String name, @Context UriInfo uri, @HeaderParam("Last-Event-ID") String lastEventId) {
-        return new ByteStream(quotas.stream(callers.current(), name, () -> streams.events(name, uri.getQueryParameters(),
+        Optional<Tenant> tenant = tenants.tenant();
+        return new ByteStream(quotas.stream(callers.current(), name, () -> streams.events(name, uri.getQueryParameters(), tenant,
                 Optional.ofNullable(lastEventId).filter(id -> !id.isBlank()), problem(uri))));
     }
 
@@ -81,8 +86,9 @@ public class QueryResource {
     @Operation(hidden = true) // each template is documented as an operation of its own
     @Produces(MediaTypes.NDJSON)
     public ByteStream ndjson(@PathParam("name") String name, @Context UriInfo uri) {
+        Optional<Tenant> tenant = tenants.tenant();
         return new ByteStream(
-                quotas.stream(callers.current(), name, () -> streams.jsonLines(name, uri.getQueryParameters(), problem(uri))));
+                quotas.stream(callers.current(), name, () -> streams.jsonLines(name, uri.getQueryParameters(), tenant, problem(uri))));
     }
 
     @GET
@@ -90,8 +96,9 @@ public class QueryResource {
     @Operation(hidden = true) // each template is documented as an operation of its own
     @Produces(MediaTypes.CSV)
     public ByteStream csv(@PathParam("name") String name, @Context UriInfo uri, @Context HttpHeaders request) {
-        return new ByteStream(
-                quotas.stream(callers.current(), name, () -> streams.csv(name, uri.getQueryParameters(), csvFormat(request))));
+        Optional<Tenant> tenant = tenants.tenant();
+        Format format = csvFormat(request);
+        return new ByteStream(quotas.stream(callers.current(), name, () -> streams.csv(name, uri.getQueryParameters(), tenant, format)));
     }
 
     @GET
@@ -103,7 +110,8 @@ public class QueryResource {
             throw new WebApplicationException("this server's JVM was started without " + ArrowStream.JVM_OPTION
                     + ", which Arrow needs to reach its memory; ask for another representation, or restart it with that option", 501);
         }
-        return new ByteStream(quotas.stream(callers.current(), name, () -> streams.arrow(name, uri.getQueryParameters(), problem(uri))));
+        Optional<Tenant> tenant = tenants.tenant();
+        return new ByteStream(quotas.stream(callers.current(), name, () -> streams.arrow(name, uri.getQueryParameters(), tenant, problem(uri))));
     }
 
     /** {@code text/csv; profile=spreadsheet} when the client accepts CSV in that profile, else COPY's exact CSV. */

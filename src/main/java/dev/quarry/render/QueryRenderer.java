@@ -105,6 +105,9 @@ public final class QueryRenderer {
     public static RenderedQuery renderEverything(Template template) {
         Map<String, Object> placeholders = new HashMap<>();
         template.parameters().keySet().forEach(name -> placeholders.put(name, new Placeholder(name)));
+        if (template.tenant()) {
+            placeholders.put(Template.TENANT, new Placeholder(Template.TENANT));
+        }
         return relationOnly(template, placeholders, allOf(template));
     }
 
@@ -113,6 +116,9 @@ public final class QueryRenderer {
         Map<String, Object> placeholders = new HashMap<>();
         template.parameters().values().stream().filter(parameter -> !parameter.optional())
                 .forEach(parameter -> placeholders.put(parameter.name(), new Placeholder(parameter.name())));
+        if (template.tenant()) {
+            placeholders.put(Template.TENANT, new Placeholder(Template.TENANT));
+        }
         return relationOnly(template, placeholders, allOf(template));
     }
 

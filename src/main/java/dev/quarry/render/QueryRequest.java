@@ -7,6 +7,7 @@ import java.util.OptionalInt;
 
 import dev.quarry.template.ResultColumn;
 import dev.quarry.template.SortKey;
+import dev.quarry.template.Template;
 
 /**
  * A request for a template, checked against its declarations and described columns, ready to render.
@@ -26,9 +27,15 @@ public record QueryRequest(Map<String, Object> arguments, Optional<Grouping> gro
         List<Filter> filters, List<SortKey> ordering, boolean keyed, Optional<List<Object>> after, OptionalInt limit,
         OptionalInt offset, CountMode count, boolean explain) {
 
-    /** Names the ordering for cursors: a cursor is good only for the same template, grouping and ordering. */
+    /**
+     * Names the ordering for cursors: a cursor is good only for the same template, grouping and ordering,
+     * and for the same tenant.
+     */
     public String orderingSignature() {
         StringBuilder signature = new StringBuilder();
+        if (arguments.containsKey(Template.TENANT)) {
+            signature.append("tenant=").append(arguments.get(Template.TENANT)).append('\n');
+        }
         grouping.ifPresent(group -> signature.append(group.dimensions()).append(group.measures()));
         ordering.forEach(key -> signature.append(key.descending() ? "-" : "+").append(key.column()).append(','));
         return signature.toString();

@@ -31,10 +31,12 @@ public final class RequestParser {
 
     private final Template template;
     private final Map<String, List<String>> query;
+    private final Optional<Tenant> tenant;
 
-    private RequestParser(Template template, Map<String, List<String>> query) {
+    private RequestParser(Template template, Map<String, List<String>> query, Optional<Tenant> tenant) {
         this.template = template;
         this.query = query;
+        this.tenant = tenant;
     }
 
     /**
@@ -44,7 +46,19 @@ public final class RequestParser {
      */
     public static QueryRequest parse(Template template, List<ResultColumn> described, Map<String, List<String>> query,
             OptionalInt defaultLimit, CursorCodec cursors, Optional<String> lastEventId) {
-        return new RequestParser(template, query).parse(described, defaultLimit, cursors, lastEventId);
+        return parse(template, described, query, Optional.empty(), defaultLimit, cursors, lastEventId);
+    }
+
+    /**
+     * @param  tenant                the caller's tenant, from its verified token: required by a template that uses {@code :tenant}
+     * @throws IllegalStateException for a tenant template without a tenant, which the caller refuses before
+     */
+    public static QueryRequest parse(Template template, List<ResultColumn> described, Map<String, List<String>> query,
+            Optional<Tenant> tenant, OptionalInt defaultLimit, CursorCodec cursors, Optional<String> lastEventId) {
+        if (template.tenant() && tenant.isEmpty()) {
+            throw new IllegalStateException(template.name() + " uses :" + Template.TENANT + " but the request has no tenant");
+        }
+        return new RequestParser(template, query, tenant).parse(described, defaultLimit, cursors, lastEventId);
     }
 
     private QueryRequest parse(List<ResultColumn> described, OptionalInt defaultLimit, CursorCodec cursors,
@@ -81,6 +95,12 @@ public final class RequestParser {
 
     private Map<String, Object> arguments() {
         Map<String, Object> arguments = new LinkedHashMap<>();
+        if (template.tenant()) {
+            if (query.containsKey(Template.TENANT)) {
+                throw new RequestException(Template.TENANT, "is bound from the caller's verified token, never from the request");
+            }
+            arguments.put(Template.TENANT, tenant.orElseThrow().value());
+        }
         for (ParameterSpec parameter : template.parameters().values()) {
             List<String> values = query.get(parameter.name());
             if (values == null || values.isEmpty()) {

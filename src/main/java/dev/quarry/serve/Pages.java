@@ -25,6 +25,7 @@ import dev.quarry.render.CursorCodec;
 import dev.quarry.render.QueryRenderer;
 import dev.quarry.render.QueryRequest;
 import dev.quarry.render.RenderedQuery;
+import dev.quarry.render.Tenant;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.RowSet;
 
@@ -56,9 +57,9 @@ public class Pages {
      * The page's JSON document, kept, shared with the same request running, or read now; a bad
      * request fails before anything runs.
      */
-    public CompletionStage<Served> page(String name, Map<String, List<String>> parameters) {
+    public CompletionStage<Served> page(String name, Map<String, List<String>> parameters, Optional<Tenant> tenant) {
         boolean budgetOnly = BudgetExplanation.asked(parameters);
-        QueryCall call = calls.open(name, budgetOnly ? BudgetExplanation.without(parameters) : parameters, Format.JSON,
+        QueryCall call = calls.open(name, budgetOnly ? BudgetExplanation.without(parameters) : parameters, tenant, Format.JSON,
                 OptionalInt.of(DEFAULT_PAGE_SIZE), Optional.empty());
         QueryRequest request = call.request();
         if (budgetOnly) {

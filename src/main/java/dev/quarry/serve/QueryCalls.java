@@ -13,9 +13,11 @@ import dev.quarry.execute.Catalog;
 import dev.quarry.execute.CheckedTemplate;
 import dev.quarry.execute.QueryExecutor;
 import dev.quarry.execute.StatementSettings;
+import dev.quarry.execute.TenancySettings;
 import dev.quarry.render.CursorCodec;
 import dev.quarry.render.QueryRequest;
 import dev.quarry.render.RequestParser;
+import dev.quarry.render.Tenant;
 
 /**
  * Starts a request's {@link QueryCall}: finds the template, reads the request against it and takes
@@ -29,33 +31,42 @@ class QueryCalls {
     private final QueryMeters meters;
     private final CursorCodec cursors;
     private final StreamSlots slots;
+    private final TenancySettings tenancy;
 
-    QueryCalls(Catalog catalog, QueryExecutor executor, QueryMeters meters, CursorCodec cursors, StreamSlots slots) {
+    QueryCalls(Catalog catalog, QueryExecutor executor, QueryMeters meters, CursorCodec cursors, StreamSlots slots,
+            TenancySettings tenancy) {
         this.catalog = catalog;
         this.executor = executor;
         this.meters = meters;
         this.cursors = cursors;
         this.slots = slots;
+        this.tenancy = tenancy;
     }
 
     /**
+     * @param tenant       the caller's tenant from its verified token, which a template using {@code :tenant} needs
      * @param defaultLimit the page size when the request gives none; empty for a stream
      * @param lastEventId  the id of the last event a reconnecting EventSource saw
      */
-    QueryCall open(String name, Map<String, List<String>> parameters, Format format, OptionalInt defaultLimit,
-            Optional<String> lastEventId) {
+    QueryCall open(String name, Map<String, List<String>> parameters, Optional<Tenant> tenant, Format format,
+            OptionalInt defaultLimit, Optional<String> lastEventId) {
         CheckedTemplate checked = catalog.find(name).orElseThrow(() -> new UnknownQueryException(name));
         if (checked.broken().isPresent()) {
             throw new BrokenQueryException(name, checked.broken().get());
         }
+        if (checked.template().tenant() && tenant.isEmpty()) {
+            throw new TenantRequiredException(name);
+        }
         QueryRequest request;
         try {
-            request = RequestParser.parse(checked.template(), checked.columns(), parameters, defaultLimit, cursors, lastEventId);
+            request = RequestParser.parse(checked.template(), checked.columns(), parameters, tenant, defaultLimit, cursors,
+                    lastEventId);
         } catch (RuntimeException e) {
             meters.query(name, format, Outcome.CLIENT_ERROR, Duration.ZERO);
             throw e;
         }
-        StatementSettings settings = executor.settings(checked.template().header());
+        StatementSettings settings = executor.settings(checked.template().header())
+                .withTenant(checked.template().tenant() ? tenancy.setting(tenant) : Optional.empty());
         // last, once nothing else can refuse the request: the slot is freed only when the response ends
         StreamSlots.Slot slot = format.streamed() ? slots.take() : null;
         return new QueryCall(checked.template(), format, request, settings, meters, slot);

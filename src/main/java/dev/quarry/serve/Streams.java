@@ -24,6 +24,7 @@ import dev.quarry.encode.RowEncoder;
 import dev.quarry.encode.SseFrames;
 import dev.quarry.execute.CursorStreams;
 import dev.quarry.render.CursorCodec;
+import dev.quarry.render.Tenant;
 import dev.quarry.template.Template;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
@@ -66,9 +67,9 @@ public class Streams {
      * @param lastEventId the id of the last event a reconnecting EventSource saw: a keyed stream resumes after it
      * @param problem     the problem+json document of a failure
      */
-    public Multi<byte[]> events(String name, Map<String, List<String>> parameters, Optional<String> lastEventId,
+    public Multi<byte[]> events(String name, Map<String, List<String>> parameters, Optional<Tenant> tenant, Optional<String> lastEventId,
             Function<Throwable, byte[]> problem) {
-        QueryCall call = calls.open(name, parameters, Format.SSE, OptionalInt.empty(), lastEventId);
+        QueryCall call = calls.open(name, parameters, tenant, Format.SSE, OptionalInt.empty(), lastEventId);
         Multi<byte[]> rowsAndEnd = rows(call, this::rowEvents).onItem().transformToMulti(rows -> Multi.createBy().concatenating()
                 .streams(rows.bytes(), Multi.createFrom()
                         .item(() -> SseFrames.event("end", ResultDocuments.end(rows.count().getAsLong(), call.elapsedMillis())))));
@@ -94,8 +95,9 @@ public class Streams {
     }
 
     /** One JSON object per line; a failure after the first line is a last line {@code {"error": problem}}. */
-    public Multi<byte[]> jsonLines(String name, Map<String, List<String>> parameters, Function<Throwable, byte[]> problem) {
-        QueryCall call = calls.open(name, parameters, Format.NDJSON, OptionalInt.empty(), Optional.empty());
+    public Multi<byte[]> jsonLines(String name, Map<String, List<String>> parameters, Optional<Tenant> tenant,
+            Function<Throwable, byte[]> problem) {
+        QueryCall call = calls.open(name, parameters, tenant, Format.NDJSON, OptionalInt.empty(), Optional.empty());
         return call.held(budgets.admitted(call, bytes(call, RowEncoder::jsonLines)
                 .onFailure().recoverWithItem(failure -> errorLine(problem.apply(failure)))));
     }
@@ -104,8 +106,8 @@ public class Streams {
      * CSV with a header line, as COPY writes it, in the format's profile; a failure after the header cannot be told in CSV: the
      * response is cut short.
      */
-    public Multi<byte[]> csv(String name, Map<String, List<String>> parameters, Format format) {
-        QueryCall call = calls.open(name, parameters, format, OptionalInt.empty(), Optional.empty());
+    public Multi<byte[]> csv(String name, Map<String, List<String>> parameters, Optional<Tenant> tenant, Format format) {
+        QueryCall call = calls.open(name, parameters, tenant, format, OptionalInt.empty(), Optional.empty());
         return call.held(budgets.admitted(call, Multi.createBy().concatenating().streams(
                 Multi.createFrom().item(() -> call.encoder().csvHeader()),
                 bytes(call, (encoder, batch) -> encoder.csv(batch, format.csvProfile())))));
@@ -115,8 +117,9 @@ public class Streams {
      * Apache Arrow's IPC stream: the schema, a record batch per batch the cursor read, the end-of-stream marker. A failure after the
      * first bytes ends it with a message cut short that holds the problem ({@link ArrowStream#broken}), which an Arrow reader reports.
      */
-    public Multi<byte[]> arrow(String name, Map<String, List<String>> parameters, Function<Throwable, byte[]> problem) {
-        QueryCall call = calls.open(name, parameters, Format.ARROW, OptionalInt.empty(), Optional.empty());
+    public Multi<byte[]> arrow(String name, Map<String, List<String>> parameters, Optional<Tenant> tenant,
+            Function<Throwable, byte[]> problem) {
+        QueryCall call = calls.open(name, parameters, tenant, Format.ARROW, OptionalInt.empty(), Optional.empty());
         return call.held(budgets.admitted(call, rows(call, this::arrowStream).onItem().transformToMulti(EncodedRows::bytes)
                 .onFailure().recoverWithItem(failure -> ArrowStream.broken(problem.apply(failure)))));
     }

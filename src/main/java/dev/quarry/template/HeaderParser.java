@@ -88,6 +88,10 @@ final class HeaderParser {
             switch (tag) {
                 case "@param" -> {
                     ParameterSpec parameter = ParameterDeclaration.parse(rest);
+                    if (parameter.name().equals(Template.TENANT)) {
+                        throw new IllegalArgumentException("'" + Template.TENANT + "' is reserved: :" + Template.TENANT
+                                + " is bound from the caller's verified token, never declared or sent");
+                    }
                     if (parameters.put(parameter.name(), parameter) != null) {
                         throw new IllegalArgumentException("parameter '" + parameter.name() + "' is declared twice");
                     }

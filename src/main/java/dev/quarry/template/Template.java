@@ -14,6 +14,32 @@ import java.util.Map;
  */
 public record Template(String name, String source, TemplateHeader header, Map<String, ParameterSpec> parameters, List<Fragment> body) {
 
+    /**
+     * The reserved parameter {@code :tenant}: never declared, never read from a request, bound from the
+     * caller's verified token only.
+     */
+    public static final String TENANT = "tenant";
+
+    /** Whether its body uses {@code :tenant}, its own or a layer's: it then runs only for a caller with a tenant. */
+    public boolean tenant() {
+        return uses(body, true);
+    }
+
+    /** Whether {@code :tenant} is used outside every optional block, so that each run of it is bound to the caller's tenant. */
+    public boolean bindsTenant() {
+        return uses(body, false);
+    }
+
+    private static boolean uses(List<Fragment> fragments, boolean inBlocks) {
+        for (Fragment fragment : fragments) {
+            if (fragment instanceof Fragment.Param param && param.name().equals(TENANT)
+                    || inBlocks && fragment instanceof Fragment.OptionalBlock block && uses(block.body(), true)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     public boolean grouped() {
         return !header.measures().isEmpty();
     }

@@ -95,7 +95,9 @@ public final class TemplateLibrary {
                             + include.template() + " binds " + value + ", but " + e.getMessage());
                 }
                 bindings.put(childParameter.name(), new Fragment.Param(parentName, include.line()));
-                inherit(parameters, parentName, childParameter);
+                if (!parentName.equals(Template.TENANT)) { // the caller's tenant is never a parameter a request gives
+                    inherit(parameters, parentName, childParameter);
+                }
             } else {
                 try {
                     String literal = value.length() >= 2 && value.startsWith("'") && value.endsWith("'")
@@ -155,6 +157,9 @@ public final class TemplateLibrary {
 
     private static void checkUses(Template template, List<Fragment> fragments, boolean inBlock, Set<String> used) {
         for (Fragment fragment : fragments) {
+            if (fragment instanceof Fragment.Param param && param.name().equals(Template.TENANT)) {
+                continue; // reserved, bound from the token: present in every run, in a block or not
+            }
             if (fragment instanceof Fragment.Param param) {
                 ParameterSpec spec = template.parameters().get(param.name());
                 if (spec == null) {

@@ -15,13 +15,17 @@ import dev.quarry.execute.QueryFailure;
 import dev.quarry.execute.QueryProblem;
 import dev.quarry.execute.ScratchTransaction;
 import dev.quarry.execute.StatementSettings;
+import dev.quarry.execute.TenancySettings;
 import dev.quarry.render.CursorCodec;
 import dev.quarry.render.QueryRenderer;
 import dev.quarry.render.QueryRequest;
 import dev.quarry.render.RenderedQuery;
 import dev.quarry.render.RequestException;
 import dev.quarry.render.RequestParser;
+import dev.quarry.render.Tenant;
+import dev.quarry.template.ParamType;
 import dev.quarry.template.ResultColumn;
+import dev.quarry.template.Template;
 import dev.quarry.templatetest.TestCase.ExpectedProblem;
 import dev.quarry.templatetest.TestCase.Row;
 import io.vertx.mutiny.sqlclient.RowSet;
@@ -44,11 +48,13 @@ final class CaseRunner {
     private final QueryExecutor executor;
     private final ScratchTransaction transaction;
     private final CursorCodec cursors;
+    private final TenancySettings tenancy;
 
-    CaseRunner(QueryExecutor executor, ScratchTransaction transaction, CursorCodec cursors) {
+    CaseRunner(QueryExecutor executor, ScratchTransaction transaction, CursorCodec cursors, TenancySettings tenancy) {
         this.executor = executor;
         this.transaction = transaction;
         this.cursors = cursors;
+        this.tenancy = tenancy;
     }
 
     CaseResult run(CheckedTemplate checked, TestCase testCase) {
@@ -79,8 +85,8 @@ final class CaseRunner {
     private QueryRequest request(CheckedTemplate checked, TestCase testCase) {
         QueryRequest request;
         try {
-            request = RequestParser.parse(checked.template(), checked.columns(), testCase.params(), OptionalInt.empty(),
-                    cursors, Optional.empty());
+            request = RequestParser.parse(checked.template(), checked.columns(), testCase.params(), tenant(checked, testCase),
+                    OptionalInt.empty(), cursors, Optional.empty());
         } catch (RequestException e) {
             Optional<ExpectedProblem> expected = testCase.problem();
             if (expected.isEmpty()) {
@@ -101,6 +107,26 @@ final class CaseRunner {
                     + ", but the request was accepted");
         }
         return request;
+    }
+
+    /**
+     * The case's tenant, read as the configured claim's type; with tenancy off (as when the shipped
+     * templates are tested), a whole number is an int and anything else text.
+     */
+    private Optional<Tenant> tenant(CheckedTemplate checked, TestCase testCase) {
+        if (checked.template().tenant() != testCase.tenant().isPresent()) {
+            throw new TestFileException(testCase.source(), testCase.line(), checked.template().tenant()
+                    ? "the template uses :" + Template.TENANT + ": the case names the caller's tenant, as tenant: 7"
+                    : "the template does not use :" + Template.TENANT + ", so the case has no tenant");
+        }
+        return testCase.tenant().map(text -> {
+            ParamType type = tenancy.enabled() ? tenancy.claimType() : text.matches("-?[0-9]{1,9}") ? ParamType.INT : ParamType.TEXT;
+            try {
+                return new Tenant(type.parse(text));
+            } catch (IllegalArgumentException e) {
+                throw new TestFileException(testCase.source(), testCase.line(), "tenant " + e.getMessage());
+            }
+        });
     }
 
     private Optional<String> execute(CheckedTemplate checked, TestCase testCase, QueryRequest request) {

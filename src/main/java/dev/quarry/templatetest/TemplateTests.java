@@ -12,6 +12,7 @@ import jakarta.inject.Singleton;
 import dev.quarry.execute.CheckedTemplate;
 import dev.quarry.execute.QueryExecutor;
 import dev.quarry.execute.ScratchTransaction;
+import dev.quarry.execute.TenancySettings;
 import dev.quarry.render.CursorCodec;
 import dev.quarry.render.QueryRequest;
 import dev.quarry.templatetest.TestFile.BrokenCase;
@@ -25,8 +26,8 @@ public class TemplateTests {
 
     private final CaseRunner runner;
 
-    TemplateTests(QueryExecutor executor, ScratchTransaction transaction, CursorCodec cursors) {
-        this.runner = new CaseRunner(executor, transaction, cursors);
+    TemplateTests(QueryExecutor executor, ScratchTransaction transaction, CursorCodec cursors, TenancySettings tenancy) {
+        this.runner = new CaseRunner(executor, transaction, cursors, tenancy);
     }
 
     /**

@@ -18,10 +18,13 @@ import java.util.Optional;
  * @param problem  the refusal, when the case expects one
  * @param columns  output column name to PostgreSQL type, in order, when the case states them
  * @param timeout  how long the case may run, when it says
+ * @param tenant   the caller's tenant, as its token's claim would say it: every case of a template that uses
+ *                 {@code :tenant} names one, and no other case does
  */
 public record TestCase(String source, int line, String template, String name, Map<String, List<String>> params,
         Map<String, Given> given, Optional<List<Row>> expect, Optional<ExpectedProblem> problem,
-        Optional<LinkedHashMap<String, String>> columns, Optional<Duration> timeout) {
+        Optional<LinkedHashMap<String, String>> columns, Optional<Duration> timeout,
+        Optional<String> tenant) {
 
     public String location() {
         return source + ":" + line;

@@ -37,6 +37,8 @@ function catalogEntry(entry) {
     el('a', { href: '/explore/' + entry.name, class: 'entry-name' }, entry.name),
     el('span', { class: 'summary' }, entry.summary),
     entry.broken ? el('p', { class: 'error' }, 'Out of service: ' + entry.broken) : null,
+    entry.tenant ? el('p', { class: 'notice' }, entry.tenant.value === null ? 'One tenant\'s rows: needs a tenant in your token'
+      : 'Rows of tenant ' + entry.tenant.claim + ' = ' + entry.tenant.value) : null,
     entry.description ? el('p', { class: 'muted' }, entry.description) : null,
     entry.parameters.length === 0 ? null : el('ul', { class: 'chips', 'aria-label': 'Parameters of ' + entry.name },
       entry.parameters.map(p => el('li', {}, el('code', {}, p.name), ' ', p.type,

@@ -93,10 +93,22 @@ async function showTemplate(name) {
     el('nav', { class: 'crumbs' }, el('a', { href: '/' }, '← All templates')),
     el('h1', {}, entry.name, ' ', el('span', { class: 'summary' }, entry.summary)),
     entry.description ? el('p', { class: 'muted' }, entry.description) : null,
+    entry.tenant ? tenantNotice(entry.tenant) : null,
     form, estimate?.element, results.element].filter(Boolean));
   fillForm();
   estimate?.update();
   results.run();
+}
+
+/** Whose rows a tenant's template shows: the caller's tenant, from its token's claim, or why it has none. */
+function tenantNotice(tenant) {
+  if (tenant.value === null) {
+    return el('p', { class: 'error', id: 'tenant' }, tenant.claim === null
+      ? 'This template shows one tenant\'s rows, and tenancy is not configured: it does not run.'
+      : 'This template shows one tenant\'s rows, and your token names no tenant in its "' + tenant.claim + '" claim.');
+  }
+  return el('p', { class: 'notice', id: 'tenant' }, 'Rows of tenant ', el('code', {}, tenant.claim + ' = ' + tenant.value),
+    ' only, from your token.');
 }
 
 show();

@@ -4,6 +4,8 @@ import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.contains;
 import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.notNullValue;
+import static org.hamcrest.Matchers.nullValue;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -12,6 +14,7 @@ import java.nio.file.Path;
 import org.eclipse.microprofile.config.ConfigProvider;
 import org.junit.jupiter.api.Test;
 
+import dev.quarry.encode.MediaTypes;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.RestAssured;
 
@@ -23,7 +26,7 @@ class AuthenticationOffTest {
     void aTemplateWithRolesAnswersWithoutAToken() {
         given().when().get("/queries/test/restricted?region=EUROPE&_sort=n_nationkey")
                 .then().statusCode(200).body("rows.n_name", contains("FRANCE", "GERMANY", "ROMANIA", "RUSSIA", "UNITED KINGDOM"));
-        given().accept("text/csv").when().get("/queries/test/restricted?region=AFRICA&_sort=n_nationkey")
+        given().accept(MediaTypes.CSV).when().get("/queries/test/restricted?region=AFRICA&_sort=n_nationkey")
                 .then().statusCode(200)
                 .body(equalTo("n_nationkey,n_name\n0,ALGERIA\n5,ETHIOPIA\n14,KENYA\n15,MOROCCO\n16,MOZAMBIQUE\n"));
     }
@@ -35,6 +38,23 @@ class AuthenticationOffTest {
                     .then().statusCode(200).body("rows.size()", equalTo(5));
         }
         given().when().get("/q/openapi").then().statusCode(200);
+    }
+
+    @Test
+    void aTenantsTemplateNeverRunsAndSaysWhyInEveryRepresentation() {
+        for (String accept : new String[] { MediaTypes.JSON, MediaTypes.SSE, MediaTypes.NDJSON, MediaTypes.CSV }) {
+            given().accept(accept).header("Authorization", "Bearer not.a.jwt").when().get("/queries/tenant/orders?tenant=7")
+                    .then().statusCode(403).contentType(Problem.MEDIA_TYPE)
+                    .body("detail", equalTo("query 'tenant/orders' returns one tenant's rows: the tenant comes from a verified bearer "
+                            + "token's claim, and authentication is off (quarry.auth.enabled): queries that return one tenant's rows "
+                            + "do not run without it"));
+        }
+        // the catalog says so too, and a template without :tenant is not marked
+        given().when().get("/queries").then().statusCode(200)
+                .body("find { it.name == 'tenant/sales' }.tenant", notNullValue())
+                .body("find { it.name == 'tenant/sales' }.tenant.claim", nullValue())
+                .body("find { it.name == 'tenant/sales' }.tenant.value", nullValue())
+                .body("find { it.name == 'test/restricted' }.tenant", nullValue());
     }
 
     @Test

@@ -46,6 +46,13 @@ public final class TestTokens {
         return token(ISSUER, subject, Instant.now().plusSeconds(300), privateKey(), groups);
     }
 
+    /** A valid token that also carries this claim, as a tenant's token does ({@code value} as its JSON type). */
+    public static String withClaim(String claim, Object value, String... groups) {
+        return Jwt.issuer(ISSUER).subject("tenant-tester").groups(Set.of(groups)).claim(claim, value)
+                .issuedAt(Instant.now().minusSeconds(600)).expiresAt(Instant.now().plusSeconds(3600))
+                .jws().sign(privateKey());
+    }
+
     static String expired(String... groups) {
         return token(ISSUER, "tester", Instant.now().minusSeconds(600), privateKey(), groups);
     }

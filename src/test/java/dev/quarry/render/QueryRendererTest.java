@@ -14,6 +14,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.math.BigDecimal;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -28,7 +29,6 @@ import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 
 import dev.quarry.render.QueryRenderer.Placeholder;
-import dev.quarry.template.ParameterSpec;
 import dev.quarry.template.ResultColumn;
 import dev.quarry.template.SortKey;
 import dev.quarry.template.SourcePosition;
@@ -634,9 +634,10 @@ class QueryRendererTest {
             for (Template template : templates.values()) {
                 QueryRequest request = Templates.parse(template, required.getOrDefault(template.name(), Map.of()), OptionalInt.empty());
                 RenderedQuery query = QueryRenderer.render(template, request);
-                // every parameter has a value but the optional ones, which are absent
-                assertEquals(template.parameters().values().stream().filter(parameter -> !parameter.optional()).map(ParameterSpec::name)
-                        .toList(), List.copyOf(request.arguments().keySet()), template.name());
+                // every parameter has a value but the optional ones, which are absent; a tenant's template has its tenant first
+                List<String> bound = new ArrayList<>(template.tenant() ? List.of(Template.TENANT) : List.of());
+                template.parameters().values().stream().filter(parameter -> !parameter.optional()).forEach(p -> bound.add(p.name()));
+                assertEquals(bound, List.copyOf(request.arguments().keySet()), template.name());
                 assertEquals(request.arguments().size(), query.values().size(), template.name());
                 Set<Integer> used = new HashSet<>();
                 Matcher matcher = PLACEHOLDER.matcher(query.sql());

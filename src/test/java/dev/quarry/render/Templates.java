@@ -44,6 +44,9 @@ final class Templates {
         return parse(template, query(namesAndValues), OptionalInt.empty());
     }
 
+    /** The caller's tenant for a template that uses {@code :tenant}. */
+    static final Tenant TENANT = new Tenant(7);
+
     /** A cursor codec with a fixed key, as a configured service would have. */
     static final CursorCodec CURSORS = new CursorCodec("test-secret".getBytes(java.nio.charset.StandardCharsets.UTF_8));
 
@@ -58,7 +61,8 @@ final class Templates {
         names.addAll(template.header().dimensions().keySet());
         names.addAll(template.header().measures().keySet());
         List<ResultColumn> columns = names.stream().map(name -> new ResultColumn(name, "text")).toList();
-        return RequestParser.parse(template, columns, query, defaultLimit, CURSORS, Optional.empty());
+        return RequestParser.parse(template, columns, query, template.tenant() ? Optional.of(TENANT) : Optional.empty(), defaultLimit,
+                CURSORS, Optional.empty());
     }
 
     /** Output columns as PostgreSQL would describe them: name, type, name, type... */

@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 import jakarta.inject.Inject;
@@ -76,7 +77,7 @@ class PagesTest {
     @Test
     void aBadParameterFailsBeforeAnythingRunsAndIsMeteredAsTheClientsError() {
         double before = count("client_error");
-        assertThatThrownBy(() -> pages.page("test/paging", params(Map.of("rows", "many"))))
+        assertThatThrownBy(() -> pages.page("test/paging", params(Map.of("rows", "many")), Optional.empty()))
                 .isInstanceOf(RequestException.class)
                 .satisfies(e -> assertThat(((RequestException) e).parameter()).isEqualTo("rows"));
         assertThat(count("client_error")).isEqualTo(before + 1);
@@ -84,7 +85,7 @@ class PagesTest {
 
     @Test
     void anUnknownTemplateIsRefusedByName() {
-        assertThatThrownBy(() -> pages.page("test/no-such-template", Map.of()))
+        assertThatThrownBy(() -> pages.page("test/no-such-template", Map.of(), Optional.empty()))
                 .isInstanceOf(UnknownQueryException.class)
                 .hasMessageContaining("'test/no-such-template'");
     }
@@ -99,7 +100,8 @@ class PagesTest {
     }
 
     private JsonNode page(Map<String, String> parameters) throws Exception {
-        byte[] document = pages.page("test/paging", params(parameters)).toCompletableFuture().get(30, TimeUnit.SECONDS).answer().body();
+        byte[] document = pages.page("test/paging", params(parameters), Optional.empty()).toCompletableFuture().get(30, TimeUnit.SECONDS)
+                .answer().body();
         return JSON.readTree(document);
     }
 
