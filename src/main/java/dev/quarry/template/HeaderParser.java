@@ -28,7 +28,10 @@ import java.util.regex.Pattern;
  * -- &#64;timeout 60s
  * -- &#64;cache 5m
  * -- &#64;plan custom
+ * -- &#64;rollup monthly dimensions region, year
  * </pre>
+ *
+ * {@link RollupParser} reads the {@code @rollup} lines.
  */
 final class HeaderParser {
 
@@ -51,14 +54,16 @@ final class HeaderParser {
     private Duration timeout;
     private Duration cache;
     private boolean customPlan;
+    private final RollupParser rollups;
 
-    private HeaderParser(String source) {
+    private HeaderParser(String template, String source) {
         this.source = source;
+        this.rollups = new RollupParser(template, source);
     }
 
     /** The header of lines {@code 1..lines.size()}, each without its leading {@code --}. */
-    static TemplateHeader parse(String source, List<String> lines) {
-        HeaderParser parser = new HeaderParser(source);
+    static TemplateHeader parse(String template, String source, List<String> lines) {
+        HeaderParser parser = new HeaderParser(template, source);
         for (int i = 0; i < lines.size(); i++) {
             parser.line(lines.get(i).strip(), i + 1);
         }
@@ -67,7 +72,7 @@ final class HeaderParser {
         }
         return new TemplateHeader(parser.summary, String.join(" ", parser.description).strip(), parser.parameters,
                 parser.sortable, parser.key, parser.order, parser.dimensions, parser.measures, Optional.ofNullable(parser.timeout),
-                parser.roles, Optional.ofNullable(parser.cache), parser.customPlan);
+                parser.roles, Optional.ofNullable(parser.cache), parser.customPlan, parser.rollups.declarations());
     }
 
     private void line(String text, int line) {
@@ -104,8 +109,9 @@ final class HeaderParser {
                 case "@timeout" -> timeout = duration(rest);
                 case "@cache" -> cache = cacheDuration(rest);
                 case "@plan" -> customPlan = customPlan(rest);
+                case "@rollup" -> rollups.line(rest, line);
                 default -> throw new IllegalArgumentException("unknown tag " + tag
-                        + "; the tags are @param, @sort, @key, @order, @dimension, @measure, @roles, @timeout, @cache, @plan");
+                        + "; the tags are @param, @sort, @key, @order, @dimension, @measure, @roles, @timeout, @cache, @plan, @rollup");
             }
         } catch (IllegalArgumentException e) {
             throw new TemplateException(source, line, e.getMessage());

@@ -43,7 +43,7 @@ public final class TemplateLibrary {
         Map<String, ParameterSpec> parameters = new LinkedHashMap<>(template.parameters());
         List<Fragment> body = expand(template, template.body(), parameters, including);
         including.remove(including.size() - 1);
-        Template result = template.withExpansion(Collections.unmodifiableMap(parameters), List.copyOf(body));
+        Template result = RollupChecks.resolve(template.withExpansion(Collections.unmodifiableMap(parameters), List.copyOf(body)));
         validate(result);
         resolved.put(name, result);
         return result;
