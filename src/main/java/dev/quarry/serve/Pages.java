@@ -60,10 +60,10 @@ public class Pages {
             return explain(call);
         }
         List<RenderedQuery> queries = new ArrayList<>(2);
-        queries.add(QueryRenderer.renderPage(call.template(), request));
+        queries.add(QueryRenderer.renderPage(call.source(), request));
         switch (request.count()) {
-            case EXACT -> queries.add(QueryRenderer.renderCount(call.template(), request));
-            case PLANNED -> queries.add(PlannedRows.explain(QueryRenderer.renderFiltered(call.template(), request)));
+            case EXACT -> queries.add(QueryRenderer.renderCount(call.source(), request));
+            case PLANNED -> queries.add(PlannedRows.explain(QueryRenderer.renderFiltered(call.source(), request)));
             case NONE -> {
             }
         }
@@ -93,7 +93,7 @@ public class Pages {
 
     /** {@code _explain=true}: the final SQL, its bound values and PostgreSQL's plan, without running it. */
     private CompletionStage<Served> explain(QueryCall call) {
-        RenderedQuery query = QueryRenderer.renderPage(call.template(), call.request());
+        RenderedQuery query = QueryRenderer.renderPage(call.source(), call.request());
         // a plan is not an execution: it is not metered, nor kept
         return answer(executor.fetch(List.of(PlannedRows.explain(query)), call.settings()),
                 plans -> new Served(Answer.of(List.of(ResultDocuments.explain(query.sql(), query.values(),

@@ -11,6 +11,7 @@ import dev.quarry.execute.StatementSettings;
 import dev.quarry.render.QueryRenderer;
 import dev.quarry.render.QueryRequest;
 import dev.quarry.render.RenderedQuery;
+import dev.quarry.render.RowSource;
 import dev.quarry.template.Template;
 import io.smallrye.mutiny.Multi;
 import io.vertx.mutiny.sqlclient.Row;
@@ -68,6 +69,11 @@ final class QueryCall {
 
     Template template() {
         return template;
+    }
+
+    /** Where the call's rows are read from. */
+    RowSource source() {
+        return new RowSource.Body(template);
     }
 
     QueryRequest request() {
