@@ -56,12 +56,12 @@ final class RollupBuild {
             long rows = PreparedSql.createTable(connection, staging, plan.rows());
             placement.place(connection, staging, rows, plan.keys());
             execute("ANALYZE " + staging);
+            long bytes = placement.bytes(connection, staging);
             RollupState state = inTransaction(() -> {
                 lockTimeout();
                 execute("DROP TABLE IF EXISTS " + plan.table());
                 execute("ALTER TABLE " + staging + " RENAME TO " + Sql.identifier(plan.tableName()));
-                return RollupStateTable.write(connection, plan, datasetVersion(), rows, placement.bytes(connection, plan.table()),
-                        changesUpto);
+                return RollupStateTable.write(connection, plan, datasetVersion(), rows, bytes, changesUpto);
             });
             return new Result(state, Optional.empty());
         } catch (SQLException | RuntimeException e) {
@@ -98,8 +98,10 @@ final class RollupBuild {
                     return null;
                 });
             }
-            RollupState state = inTransaction(() -> RollupStateTable.write(connection, plan, datasetVersion(), count(),
-                    placement.bytes(connection, plan.table()), changesUpto.or(last::changesUpto)));
+            long rows = count();
+            long bytes = placement.bytes(connection, plan.table());
+            RollupState state = inTransaction(
+                    () -> RollupStateTable.write(connection, plan, datasetVersion(), rows, bytes, changesUpto.or(last::changesUpto)));
             return new Result(state, Optional.of(changed.size()));
         } catch (SQLException | RuntimeException e) {
             dropStaging(staging);

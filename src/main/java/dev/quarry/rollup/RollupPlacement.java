@@ -60,8 +60,14 @@ final class RollupPlacement {
         }
     }
 
-    /** Its size on disk, on every node that holds a part of it. */
+    /**
+     * Its size on disk, on every node that holds a part of it; 0 on Citus inside a transaction (the
+     * publication of a dataset), where Citus measures nothing after the transaction changed shards.
+     */
     long bytes(Connection connection, String table) throws SQLException {
+        if (citus && !connection.getAutoCommit()) {
+            return 0;
+        }
         try (PreparedStatement size = connection.prepareStatement(
                 citus ? "SELECT citus_total_relation_size(?::regclass)" : "SELECT pg_total_relation_size(?::regclass)")) {
             size.setString(1, table);
