@@ -6,6 +6,8 @@ import io.smallrye.mutiny.Multi;
  * A response body of buffers already framed for their media type (SSE events, NDJSON lines, CSV
  * records), written each as it is by {@link ByteStreamWriter}: a batch of rows is one write, where
  * Quarkus REST's own streaming frames and writes each item apart.
+ *
+ * @param source where its rows are read from, for the {@code Quarry-Source} header
  */
-public record ByteStream(Multi<byte[]> buffers) {
+public record ByteStream(Multi<byte[]> buffers, String source) {
 }

@@ -43,6 +43,7 @@ public class ByteStreamWriter implements ServerMessageBodyWriter<ByteStream> {
     public void writeResponse(ByteStream stream, Type genericType, ServerRequestContext context) {
         ServerHttpResponse response = context.serverResponse();
         response.setChunked(true);
+        response.setResponseHeader(AnswerHeaders.SOURCE, stream.source());
         stream.buffers().subscribe(new Sending(response));
     }
 

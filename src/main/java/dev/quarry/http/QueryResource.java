@@ -3,6 +3,7 @@ package dev.quarry.http;
 import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 
 import jakarta.ws.rs.GET;
@@ -61,8 +62,9 @@ public class QueryResource {
     @Produces(MediaType.APPLICATION_JSON)
     public CompletionStage<RestResponse<byte[]>> page(@PathParam("name") String name, @Context UriInfo uri,
             @HeaderParam(HttpHeaders.IF_NONE_MATCH) String ifNoneMatch) {
-        return pages.page(name, uri.getQueryParameters())
-                .thenApply(page -> headers.respond(page, ifNoneMatch, MediaType.APPLICATION_JSON));
+        AtomicReference<String> source = new AtomicReference<>();
+        return pages.page(name, uri.getQueryParameters(), source::set)
+                .thenApply(page -> headers.respond(page, ifNoneMatch, MediaType.APPLICATION_JSON, source.get()));
     }
 
     @GET
@@ -70,8 +72,9 @@ public class QueryResource {
     @Operation(hidden = true) // each template is documented as an operation of its own
     @Produces(MediaType.SERVER_SENT_EVENTS)
     public ByteStream events(@PathParam("name") String name, @Context UriInfo uri, @HeaderParam("Last-Event-ID") String lastEventId) {
+        AtomicReference<String> source = new AtomicReference<>();
         return new ByteStream(streams.events(name, uri.getQueryParameters(), Optional.ofNullable(lastEventId).filter(id -> !id.isBlank()),
-                problem(uri)));
+                problem(uri), source::set), source.get());
     }
 
     @GET
@@ -79,7 +82,8 @@ public class QueryResource {
     @Operation(hidden = true) // each template is documented as an operation of its own
     @Produces(NDJSON)
     public ByteStream ndjson(@PathParam("name") String name, @Context UriInfo uri) {
-        return new ByteStream(streams.jsonLines(name, uri.getQueryParameters(), problem(uri)));
+        AtomicReference<String> source = new AtomicReference<>();
+        return new ByteStream(streams.jsonLines(name, uri.getQueryParameters(), problem(uri), source::set), source.get());
     }
 
     @GET
@@ -87,7 +91,8 @@ public class QueryResource {
     @Operation(hidden = true) // each template is documented as an operation of its own
     @Produces(CSV)
     public ByteStream csv(@PathParam("name") String name, @Context UriInfo uri, @Context HttpHeaders request) {
-        return new ByteStream(streams.csv(name, uri.getQueryParameters(), csvFormat(request)));
+        AtomicReference<String> source = new AtomicReference<>();
+        return new ByteStream(streams.csv(name, uri.getQueryParameters(), csvFormat(request), source::set), source.get());
     }
 
     @GET
@@ -99,7 +104,8 @@ public class QueryResource {
             throw new WebApplicationException("this server's JVM was started without " + ArrowStream.JVM_OPTION
                     + ", which Arrow needs to reach its memory; ask for another representation, or restart it with that option", 501);
         }
-        return new ByteStream(streams.arrow(name, uri.getQueryParameters(), problem(uri)));
+        AtomicReference<String> source = new AtomicReference<>();
+        return new ByteStream(streams.arrow(name, uri.getQueryParameters(), problem(uri), source::set), source.get());
     }
 
     /** {@code text/csv; profile=spreadsheet} when the client accepts CSV in that profile, else COPY's exact CSV. */

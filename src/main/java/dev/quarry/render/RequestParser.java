@@ -27,7 +27,7 @@ public final class RequestParser {
     public static final int MAX_FILTERS = 50;
 
     private static final List<String> RESERVED = List.of("_sort", "_limit", "_offset", "_after", "_count", "_explain",
-            "_group", "_measures");
+            "_group", "_measures", "_rollup");
 
     private final Template template;
     private final Map<String, List<String>> query;

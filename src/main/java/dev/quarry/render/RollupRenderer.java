@@ -61,7 +61,7 @@ public final class RollupRenderer {
         Map<String, Object> placeholders = new HashMap<>();
         buildArguments(template, rollup).keySet().forEach(name -> placeholders.put(name, new Placeholder(name)));
         SqlWriter out = new SqlWriter().append("SELECT * FROM (");
-        writeBuild(template, rollup, placeholders, Optional.empty(), out);
+        writeBuild(template, rollup, placeholders, "", Optional.empty(), out);
         out.append(") AS rollup");
         writeWhere(rollup, placeholders, out);
         return out.query();
@@ -70,11 +70,12 @@ public final class RollupRenderer {
     private static RenderedQuery build(Template template, RollupDeclaration rollup, Map<String, Object> arguments,
             Optional<TimeRange> range) {
         SqlWriter out = new SqlWriter();
-        writeBuild(template, rollup, arguments, range, out);
+        writeBuild(template, rollup, arguments, "", range, out);
         return out.query();
     }
 
-    private static void writeBuild(Template template, RollupDeclaration rollup, Map<String, Object> arguments,
+    /** @param scope prefixed to the build's parameter names, to bind them apart from a request's of the same name */
+    private static void writeBuild(Template template, RollupDeclaration rollup, Map<String, Object> arguments, String scope,
             Optional<TimeRange> range, SqlWriter out) {
         out.append("SELECT ");
         String separator = "";
@@ -92,7 +93,7 @@ public final class RollupRenderer {
             separator = ", ";
         }
         out.append(" FROM (");
-        BodyRenderer.write(template.body(), arguments, out);
+        BodyRenderer.write(template.body(), arguments, scope, out);
         out.append(") AS fact");
         if (range.isPresent()) {
             String column = rollup.time().orElseThrow(() -> new IllegalArgumentException(rollup.label() + " keeps no time column"))
@@ -121,7 +122,13 @@ public final class RollupRenderer {
                     .identifier(measure);
             separator = ", ";
         }
-        out.append(" FROM ").append(source.rollup().table()).append(" AS rollup");
+        if (source.fromBuild()) {
+            out.append(" FROM (");
+            writeBuild(template, source.rollup(), buildArguments(template, source.rollup()), "build ", Optional.empty(), out);
+            out.append(") AS rollup");
+        } else {
+            out.append(" FROM ").append(source.rollup().table()).append(" AS rollup");
+        }
         writeWhere(source.rollup(), arguments, out);
         for (int i = 1; i <= grouping.dimensions().size(); i++) {
             out.append(i == 1 ? " GROUP BY " : ", ").append(Integer.toString(i));

@@ -19,7 +19,9 @@ public sealed interface RowSource {
      *
      * @param partTypes each aggregate column's type, as {@code format_type} writes it: a re-aggregated sum is cast
      *                  back to it, since the sum of bigint sums would be a numeric
+     * @param fromBuild read its rows from its build statement instead of its table: a template test's case over
+     *                  its own rows, which no table holds
      */
-    record Rollup(Template template, RollupDeclaration rollup, Map<String, String> partTypes) implements RowSource {
+    record Rollup(Template template, RollupDeclaration rollup, Map<String, String> partTypes, boolean fromBuild) implements RowSource {
     }
 }

@@ -62,7 +62,7 @@ public final class RollupMatcher {
             }
         }
         RollupCandidate chosen = smallest.get();
-        return new RollupDecision(new RowSource.Rollup(template, chosen.rollup(), chosen.partTypes()), chosen.builtAt(),
+        return new RollupDecision(new RowSource.Rollup(template, chosen.rollup(), chosen.partTypes(), false), chosen.builtAt(),
                 List.copyOf(rejections));
     }
 

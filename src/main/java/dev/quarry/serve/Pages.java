@@ -1,7 +1,9 @@
 package dev.quarry.serve;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -24,13 +26,17 @@ import dev.quarry.render.CursorCodec;
 import dev.quarry.render.QueryRenderer;
 import dev.quarry.render.QueryRequest;
 import dev.quarry.render.RenderedQuery;
+import dev.quarry.render.RowSource;
+import dev.quarry.rollup.RollupDecision;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.RowSet;
 
 /**
  * A query's answer as one JSON page: the page's rows read with one extra, which tells that more
  * follow and gives the signed cursor after the last row kept; the total when asked for, from the
- * same snapshot; or, with {@code _explain=true}, the SQL, its bound values and the plan instead.
+ * same snapshot; or, with {@code _explain=true}, the SQL, its bound values and the plan instead. Read
+ * from a rollup that answers the request exactly, or from the template; where, it tells {@code source}
+ * (for the {@code Quarry-Source} header), again if the rollup's table turns out missing.
  */
 @Singleton
 public class Pages {
@@ -53,23 +59,43 @@ public class Pages {
      * The page's JSON document, kept, shared with the same request running, or read now; a bad
      * request fails before anything runs.
      */
-    public CompletionStage<Served> page(String name, Map<String, List<String>> parameters) {
+    public CompletionStage<Served> page(String name, Map<String, List<String>> parameters, Consumer<String> source) {
         QueryCall call = calls.open(name, parameters, Format.JSON, OptionalInt.of(DEFAULT_PAGE_SIZE), Optional.empty());
+        source.accept(RollupChoice.header(call.decision(), Instant.now()));
         QueryRequest request = call.request();
         if (request.explain()) {
             return explain(call);
         }
+        List<RenderedQuery> queries = statements(call.source(), request);
+        // kept under the template's statements whatever the source: a rollup's answer has the same bytes
+        List<RenderedQuery> templateQueries = statements(new RowSource.Body(call.template()), request);
+        // only the request that runs the statements meters them: quarry_query_seconds counts database executions
+        return answers.answer(call.template(), Format.JSON, templateQueries, () -> answer(fetch(call, queries, templateQueries, source),
+                results -> Answer.of(List.of(document(call, results)), call.rows()), failure -> call.finished(0, failure)));
+    }
+
+    private static List<RenderedQuery> statements(RowSource source, QueryRequest request) {
         List<RenderedQuery> queries = new ArrayList<>(2);
-        queries.add(QueryRenderer.renderPage(call.source(), request));
+        queries.add(QueryRenderer.renderPage(source, request));
         switch (request.count()) {
-            case EXACT -> queries.add(QueryRenderer.renderCount(call.source(), request));
-            case PLANNED -> queries.add(PlannedRows.explain(QueryRenderer.renderFiltered(call.source(), request)));
+            case EXACT -> queries.add(QueryRenderer.renderCount(source, request));
+            case PLANNED -> queries.add(PlannedRows.explain(QueryRenderer.renderFiltered(source, request)));
             case NONE -> {
             }
         }
-        // only the request that runs the statements meters them: quarry_query_seconds counts database executions
-        return answers.answer(call.template(), Format.JSON, queries, () -> answer(executor.fetch(queries, call.settings()),
-                results -> Answer.of(List.of(document(call, results)), call.rows()), failure -> call.finished(0, failure)));
+        return queries;
+    }
+
+    /** The results of the statements, from the template's when the rollup's table they read is missing. */
+    private CompletionStage<List<RowSet<Row>>> fetch(QueryCall call, List<RenderedQuery> queries, List<RenderedQuery> templateQueries,
+            Consumer<String> source) {
+        return executor.fetch(queries, call.settings()).exceptionallyCompose(failure -> {
+            if (!call.rollupLost(failure)) {
+                return CompletableFuture.failedStage(failure);
+            }
+            source.accept("template");
+            return executor.fetch(templateQueries, call.settings());
+        });
     }
 
     private byte[] document(QueryCall call, List<RowSet<Row>> results) {
@@ -96,9 +122,16 @@ public class Pages {
         RenderedQuery query = QueryRenderer.renderPage(call.source(), call.request());
         // a plan is not an execution: it is not metered, nor kept
         return answer(executor.fetch(List.of(PlannedRows.explain(query)), call.settings()),
-                plans -> new Served(Answer.of(List.of(ResultDocuments.explain(query.sql(), query.values(),
+                plans -> new Served(Answer.of(List.of(ResultDocuments.explain(RollupChoice.header(call.decision(), Instant.now()),
+                        rejected(call.decision()), query.sql(), query.values(),
                         plans.get(0).iterator().next().getValue(0))), 0), Source.MISS, Duration.ZERO),
                 failure -> {});
+    }
+
+    private static Map<String, String> rejected(RollupDecision decision) {
+        Map<String, String> rejected = new LinkedHashMap<>();
+        decision.rejections().forEach(rejection -> rejected.put(rejection.rollup(), rejection.reason()));
+        return rejected;
     }
 
     /** The document made of the results, failing with the failure itself (not wrapped, as thenApply would), once recorded. */

@@ -16,6 +16,7 @@ import dev.quarry.execute.StatementSettings;
 import dev.quarry.render.CursorCodec;
 import dev.quarry.render.QueryRequest;
 import dev.quarry.render.RequestParser;
+import dev.quarry.rollup.RollupDecision;
 
 /**
  * Starts a request's {@link QueryCall}: finds the template, reads the request against it and takes
@@ -29,8 +30,11 @@ class QueryCalls {
     private final QueryMeters meters;
     private final CursorCodec cursors;
     private final StreamSlots slots;
+    private final RollupChoice rollups;
 
-    QueryCalls(Catalog catalog, QueryExecutor executor, QueryMeters meters, CursorCodec cursors, StreamSlots slots) {
+    QueryCalls(Catalog catalog, QueryExecutor executor, QueryMeters meters, CursorCodec cursors, StreamSlots slots,
+            RollupChoice rollups) {
+        this.rollups = rollups;
         this.catalog = catalog;
         this.executor = executor;
         this.meters = meters;
@@ -49,8 +53,10 @@ class QueryCalls {
             throw new BrokenQueryException(name, checked.broken().get());
         }
         QueryRequest request;
+        RollupDecision decision;
         try {
             request = RequestParser.parse(checked.template(), checked.columns(), parameters, defaultLimit, cursors, lastEventId);
+            decision = rollups.decide(checked, request, parameters);
         } catch (RuntimeException e) {
             meters.query(name, format, Outcome.CLIENT_ERROR, Duration.ZERO);
             throw e;
@@ -58,6 +64,6 @@ class QueryCalls {
         StatementSettings settings = executor.settings(checked.template().header());
         // last, once nothing else can refuse the request: the slot is freed only when the response ends
         StreamSlots.Slot slot = format.streamed() ? slots.take() : null;
-        return new QueryCall(checked.template(), format, request, settings, meters, slot);
+        return new QueryCall(checked.template(), format, request, decision, rollups, settings, meters, slot);
     }
 }

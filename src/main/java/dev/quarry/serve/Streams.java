@@ -2,6 +2,7 @@ package dev.quarry.serve;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -9,6 +10,7 @@ import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BiFunction;
+import java.util.function.Consumer;
 import java.util.function.Function;
 
 import jakarta.inject.Singleton;
@@ -36,7 +38,8 @@ import io.vertx.mutiny.sqlclient.RowSet;
  * until it ends. A failure after the first bytes is told in the stream where the format can carry
  * it, as the problem the caller makes of it. A template whose answers are kept ({@code @cache}) is
  * streamed from its kept answer: recorded once, then sent from memory to every request that asks
- * for it, unless it is too large to keep.
+ * for it, unless it is too large to keep. Each method tells where its rows are read from ({@code source}) before
+ * the first byte, for the {@code Quarry-Source} header.
  */
 @Singleton
 public class Streams {
@@ -64,8 +67,9 @@ public class Streams {
      * @param problem     the problem+json document of a failure
      */
     public Multi<byte[]> events(String name, Map<String, List<String>> parameters, Optional<String> lastEventId,
-            Function<Throwable, byte[]> problem) {
+            Function<Throwable, byte[]> problem, Consumer<String> source) {
         QueryCall call = calls.open(name, parameters, Format.SSE, OptionalInt.empty(), lastEventId);
+        source.accept(RollupChoice.header(call.decision(), Instant.now()));
         Multi<byte[]> rowsAndEnd = rows(call, this::rowEvents).onItem().transformToMulti(rows -> Multi.createBy().concatenating()
                 .streams(rows.bytes(), Multi.createFrom()
                         .item(() -> SseFrames.event("end", ResultDocuments.end(rows.count().getAsLong(), call.elapsedMillis())))));
@@ -90,8 +94,10 @@ public class Streams {
     }
 
     /** One JSON object per line; a failure after the first line is a last line {@code {"error": problem}}. */
-    public Multi<byte[]> jsonLines(String name, Map<String, List<String>> parameters, Function<Throwable, byte[]> problem) {
+    public Multi<byte[]> jsonLines(String name, Map<String, List<String>> parameters, Function<Throwable, byte[]> problem,
+            Consumer<String> source) {
         QueryCall call = calls.open(name, parameters, Format.NDJSON, OptionalInt.empty(), Optional.empty());
+        source.accept(RollupChoice.header(call.decision(), Instant.now()));
         return call.held(bytes(call, RowEncoder::jsonLines)
                 .onFailure().recoverWithItem(failure -> errorLine(problem.apply(failure))));
     }
@@ -100,8 +106,9 @@ public class Streams {
      * CSV with a header line, as COPY writes it, in the format's profile; a failure after the header cannot be told in CSV: the
      * response is cut short.
      */
-    public Multi<byte[]> csv(String name, Map<String, List<String>> parameters, Format format) {
+    public Multi<byte[]> csv(String name, Map<String, List<String>> parameters, Format format, Consumer<String> source) {
         QueryCall call = calls.open(name, parameters, format, OptionalInt.empty(), Optional.empty());
+        source.accept(RollupChoice.header(call.decision(), Instant.now()));
         return call.held(Multi.createBy().concatenating().streams(
                 Multi.createFrom().item(() -> call.encoder().csvHeader()),
                 bytes(call, (encoder, batch) -> encoder.csv(batch, format.csvProfile()))));
@@ -111,8 +118,10 @@ public class Streams {
      * Apache Arrow's IPC stream: the schema, a record batch per batch the cursor read, the end-of-stream marker. A failure after the
      * first bytes ends it with a message cut short that holds the problem ({@link ArrowStream#broken}), which an Arrow reader reports.
      */
-    public Multi<byte[]> arrow(String name, Map<String, List<String>> parameters, Function<Throwable, byte[]> problem) {
+    public Multi<byte[]> arrow(String name, Map<String, List<String>> parameters, Function<Throwable, byte[]> problem,
+            Consumer<String> source) {
         QueryCall call = calls.open(name, parameters, Format.ARROW, OptionalInt.empty(), Optional.empty());
+        source.accept(RollupChoice.header(call.decision(), Instant.now()));
         return call.held(rows(call, this::arrowStream).onItem().transformToMulti(EncodedRows::bytes)
                 .onFailure().recoverWithItem(failure -> ArrowStream.broken(problem.apply(failure))));
     }
@@ -140,7 +149,7 @@ public class Streams {
      * @param encoding a run's rows as bytes
      */
     private Uni<EncodedRows> rows(QueryCall call, Function<QueryCall, Multi<byte[]>> encoding) {
-        return answers.stream(call.template(), call.format(), call.statement(), () -> {
+        return answers.stream(call.template(), call.format(), call.cacheKey(), () -> {
             QueryCall run = call.again();
             return new EncodedRows(encoding.apply(run), run::rows);
         });

@@ -21,7 +21,7 @@ import java.util.Optional;
  */
 public record TestCase(String source, int line, String template, String name, Map<String, List<String>> params,
         Map<String, Given> given, Optional<List<Row>> expect, Optional<ExpectedProblem> problem,
-        Optional<LinkedHashMap<String, String>> columns, Optional<Duration> timeout) {
+        Optional<LinkedHashMap<String, String>> columns, Optional<Duration> timeout, Optional<String> rollup) {
 
     public String location() {
         return source + ":" + line;

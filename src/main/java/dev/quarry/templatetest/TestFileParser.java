@@ -35,7 +35,7 @@ import dev.quarry.templatetest.TestFile.BrokenCase;
 public final class TestFileParser {
 
     private static final Set<String> CASE_KEYS = Set.of("name", "params", "given", "expect", "expect_problem", "columns",
-            "timeout");
+            "timeout", "rollup");
 
     private final String source;
 
@@ -121,7 +121,12 @@ public final class TestFileParser {
                 : Optional.empty();
         Optional<Duration> timeout = fields.containsKey("timeout") ? Optional.of(timeout(fields.get("timeout").getValueNode()))
                 : Optional.empty();
-        return new TestCase(source, line(caseNode), template, name, params, given, expect, problem, columns, timeout);
+        Optional<String> rollup = fields.containsKey("rollup") ? Optional.of(scalar(fields.get("rollup").getValueNode(), "rollup").strip())
+                : Optional.empty();
+        if (rollup.isPresent() && !expectsRows) {
+            throw error(caseNode, "a case with 'rollup:' expects rows, which the rollup must give as the template does");
+        }
+        return new TestCase(source, line(caseNode), template, name, params, given, expect, problem, columns, timeout, rollup);
     }
 
     /** A query string ({@code a=1&b=x%20y}) or a mapping of name to a value or a list of values. */

@@ -76,7 +76,7 @@ class PagesTest {
     @Test
     void aBadParameterFailsBeforeAnythingRunsAndIsMeteredAsTheClientsError() {
         double before = count("client_error");
-        assertThatThrownBy(() -> pages.page("test/paging", params(Map.of("rows", "many"))))
+        assertThatThrownBy(() -> pages.page("test/paging", params(Map.of("rows", "many")), source -> {}))
                 .isInstanceOf(RequestException.class)
                 .satisfies(e -> assertThat(((RequestException) e).parameter()).isEqualTo("rows"));
         assertThat(count("client_error")).isEqualTo(before + 1);
@@ -84,7 +84,7 @@ class PagesTest {
 
     @Test
     void anUnknownTemplateIsRefusedByName() {
-        assertThatThrownBy(() -> pages.page("test/no-such-template", Map.of()))
+        assertThatThrownBy(() -> pages.page("test/no-such-template", Map.of(), source -> {}))
                 .isInstanceOf(UnknownQueryException.class)
                 .hasMessageContaining("'test/no-such-template'");
     }
@@ -99,7 +99,8 @@ class PagesTest {
     }
 
     private JsonNode page(Map<String, String> parameters) throws Exception {
-        byte[] document = pages.page("test/paging", params(parameters)).toCompletableFuture().get(30, TimeUnit.SECONDS).answer().body();
+        byte[] document = pages.page("test/paging", params(parameters), source -> {}).toCompletableFuture().get(30, TimeUnit.SECONDS)
+                .answer().body();
         return JSON.readTree(document);
     }
 
