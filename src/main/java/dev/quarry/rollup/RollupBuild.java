@@ -54,8 +54,10 @@ final class RollupBuild {
         try {
             execute("DROP TABLE IF EXISTS " + staging);
             long rows = PreparedSql.createTable(connection, staging, plan.rows());
-            placement.place(connection, staging, rows, plan.keys());
+            // before it is placed: on Citus a statement after placing, in the publication's transaction, would
+            // meet the coordinator's own placement of a reference table, which Citus refuses
             execute("ANALYZE " + staging);
+            placement.place(connection, staging, rows, plan.keys());
             long bytes = placement.bytes(connection, staging);
             RollupState state = inTransaction(() -> {
                 lockTimeout();

@@ -38,7 +38,7 @@ final class RollupPlacement {
         }
     }
 
-    /** Places a table just built with {@code rows} rows, to be distributed, if large, by one of its {@code keys}. */
+    /** Places a table just built and analyzed with {@code rows} rows, to be distributed, if large, by one of its {@code keys}. */
     void place(Connection connection, String table, long rows, List<String> keys) throws SQLException {
         if (!citus) {
             return;
@@ -49,9 +49,6 @@ final class RollupPlacement {
                 reference.execute();
             }
             return;
-        }
-        try (Statement statement = connection.createStatement()) {
-            statement.execute("ANALYZE " + table);
         }
         try (PreparedStatement distribute = connection.prepareStatement(DISTRIBUTE)) {
             distribute.setString(1, table);

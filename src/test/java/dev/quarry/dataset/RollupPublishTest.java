@@ -9,7 +9,6 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -23,7 +22,6 @@ import dev.quarry.TestDatabase;
 import dev.quarry.rollup.RollupBuildProfile;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
-import io.smallrye.config.SmallRyeConfigBuilder;
 
 /**
  * A load builds the declared rollups in the transaction that publishes the dataset, into a database of
@@ -48,13 +46,7 @@ class RollupPublishTest {
 
     @BeforeEach
     void freshDatabase() throws SQLException {
-        try (Connection admin = TestDatabase.connect("postgres"); Statement statement = admin.createStatement()) {
-            statement.execute("DROP DATABASE IF EXISTS " + DATABASE + " WITH (FORCE)");
-            statement.execute("CREATE DATABASE " + DATABASE);
-        }
-        loader = new DatasetLoader(new SmallRyeConfigBuilder().withDefaultValues(Map.of(
-                "quarkus.datasource.reactive.url", "postgresql://localhost:" + port + "/" + DATABASE,
-                "quarkus.datasource.username", "postgres")).build());
+        loader = FreshDatabase.loaderInto(DATABASE, port);
     }
 
     @Test
