@@ -68,14 +68,24 @@ log "building every rollup (refresh --full)"
 java "${PROPS[@]}" -jar "$JAR" refresh --full > "$OUT/build.txt" 2>&1 || { cat "$OUT/build.txt" >&2; die "a rollup failed to build"; }
 BUILD_LOAD="$BUILD_LOAD -> $(load)"
 
+start_quarry() { # serve until /q/health/ready answers: Quarry owns the embedded server, which runs while it does
+    java "${PROPS[@]}" -jar "$JAR" > "$OUT/quarry.log" 2>&1 &
+    QPID=$!
+    for _ in $(seq 1200); do
+        curl -sf -o /dev/null "$BASE/q/health/ready" && return
+        kill -0 "$QPID" 2> /dev/null || { tail -20 "$OUT/quarry.log" >&2; die "Quarry did not start"; }
+        sleep 0.05
+    done
+    die "Quarry was not ready within 60 s"
+}
+sql() { # the statements on standard input, with the embedded server held up by a Quarry for the time
+    start_quarry
+    psql -q -h 127.0.0.1 -p "$PG_PORT" -U postgres -d "$DB" -v ON_ERROR_STOP=1 > /dev/null
+    stop_quarry
+}
+
 # 2. the 50 requests, from rollups and from the templates, with Quarry serving over the embedded server
-java "${PROPS[@]}" -jar "$JAR" > "$OUT/quarry.log" 2>&1 &
-QPID=$!
-for _ in $(seq 1200); do
-    curl -sf -o /dev/null "$BASE/q/health/ready" && break
-    kill -0 "$QPID" 2> /dev/null || { tail -20 "$OUT/quarry.log" >&2; die "Quarry did not start"; }
-    sleep 0.05
-done
+start_quarry
 
 REQUESTS=(
     # revenue-cube: groupings and measures a person tries while exploring
@@ -175,7 +185,7 @@ T99=$(percentile 3 0.99)
 read -r P_TEMPLATE P_ROLLUP <<< "$PARTITIONED"
 PARTITION_LOAD=$(load)
 log "a new order dated after the last one, then refresh $PARTITIONED (its changed partition), then the same whole"
-psql -q -h 127.0.0.1 -p "$PG_PORT" -U postgres -d "$DB" -v ON_ERROR_STOP=1 > /dev/null <<'SQL'
+sql <<'SQL'
 INSERT INTO orders
 SELECT o_orderkey + 1000000000, o_custkey, o_orderstatus, o_totalprice, (SELECT max(o_orderdate) + 1 FROM orders), o_orderpriority,
        o_clerk, o_shippriority, o_comment
@@ -189,7 +199,7 @@ java "${PROPS[@]}" -jar "$JAR" refresh --template "$P_TEMPLATE" --rollup "$P_ROL
     || { cat "$OUT/partition.txt" >&2; die "the partition refresh failed"; }
 java "${PROPS[@]}" -jar "$JAR" refresh --full --template "$P_TEMPLATE" --rollup "$P_ROLLUP" > "$OUT/full.txt" 2>&1 \
     || { cat "$OUT/full.txt" >&2; die "the full refresh failed"; }
-psql -q -h 127.0.0.1 -p "$PG_PORT" -U postgres -d "$DB" -v ON_ERROR_STOP=1 > /dev/null <<'SQL'
+sql <<'SQL'
 DELETE FROM lineitem WHERE l_orderkey > 1000000000;
 DELETE FROM orders WHERE o_orderkey > 1000000000;
 SQL
