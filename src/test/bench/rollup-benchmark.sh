@@ -113,7 +113,7 @@ REQUESTS=(
     'analysis/revenue-cube?_group=year,month&_measures=revenue&since=1994-01-01&until=1995-01-01'
     'analysis/revenue-cube?_group=region,year&_measures=revenue&region=ASIA'
     'analysis/revenue-cube?_group=nation,year&_measures=revenue&year=1996'
-    'analysis/revenue-cube?_group=category,year&_measures=quantity&category=BRASS'
+    'analysis/revenue-cube?_group=category,year&_measures=quantity&category=PROMO'
     'analysis/revenue-cube?_group=ship_mode&_measures=revenue&ship_mode=AIR'
     'analysis/revenue-cube?_measures=revenue,quantity'
     'analysis/revenue-cube?_group=region,segment&_measures=avg_discount&_sort=avg_discount'

@@ -33,8 +33,8 @@ final class RefreshCommand extends BatchCommand {
 
     @Override
     Map<String, String> settings() {
-        // no load of the default scale at startup: a refresh builds from what is there
-        return Map.of("quarry.dataset.load-on-start", "none", "quarry.templates.check-on-start", "false");
+        // the rollups are built from the template files, checked against the database by their builds
+        return Map.of("quarry.templates.check-on-start", "false");
     }
 
     @Override

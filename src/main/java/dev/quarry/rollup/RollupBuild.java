@@ -54,14 +54,16 @@ final class RollupBuild {
         try {
             execute("DROP TABLE IF EXISTS " + staging);
             long rows = PreparedSql.createTable(connection, staging, plan.rows());
-            placement.place(connection, staging, rows, plan.keys());
+            // before it is placed: on Citus a statement after placing, in the publication's transaction, would
+            // meet the coordinator's own placement of a reference table, which Citus refuses
             execute("ANALYZE " + staging);
+            placement.place(connection, staging, rows, plan.keys());
+            long bytes = placement.bytes(connection, staging);
             RollupState state = inTransaction(() -> {
                 lockTimeout();
                 execute("DROP TABLE IF EXISTS " + plan.table());
                 execute("ALTER TABLE " + staging + " RENAME TO " + Sql.identifier(plan.tableName()));
-                return RollupStateTable.write(connection, plan, datasetVersion(), rows, placement.bytes(connection, plan.table()),
-                        changesUpto);
+                return RollupStateTable.write(connection, plan, datasetVersion(), rows, bytes, changesUpto);
             });
             return new Result(state, Optional.empty());
         } catch (SQLException | RuntimeException e) {
@@ -98,8 +100,10 @@ final class RollupBuild {
                     return null;
                 });
             }
-            RollupState state = inTransaction(() -> RollupStateTable.write(connection, plan, datasetVersion(), count(),
-                    placement.bytes(connection, plan.table()), changesUpto.or(last::changesUpto)));
+            long rows = count();
+            long bytes = placement.bytes(connection, plan.table());
+            RollupState state = inTransaction(
+                    () -> RollupStateTable.write(connection, plan, datasetVersion(), rows, bytes, changesUpto.or(last::changesUpto)));
             return new Result(state, Optional.of(changed.size()));
         } catch (SQLException | RuntimeException e) {
             dropStaging(staging);

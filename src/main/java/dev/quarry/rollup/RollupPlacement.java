@@ -38,7 +38,7 @@ final class RollupPlacement {
         }
     }
 
-    /** Places a table just built with {@code rows} rows, to be distributed, if large, by one of its {@code keys}. */
+    /** Places a table just built and analyzed with {@code rows} rows, to be distributed, if large, by one of its {@code keys}. */
     void place(Connection connection, String table, long rows, List<String> keys) throws SQLException {
         if (!citus) {
             return;
@@ -50,9 +50,6 @@ final class RollupPlacement {
             }
             return;
         }
-        try (Statement statement = connection.createStatement()) {
-            statement.execute("ANALYZE " + table);
-        }
         try (PreparedStatement distribute = connection.prepareStatement(DISTRIBUTE)) {
             distribute.setString(1, table);
             distribute.setArray(2, connection.createArrayOf("text", keys.toArray()));
@@ -60,8 +57,14 @@ final class RollupPlacement {
         }
     }
 
-    /** Its size on disk, on every node that holds a part of it. */
+    /**
+     * Its size on disk, on every node that holds a part of it; 0 on Citus inside a transaction (the
+     * publication of a dataset), where Citus measures nothing after the transaction changed shards.
+     */
     long bytes(Connection connection, String table) throws SQLException {
+        if (citus && !connection.getAutoCommit()) {
+            return 0;
+        }
         try (PreparedStatement size = connection.prepareStatement(
                 citus ? "SELECT citus_total_relation_size(?::regclass)" : "SELECT pg_total_relation_size(?::regclass)")) {
             size.setString(1, table);

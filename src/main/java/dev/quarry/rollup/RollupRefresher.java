@@ -64,6 +64,18 @@ public class RollupRefresher {
         return plans.all().stream().map(RollupPlan::name).toList();
     }
 
+    /** Whether this process's database role can build: a role whose sessions are read-only (the reader) cannot. */
+    boolean canBuild() {
+        try (Connection connection = JdbcTarget.of(config).connect();
+                PreparedStatement readOnly = connection.prepareStatement("SELECT current_setting('transaction_read_only') = 'off'");
+                ResultSet rs = readOnly.executeQuery()) {
+            rs.next();
+            return rs.getBoolean(1);
+        } catch (SQLException e) {
+            return false;
+        }
+    }
+
     void rebuildLost(@ObservesAsync RollupStore.LostRollup lost) {
         plans.plan(lost.name()).ifPresent(plan -> refresh(plan, true));
     }

@@ -4,6 +4,8 @@ import java.time.Clock;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import org.jboss.logging.Logger;
+
 import io.quarkus.scheduler.Scheduled;
 
 /**
@@ -16,11 +18,14 @@ import io.quarkus.scheduler.Scheduled;
 @ApplicationScoped
 class RollupSchedule {
 
+    private static final Logger LOG = Logger.getLogger(RollupSchedule.class);
+
     private final RollupPlans plans;
     private final RollupStore store;
     private final RollupRefresher refresher;
     private final RollupSettings settings;
     private final Clock clock;
+    private boolean toldReadOnly;
 
     RollupSchedule(RollupPlans plans, RollupStore store, RollupRefresher refresher, RollupSettings settings) {
         this.plans = plans;
@@ -30,7 +35,7 @@ class RollupSchedule {
         this.clock = Clock.systemUTC();
     }
 
-    @Scheduled(identity = "quarry-rollups", every = "${quarry.rollup.schedule.tick:1m}", delayed = "${quarry.rollup.schedule.tick:1m}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    @Scheduled(identity = "quarry-rollups", every = "{quarry.rollup.schedule.tick}", delayed = "{quarry.rollup.schedule.tick}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void tick() {
         if (settings.scheduled()) {
             refreshDue();
@@ -42,12 +47,23 @@ class RollupSchedule {
         store.reload();
         int due = 0;
         for (RollupPlan plan : plans.all()) {
-            if (due(plan)) {
+            if (due(plan) && writable()) {
                 refresher.refresh(plan, false);
                 due++;
             }
         }
         return due;
+    }
+
+    /** Whether this role can build; said once when it cannot (the reader role: refresh runs as the writer). */
+    private boolean writable() {
+        boolean writable = refresher.canBuild();
+        if (!writable && !toldReadOnly) {
+            LOG.infof("Rollups due are not built here: this service's database sessions are read-only; build them with the refresh"
+                    + " command as a role that can write");
+            toldReadOnly = true;
+        }
+        return writable;
     }
 
     private boolean due(RollupPlan plan) {
