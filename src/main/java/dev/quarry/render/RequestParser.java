@@ -110,7 +110,7 @@ public final class RequestParser {
             }
             return Optional.empty();
         }
-        List<String> dimensions = chosen("_group", List.copyOf(template.header().dimensions().keySet()), List.of());
+        List<String> dimensions = chosen("_group", List.copyOf(template.header().dimensions().keySet()), template.header().group());
         List<String> measures = chosen("_measures", List.copyOf(template.header().measures().keySet()),
                 List.copyOf(template.header().measures().keySet()));
         if (measures.isEmpty()) {

@@ -12,6 +12,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Consumer;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 import jakarta.inject.Singleton;
 
@@ -89,13 +90,34 @@ public class Pages {
     /** The results of the statements, from the template's when the rollup's table they read is missing. */
     private CompletionStage<List<RowSet<Row>>> fetch(QueryCall call, List<RenderedQuery> queries, List<RenderedQuery> templateQueries,
             Consumer<String> source) {
-        return executor.fetch(queries, call.settings()).exceptionallyCompose(failure -> {
-            if (!call.rollupLost(failure)) {
-                return CompletableFuture.failedStage(failure);
-            }
+        return orTemplate(call, executor.fetch(queries, call.settings()), () -> {
             source.accept("template");
             return executor.fetch(templateQueries, call.settings());
         });
+    }
+
+    /**
+     * The stage's result, or when it failed on the call's rollup table missing, the template's: failures pass on as
+     * they are, not wrapped as {@code exceptionallyCompose} would.
+     */
+    private static <T> CompletionStage<T> orTemplate(QueryCall call, CompletionStage<T> stage, Supplier<CompletionStage<T>> template) {
+        CompletableFuture<T> result = new CompletableFuture<>();
+        stage.whenComplete((value, failure) -> {
+            if (failure == null) {
+                result.complete(value);
+            } else if (call.rollupLost(failure)) {
+                template.get().whenComplete((again, failed) -> {
+                    if (failed == null) {
+                        result.complete(again);
+                    } else {
+                        result.completeExceptionally(failed);
+                    }
+                });
+            } else {
+                result.completeExceptionally(failure);
+            }
+        });
+        return result;
     }
 
     private byte[] document(QueryCall call, List<RowSet<Row>> results) {
@@ -119,12 +141,25 @@ public class Pages {
 
     /** {@code _explain=true}: the final SQL, its bound values and PostgreSQL's plan, without running it. */
     private CompletionStage<Served> explain(QueryCall call) {
-        RenderedQuery query = QueryRenderer.renderPage(call.source(), call.request());
+        return explain(call, call.source(), RollupChoice.header(call.decision(), Instant.now()));
+    }
+
+    /** The plan of the statement over {@code source}; over the template's body if it reads a rollup's table that is missing. */
+    private CompletionStage<Served> explain(QueryCall call, RowSource source, String sourceHeader) {
+        RenderedQuery query = QueryRenderer.renderPage(source, call.request());
+        CompletionStage<List<RowSet<Row>>> plans = executor.fetch(List.of(PlannedRows.explain(query)), call.settings());
+        if (source instanceof RowSource.Rollup) {
+            return orTemplate(call, explained(call, query, sourceHeader, plans),
+                    () -> explain(call, new RowSource.Body(call.template()), "template"));
+        }
+        return explained(call, query, sourceHeader, plans);
+    }
+
+    private CompletionStage<Served> explained(QueryCall call, RenderedQuery query, String sourceHeader,
+            CompletionStage<List<RowSet<Row>>> plans) {
         // a plan is not an execution: it is not metered, nor kept
-        return answer(executor.fetch(List.of(PlannedRows.explain(query)), call.settings()),
-                plans -> new Served(Answer.of(List.of(ResultDocuments.explain(RollupChoice.header(call.decision(), Instant.now()),
-                        rejected(call.decision()), query.sql(), query.values(),
-                        plans.get(0).iterator().next().getValue(0))), 0), Source.MISS, Duration.ZERO),
+        return answer(plans, results -> new Served(Answer.of(List.of(ResultDocuments.explain(sourceHeader, rejected(call.decision()),
+                query.sql(), query.values(), results.get(0).iterator().next().getValue(0))), 0), Source.MISS, Duration.ZERO),
                 failure -> {});
     }
 

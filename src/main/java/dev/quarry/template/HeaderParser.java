@@ -28,6 +28,7 @@ import java.util.regex.Pattern;
  * -- &#64;timeout 60s
  * -- &#64;cache 5m
  * -- &#64;plan custom
+ * -- &#64;group region
  * -- &#64;rollup monthly dimensions region, year
  * </pre>
  *
@@ -51,6 +52,7 @@ final class HeaderParser {
     private final Map<String, String> dimensions = new LinkedHashMap<>();
     private final Map<String, String> measures = new LinkedHashMap<>();
     private final List<String> roles = new ArrayList<>();
+    private final List<String> group = new ArrayList<>();
     private Duration timeout;
     private Duration cache;
     private boolean customPlan;
@@ -72,7 +74,8 @@ final class HeaderParser {
         }
         return new TemplateHeader(parser.summary, String.join(" ", parser.description).strip(), parser.parameters,
                 parser.sortable, parser.key, parser.order, parser.dimensions, parser.measures, Optional.ofNullable(parser.timeout),
-                parser.roles, Optional.ofNullable(parser.cache), parser.customPlan, parser.rollups.declarations());
+                parser.roles, Optional.ofNullable(parser.cache), parser.customPlan, parser.rollups.declarations(),
+                List.copyOf(parser.group));
     }
 
     private void line(String text, int line) {
@@ -110,8 +113,9 @@ final class HeaderParser {
                 case "@cache" -> cache = cacheDuration(rest);
                 case "@plan" -> customPlan = customPlan(rest);
                 case "@rollup" -> rollups.line(rest, line);
+                case "@group" -> group.addAll(names(rest));
                 default -> throw new IllegalArgumentException("unknown tag " + tag
-                        + "; the tags are @param, @sort, @key, @order, @dimension, @measure, @roles, @timeout, @cache, @plan, @rollup");
+                        + "; the tags are @param, @sort, @key, @order, @dimension, @measure, @roles, @timeout, @cache, @plan, @group, @rollup");
             }
         } catch (IllegalArgumentException e) {
             throw new TemplateException(source, line, e.getMessage());

@@ -148,6 +148,11 @@ public final class TemplateLibrary {
         if (both.isPresent()) {
             throw new TemplateException(template.source(), 1, "'" + both.get() + "' is both a dimension and a measure");
         }
+        for (String dimension : template.header().group()) {
+            if (!template.header().dimensions().containsKey(dimension)) {
+                throw new TemplateException(template.source(), 1, "@group names '" + dimension + "', which is not a @dimension");
+            }
+        }
         if (!template.header().dimensions().isEmpty() && template.header().measures().isEmpty()) {
             throw new TemplateException(template.source(), 1, "a template with @dimension needs at least one @measure");
         }

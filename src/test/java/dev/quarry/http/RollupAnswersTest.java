@@ -4,7 +4,6 @@ import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.sql.Connection;
-import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
@@ -138,7 +137,7 @@ class RollupAnswersTest {
     }
 
     @Test
-    void aTableDroppedByHandIsAnsweredFromTheTemplateAndBuiltAgain() throws SQLException, InterruptedException {
+    void aTableDroppedByHandIsAnsweredFromTheTemplateAndBuiltAgain() throws Exception {
         String query = "_group=region,year&_measures=revenue,avg_discount";
         byte[] expected = get("application/json", query + "&_rollup=off").asByteArray();
         RollupDeclaration yearly = rollup("yearly");
@@ -155,5 +154,13 @@ class RollupAnswersTest {
         }
         assertThat(store.usable(yearly)).isPresent();
         assertThat(get("application/json", query).header(AnswerHeaders.SOURCE)).startsWith("rollup analysis/revenue-cube yearly;");
+
+        // a plan asked of the missing table is the template's
+        try (Connection connection = TestDatabase.connect(); Statement statement = connection.createStatement()) {
+            statement.execute("DROP TABLE " + yearly.table());
+        }
+        JsonNode plan = JSON.readTree(get("application/json", query + "&_explain=true").asString());
+        assertThat(plan.get("source").asText()).isEqualTo("template");
+        assertThat(plan.get("sql").asText()).doesNotContain("quarry_rollup");
     }
 }
