@@ -19,6 +19,10 @@ CREATE ROLE :"reader" LOGIN PASSWORD :'reader_password'
 GRANT CONNECT ON DATABASE :"database" TO :"reader";
 GRANT USAGE ON SCHEMA public TO :"reader";
 GRANT SELECT ON ALL TABLES IN SCHEMA public TO :"reader";
+-- the rollups' schema, made here if no build made it yet, owned by the writer that builds them
+CREATE SCHEMA IF NOT EXISTS quarry_rollup AUTHORIZATION :"writer";
+GRANT USAGE ON SCHEMA quarry_rollup TO :"reader";
+GRANT SELECT ON ALL TABLES IN SCHEMA quarry_rollup TO :"reader";
 
 -- Every load builds new tables in a staging schema and moves them into public, so grants on today's
 -- tables do not reach tomorrow's: the writer's default privileges give the reader SELECT on each

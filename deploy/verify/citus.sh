@@ -9,7 +9,8 @@
 #   3. `load` refuses a coordinator with no worker in one line, leaving nothing behind; then loads TPC-H
 #      into both (Citus: orders and lineitem distributed by order key, co-located, the rest reference
 #      tables), a second load of the same scale does nothing, and readers during a forced reload and a
-#      load killed half-way see the dataset whole;
+#      load killed half-way see the dataset whole; each load built the same rollups on both, reference
+#      or distributed tables by size on Citus, and refresh rebuilds them there;
 #   4. starts Quarry on the coordinator (as the reader role of deploy/sql/quarry-reader-role.sql) and on
 #      the plain PostgreSQL, and compares every shipped template's JSON answer byte for byte, then
 #      streams (NDJSON, CSV, SSE through cursors), filters, sort, keyset pages, counts; explain shows
@@ -103,7 +104,7 @@ log "  in $(($(date +%s) - load_started)) s"
 log "loading TPC-H scale $SCALE into the plain PostgreSQL"
 load_into "$SINGLE_PORT" --scale "$SCALE" || { cat "$WORK/load-$SINGLE_PORT.log"; fatal "load into the plain PostgreSQL"; }
 
-layout=$(value_on "$COORDINATOR_PORT" "SELECT string_agg(logicalrelid::text || ':' || partmethod::text || coalesce(':' || column_to_column_name(logicalrelid, partkey), ''), ' ' ORDER BY logicalrelid::text) FROM pg_dist_partition")
+layout=$(value_on "$COORDINATOR_PORT" "SELECT string_agg(logicalrelid::text || ':' || partmethod::text || coalesce(':' || column_to_column_name(logicalrelid, partkey), ''), ' ' ORDER BY logicalrelid::text) FROM pg_dist_partition WHERE logicalrelid::text NOT LIKE 'quarry_rollup.%'")
 expected_layout="customer:n lineitem:h:l_orderkey nation:n orders:h:o_orderkey part:n part_category:n part_leaf_category:n partsupp:n region:n supplier:n"
 check "Citus layout: $layout" test "$layout" = "$expected_layout"
 check "orders and lineitem are co-located" test "$(value_on "$COORDINATOR_PORT" "SELECT count(DISTINCT colocationid) FROM pg_dist_partition WHERE logicalrelid IN ('orders'::regclass, 'lineitem'::regclass)")" = 1
@@ -111,6 +112,32 @@ check "shards of lineitem on both workers" test "$(value_on "$COORDINATOR_PORT" 
 counts="SELECT (SELECT count(*) FROM lineitem) || ' ' || (SELECT count(*) FROM orders) || ' ' || (SELECT count(*) FROM part_leaf_category)"
 single_counts=$(value_on "$SINGLE_PORT" "$counts")
 check "the same row counts on Citus and one node ($single_counts)" test "$(value_on "$COORDINATOR_PORT" "$counts")" = "$single_counts"
+
+# rollups: each load built them in its publish transaction; the same rows on both, placed by size on Citus
+rollups="SELECT string_agg(template || ' ' || rollup || ' ' || rows, ', ' ORDER BY template, rollup) FROM quarry_rollup.built"
+single_rollups=$(value_on "$SINGLE_PORT" "$rollups")
+check "the loads built the same rollups on Citus and one node: $single_rollups" \
+    test -n "$single_rollups" -a "$(value_on "$COORDINATOR_PORT" "$rollups")" = "$single_rollups"
+placement="SELECT string_agg(b.table_name || ':' || coalesce(p.partmethod::text, 'local'), ' ' ORDER BY b.table_name)
+    FROM quarry_rollup.built AS b LEFT JOIN pg_dist_partition AS p ON p.logicalrelid = format('quarry_rollup.%I', b.table_name)::regclass"
+misplaced="SELECT count(*) FROM quarry_rollup.built AS b
+    LEFT JOIN pg_dist_partition AS p ON p.logicalrelid = format('quarry_rollup.%I', b.table_name)::regclass
+    WHERE p.partmethod IS DISTINCT FROM CASE WHEN b.rows <= 100000 THEN 'n' ELSE 'h' END"
+check "rollups up to 100,000 rows are reference tables, larger ones distributed: $(value_on "$COORDINATOR_PORT" "$placement")" \
+    test "$(value_on "$COORDINATOR_PORT" "$misplaced")" = 0
+rollup_rows() { # port: a digest of every rollup table's rows
+    local table digest=
+    for table in $(value_on "$1" "SELECT table_name FROM quarry_rollup.built ORDER BY 1"); do
+        digest+="$table:$(value_on "$1" "SELECT md5(string_agg(t::text, '|' ORDER BY t::text)) FROM quarry_rollup.\"$table\" AS t") "
+    done
+    echo "$digest"
+}
+check "every rollup holds the same rows on Citus and one node" test "$(rollup_rows "$COORDINATOR_PORT")" = "$(rollup_rows "$SINGLE_PORT")"
+QUARKUS_DATASOURCE_REACTIVE_URL=postgresql://127.0.0.1:$COORDINATOR_PORT/quarry QUARKUS_DATASOURCE_USERNAME=postgres \
+    QUARKUS_DATASOURCE_PASSWORD=unused java -jar "$JAR" refresh --full >"$WORK/refresh-citus.log" 2>&1 && refreshed=ok || refreshed=failed
+check "refresh --full on Citus ($refreshed): $(tail -1 "$WORK/refresh-citus.log")" \
+    test "$refreshed" = ok -a "$(value_on "$COORDINATOR_PORT" "$misplaced")" = 0 \
+    -a "$(rollup_rows "$COORDINATOR_PORT")" = "$(rollup_rows "$SINGLE_PORT")"
 
 loaded_at=$(value_on "$COORDINATOR_PORT" "SELECT loaded_at FROM quarry_dataset")
 load_into "$COORDINATOR_PORT" --scale "$SCALE" || true

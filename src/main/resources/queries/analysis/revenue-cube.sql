@@ -20,6 +20,17 @@
 -- @measure customers: count(DISTINCT o_custkey)
 -- @measure quantity: sum(l_quantity)
 -- @measure avg_discount: round(avg(l_discount), 4)
+-- @rollup monthly dimensions region, nation, segment, year, quarter, month, category, ship_mode
+-- @rollup monthly time o_orderdate month
+-- @rollup monthly measures revenue, quantity, avg_discount
+-- @rollup monthly where o_orderdate >= :since::date AND o_orderdate < :until::date
+-- @rollup monthly partition year changes o_orderdate
+-- @rollup yearly dimensions region, nation, segment, year
+-- @rollup yearly time o_orderdate year
+-- @rollup yearly measures revenue, quantity, avg_discount
+-- @rollup yearly where o_orderdate >= :since::date AND o_orderdate < :until::date
+-- @rollup nations dimensions region, nation
+-- @rollup nations measures revenue, orders, customers, quantity, avg_discount
 -- @timeout 60s
 -- @plan custom
 SELECT

@@ -25,6 +25,8 @@ abstract class BatchCommand implements Callable<Integer>, QuarkusApplication {
             "quarkus.http.host-enabled", "false",
             "quarkus.shutdown.delay", "0s",
             "quarkus.banner.enabled", "false",
+            // a batch job builds the rollups it is told to, not those serve would build on its schedule
+            "quarry.rollup.schedule.enabled", "false",
             "quarkus.log.category.\"io.quarkus\".level", "WARN");
 
     @Spec

@@ -5,6 +5,7 @@ import java.util.Map;
 import jakarta.inject.Inject;
 
 import dev.quarry.dataset.DatasetLoader;
+import dev.quarry.dataset.PublishStep;
 import dev.quarry.dataset.ScaleFactor;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ITypeConverter;
@@ -24,6 +25,10 @@ final class LoadCommand extends BatchCommand {
     @Inject
     DatasetLoader loader;
 
+    /** The rollups, built in the dataset's publish transaction. */
+    @Inject
+    PublishStep rollups;
+
     @Override
     Map<String, String> settings() {
         // no load of the default scale at startup, and no template check against tables not loaded yet
@@ -33,7 +38,7 @@ final class LoadCommand extends BatchCommand {
     @Override
     int execute() {
         try {
-            loader.load(scale, force, System.out::println);
+            loader.load(scale, force, System.out::println, rollups);
             return 0;
         } catch (RuntimeException e) {
             System.err.println("quarry load: " + e.getMessage());

@@ -20,6 +20,7 @@ import picocli.CommandLine.UnmatchedArgumentException;
 @Command(name = "quarry", scope = ScopeType.INHERIT, mixinStandardHelpOptions = true, versionProvider = ProjectVersion.class, description = "Serves hand-written SQL templates over PostgreSQL as JSON pages and streams.", subcommands = {
         ServeCommand.class,
         LoadCommand.class,
+        RefreshCommand.class,
         TestCommand.class,
         CheckCommand.class,
 })

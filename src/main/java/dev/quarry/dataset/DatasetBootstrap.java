@@ -23,19 +23,19 @@ public class DatasetBootstrap {
     private static final Logger LOG = Logger.getLogger(DatasetBootstrap.class);
 
     void loadIfEmpty(@Observes @Priority(Interceptor.Priority.PLATFORM_BEFORE + 10) StartupEvent event,
-            EmbeddedDatabase embedded, DatasetLoader loader,
+            EmbeddedDatabase embedded, DatasetLoader loader, PublishStep publishStep,
             @ConfigProperty(name = "quarry.dataset.load-on-start") String scale) {
         if (!embedded.isActive() || scale.equals("none")) {
             return;
         }
         loader.current().ifPresentOrElse(
                 dataset -> LOG.infof("TPC-H scale %s is loaded (%,d rows)", dataset.scale().toPlainString(), dataset.rows()),
-                () -> loadAtFirstStart(loader, ScaleFactor.parse(scale)));
+                () -> loadAtFirstStart(loader, ScaleFactor.parse(scale), publishStep));
     }
 
-    private static void loadAtFirstStart(DatasetLoader loader, ScaleFactor scale) {
+    private static void loadAtFirstStart(DatasetLoader loader, ScaleFactor scale, PublishStep publishStep) {
         try {
-            loader.load(scale, false, LOG::info);
+            loader.load(scale, false, LOG::info, publishStep);
         } catch (HeapTooSmallException e) {
             // Quarkus prints a ConfigurationException without a cause as its message alone: one line
             throw new ConfigurationException(e.getMessage() + ", or set quarry.dataset.load-on-start=none and load it with"

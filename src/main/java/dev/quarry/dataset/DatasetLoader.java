@@ -65,6 +65,11 @@ public class DatasetLoader {
      * @return the dataset now published
      */
     public LoadedDataset load(ScaleFactor scale, boolean force, Consumer<String> progress) {
+        return load(scale, force, progress, PublishStep.NONE);
+    }
+
+    /** As {@link #load(ScaleFactor, boolean, Consumer)}, with {@code step} run in the publish transaction after the dataset's own work. */
+    public LoadedDataset load(ScaleFactor scale, boolean force, Consumer<String> progress, PublishStep step) {
         JdbcTarget target = target();
         try (Connection coordinator = target.connect()) {
             Optional<LoadedDataset> loaded = current(coordinator);
@@ -80,7 +85,7 @@ public class DatasetLoader {
                 throw new IllegalStateException("Another load is running on " + target + "; wait for it to finish");
             }
             try {
-                return loadLocked(coordinator, target, scale, progress);
+                return loadLocked(coordinator, target, scale, progress, step);
             } catch (SQLException | RuntimeException e) {
                 execute(coordinator, "DROP SCHEMA IF EXISTS quarry_load CASCADE");
                 throw e;
@@ -93,8 +98,8 @@ public class DatasetLoader {
         }
     }
 
-    private LoadedDataset loadLocked(Connection coordinator, JdbcTarget target, ScaleFactor scale, Consumer<String> progress)
-            throws SQLException {
+    private LoadedDataset loadLocked(Connection coordinator, JdbcTarget target, ScaleFactor scale, Consumer<String> progress,
+            PublishStep step) throws SQLException {
         long started = System.nanoTime();
         CitusLayout citus = CitusLayout.of(coordinator);
         citus.checkCluster(coordinator);
@@ -130,6 +135,7 @@ public class DatasetLoader {
                 record.setBigDecimal(4, loadSeconds);
                 record.executeUpdate();
             }
+            step.publish(coordinator, progress);
             coordinator.commit();
         } catch (SQLException e) {
             coordinator.rollback();
@@ -188,7 +194,8 @@ public class DatasetLoader {
         return counts;
     }
 
-    private static Optional<LoadedDataset> current(Connection connection) throws SQLException {
+    /** The dataset published as {@code connection} sees it: inside a publish transaction, the one being published. */
+    public static Optional<LoadedDataset> current(Connection connection) throws SQLException {
         try (Statement statement = connection.createStatement();
                 ResultSet exists = statement.executeQuery("SELECT to_regclass('public.quarry_dataset') IS NOT NULL")) {
             exists.next();

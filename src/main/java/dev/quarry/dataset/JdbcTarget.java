@@ -10,12 +10,12 @@ import io.vertx.pgclient.PgConnectOptions;
 
 /**
  * The configured database, reached through JDBC: the reactive client has no COPY FROM STDIN, and
- * a bulk load is a batch job, not a request. The coordinates are the pool's own, so a load goes
+ * a bulk load (or a rollup's build) is a batch job, not a request. The coordinates are the pool's own, so a load goes
  * where the service reads.
  */
-record JdbcTarget(String url, String user, String password) {
+public record JdbcTarget(String url, String user, String password) {
 
-    static JdbcTarget of(Config config) {
+    public static JdbcTarget of(Config config) {
         String uri = config.getValue("quarkus.datasource.reactive.url", String.class).replaceFirst("^vertx-reactive:", "");
         PgConnectOptions options = PgConnectOptions.fromUri(uri);
         String user = config.getOptionalValue("quarkus.datasource.username", String.class).orElse(options.getUser());
@@ -24,7 +24,7 @@ record JdbcTarget(String url, String user, String password) {
         return new JdbcTarget(url, user, password);
     }
 
-    Connection connect() throws SQLException {
+    public Connection connect() throws SQLException {
         Properties properties = new Properties();
         if (user != null) {
             properties.setProperty("user", user);

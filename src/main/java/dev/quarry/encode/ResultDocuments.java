@@ -1,6 +1,7 @@
 package dev.quarry.encode;
 
 import java.util.List;
+import java.util.Map;
 import java.util.OptionalInt;
 
 import io.vertx.mutiny.sqlclient.Row;
@@ -43,10 +44,22 @@ public final class ResultDocuments {
         });
     }
 
-    /** {@code {"sql", "values": [...], "plan": [...]}}: what {@code _explain=true} shows instead of rows. */
-    public static byte[] explain(String sql, List<Object> values, Object plan) {
+    /**
+     * {@code {"source", "rejected": {rollup: reason}, "sql", "values": [...], "plan": [...]}}: what {@code _explain=true}
+     * shows instead of rows.
+     *
+     * @param source   where the rows would be read from, as the {@code Quarry-Source} header names it
+     * @param rejected each rollup of the template not used, with why
+     */
+    public static byte[] explain(String source, Map<String, String> rejected, String sql, List<Object> values, Object plan) {
         return RowEncoder.JsonWriting.bytes(out -> {
             out.writeStartObject();
+            out.writeStringField("source", source);
+            out.writeObjectFieldStart("rejected");
+            for (Map.Entry<String, String> rejection : rejected.entrySet()) {
+                out.writeStringField(rejection.getKey(), rejection.getValue());
+            }
+            out.writeEndObject();
             out.writeStringField("sql", sql);
             out.writeArrayFieldStart("values");
             for (Object value : values) {

@@ -15,6 +15,7 @@ import jakarta.interceptor.Interceptor;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
+import dev.quarry.template.ResultColumn;
 import dev.quarry.template.Template;
 import dev.quarry.template.TemplateException;
 import dev.quarry.template.TemplateFiles;
@@ -88,13 +89,14 @@ public class Catalog {
 
     private CheckedTemplate check(TemplateChecker checker, Template template) {
         try {
-            return new CheckedTemplate(template, checker.check(template), Optional.empty());
+            List<ResultColumn> columns = checker.check(template);
+            return new CheckedTemplate(template, columns, Optional.empty(), checker.checkRollups(template));
         } catch (TemplateException e) {
             if (failOnError) {
                 throw e;
             }
             LOG.errorf("Template %s is broken and answers 503: %s", template.name(), e.getMessage());
-            return new CheckedTemplate(template, List.of(), Optional.of(e.getMessage()));
+            return new CheckedTemplate(template, List.of(), Optional.of(e.getMessage()), Map.of());
         }
     }
 

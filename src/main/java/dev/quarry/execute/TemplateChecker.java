@@ -3,7 +3,9 @@ package dev.quarry.execute;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
@@ -14,10 +16,12 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.quarry.render.QueryRenderer;
 import dev.quarry.render.QueryRenderer.Placeholder;
 import dev.quarry.render.RenderedQuery;
+import dev.quarry.render.RollupRenderer;
 import dev.quarry.template.Fragment;
 import dev.quarry.template.ParamType;
 import dev.quarry.template.ParameterSpec;
 import dev.quarry.template.ResultColumn;
+import dev.quarry.template.RollupDeclaration;
 import dev.quarry.template.SortKey;
 import dev.quarry.template.SourcePosition;
 import dev.quarry.template.Template;
@@ -88,6 +92,36 @@ final class TemplateChecker {
             run("ROLLBACK");
             connection.query("DEALLOCATE quarry_check").execute().onFailure().recoverWithNull().await().atMost(STEP_TIMEOUT);
         }
+    }
+
+    /**
+     * For each rollup of the template, the type of each aggregate column of its table: PostgreSQL prepares
+     * its build statement with its where over the built rows, which finds a where or a time column it
+     * cannot read, at the rollup's first line.
+     */
+    Map<String, Map<String, String>> checkRollups(Template template) {
+        Map<String, Map<String, String>> parts = new LinkedHashMap<>();
+        for (RollupDeclaration rollup : template.header().rollups()) {
+            RenderedQuery built = RollupRenderer.buildChecked(template, rollup);
+            try {
+                run("BEGIN READ ONLY");
+                run(PREPARE + built.sql());
+                List<ResultColumn> columns = columns(built, nullBinds(built));
+                Map<String, String> types = new LinkedHashMap<>();
+                for (String part : RollupRenderer.partColumns(template, rollup)) {
+                    columns.stream().filter(column -> column.name().equals(part)).findFirst()
+                            .ifPresent(column -> types.put(part, column.type()));
+                }
+                parts.put(rollup.name(), Map.copyOf(types));
+            } catch (PgException e) {
+                throw new TemplateException(rollup.position().source(), rollup.position().line(), "rollup '" + rollup.name()
+                        + "': PostgreSQL: " + e.getErrorMessage());
+            } finally {
+                run("ROLLBACK");
+                connection.query("DEALLOCATE quarry_check").execute().onFailure().recoverWithNull().await().atMost(STEP_TIMEOUT);
+            }
+        }
+        return Map.copyOf(parts);
     }
 
     private void prepare(Template template, RenderedQuery query) {

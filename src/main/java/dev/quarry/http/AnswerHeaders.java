@@ -17,6 +17,9 @@ import dev.quarry.cache.Served;
 @Singleton
 public class AnswerHeaders {
 
+    /** Where an answer's rows were read from: {@code rollup analysis/revenue-cube monthly; age=300s}, or {@code template}. */
+    public static final String SOURCE = "Quarry-Source";
+
     private final AuthenticationSettings authentication;
 
     AnswerHeaders(AuthenticationSettings authentication) {
@@ -27,11 +30,11 @@ public class AnswerHeaders {
      * The answer, or 304 when the client already holds it; both with the same headers. Typed as
      * bytes, so that RESTEasy picks the body's writer once at build time, not for every response.
      */
-    public RestResponse<byte[]> respond(Served served, String ifNoneMatch, String mediaType) {
+    public RestResponse<byte[]> respond(Served served, String ifNoneMatch, String mediaType, String source) {
         String etag = served.answer().etag();
         RestResponse.ResponseBuilder<byte[]> response = matches(ifNoneMatch, etag) ? RestResponse.ResponseBuilder.notModified()
                 : RestResponse.ResponseBuilder.ok(served.answer().body(), mediaType);
-        return headers(response, served).build();
+        return headers(response, served).header(SOURCE, source).build();
     }
 
     private RestResponse.ResponseBuilder<byte[]> headers(RestResponse.ResponseBuilder<byte[]> response, Served served) {

@@ -5,6 +5,7 @@ import java.lang.annotation.Annotation;
 import java.lang.reflect.Type;
 import java.util.concurrent.Flow;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
 
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
@@ -48,7 +49,7 @@ public class ByteStreamWriter implements ServerMessageBodyWriter<ByteStream> {
     public void writeResponse(ByteStream stream, Type genericType, ServerRequestContext context) {
         ServerHttpResponse response = context.serverResponse();
         response.setChunked(true);
-        stream.buffers().subscribe(new Sending(response, (ResteasyReactiveRequestContext) context));
+        stream.buffers().subscribe(new Sending(response, (ResteasyReactiveRequestContext) context, stream.source()));
     }
 
     /** Only for a writer interceptor's output stream, which this service has none of: that would block the event loop. */
@@ -62,12 +63,14 @@ public class ByteStreamWriter implements ServerMessageBodyWriter<ByteStream> {
 
         private final ServerHttpResponse response;
         private final ResteasyReactiveRequestContext request;
+        private final Supplier<String> source;
         private final AtomicBoolean over = new AtomicBoolean();
         private volatile Flow.Subscription subscription;
 
-        Sending(ServerHttpResponse response, ResteasyReactiveRequestContext request) {
+        Sending(ServerHttpResponse response, ResteasyReactiveRequestContext request, Supplier<String> source) {
             this.response = response;
             this.request = request;
+            this.source = source;
         }
 
         @Override
@@ -79,6 +82,7 @@ public class ByteStreamWriter implements ServerMessageBodyWriter<ByteStream> {
 
         @Override
         public void onNext(byte[] buffer) {
+            sourceHeader();
             response.write(buffer).whenComplete((written, failure) -> {
                 if (failure == null) {
                     subscription.request(1);
@@ -107,7 +111,16 @@ public class ByteStreamWriter implements ServerMessageBodyWriter<ByteStream> {
         @Override
         public void onComplete() {
             if (over.compareAndSet(false, true)) {
+                sourceHeader();
                 response.end();
+            }
+        }
+
+        /** Before the head is written: where the rows are read from is known once the stream has been built. */
+        private void sourceHeader() {
+            String where = source.get();
+            if (!response.headWritten() && where != null) {
+                response.setResponseHeader(AnswerHeaders.SOURCE, where);
             }
         }
 

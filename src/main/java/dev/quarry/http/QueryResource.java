@@ -3,6 +3,7 @@ package dev.quarry.http;
 import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 
 import jakarta.ws.rs.GET;
@@ -67,8 +68,9 @@ public class QueryResource {
     public CompletionStage<RestResponse<byte[]>> page(@PathParam("name") String name, @Context UriInfo uri,
             @HeaderParam(HttpHeaders.IF_NONE_MATCH) String ifNoneMatch) {
         Optional<Tenant> tenant = tenants.tenant();
-        return quotas.page(callers.current(), name, () -> pages.page(name, uri.getQueryParameters(), tenant))
-                .thenApply(page -> headers.respond(page, ifNoneMatch, MediaType.APPLICATION_JSON));
+        AtomicReference<String> source = new AtomicReference<>();
+        return quotas.page(callers.current(), name, () -> pages.page(name, uri.getQueryParameters(), tenant, source::set))
+                .thenApply(page -> headers.respond(page, ifNoneMatch, MediaType.APPLICATION_JSON, source.get()));
     }
 
     @GET
@@ -77,8 +79,9 @@ public class QueryResource {
     @Produces(MediaType.SERVER_SENT_EVENTS)
     public ByteStream events(@PathParam("name") String name, @Context UriInfo uri, @HeaderParam("Last-Event-ID") String lastEventId) {
         Optional<Tenant> tenant = tenants.tenant();
+        AtomicReference<String> source = new AtomicReference<>();
         return new ByteStream(quotas.stream(callers.current(), name, () -> streams.events(name, uri.getQueryParameters(), tenant,
-                Optional.ofNullable(lastEventId).filter(id -> !id.isBlank()), problem(uri))));
+                Optional.ofNullable(lastEventId).filter(id -> !id.isBlank()), problem(uri), source::set)), source::get);
     }
 
     @GET
@@ -87,8 +90,9 @@ public class QueryResource {
     @Produces(MediaTypes.NDJSON)
     public ByteStream ndjson(@PathParam("name") String name, @Context UriInfo uri) {
         Optional<Tenant> tenant = tenants.tenant();
-        return new ByteStream(
-                quotas.stream(callers.current(), name, () -> streams.jsonLines(name, uri.getQueryParameters(), tenant, problem(uri))));
+        AtomicReference<String> source = new AtomicReference<>();
+        return new ByteStream(quotas.stream(callers.current(), name,
+                () -> streams.jsonLines(name, uri.getQueryParameters(), tenant, problem(uri), source::set)), source::get);
     }
 
     @GET
@@ -98,7 +102,9 @@ public class QueryResource {
     public ByteStream csv(@PathParam("name") String name, @Context UriInfo uri, @Context HttpHeaders request) {
         Optional<Tenant> tenant = tenants.tenant();
         Format format = csvFormat(request);
-        return new ByteStream(quotas.stream(callers.current(), name, () -> streams.csv(name, uri.getQueryParameters(), tenant, format)));
+        AtomicReference<String> source = new AtomicReference<>();
+        return new ByteStream(quotas.stream(callers.current(), name,
+                () -> streams.csv(name, uri.getQueryParameters(), tenant, format, source::set)), source::get);
     }
 
     @GET
@@ -111,7 +117,9 @@ public class QueryResource {
                     + ", which Arrow needs to reach its memory; ask for another representation, or restart it with that option", 501);
         }
         Optional<Tenant> tenant = tenants.tenant();
-        return new ByteStream(quotas.stream(callers.current(), name, () -> streams.arrow(name, uri.getQueryParameters(), tenant, problem(uri))));
+        AtomicReference<String> source = new AtomicReference<>();
+        return new ByteStream(quotas.stream(callers.current(), name,
+                () -> streams.arrow(name, uri.getQueryParameters(), tenant, problem(uri), source::set)), source::get);
     }
 
     /** {@code text/csv; profile=spreadsheet} when the client accepts CSV in that profile, else COPY's exact CSV. */

@@ -13,16 +13,24 @@ final class BodyRenderer {
 
     /** @param arguments the value of every parameter that has one; an absent name drops its blocks */
     static void write(List<Fragment> body, Map<String, Object> arguments, SqlWriter out) {
+        write(body, arguments, "", out);
+    }
+
+    /**
+     * @param scope prefixed to each parameter's name in the statement, so that the same name written in another
+     *              scope (a rollup's build arguments beside a request's) is bound apart
+     */
+    static void write(List<Fragment> body, Map<String, Object> arguments, String scope, SqlWriter out) {
         for (Fragment fragment : body) {
             if (fragment instanceof Fragment.Sql sql) {
                 out.template(sql.text(), sql.source(), sql.line());
             } else if (fragment instanceof Fragment.Param param) {
-                out.parameter(param.name(), arguments.get(param.name()));
+                out.parameter(scope + param.name(), arguments.get(param.name()));
             } else if (fragment instanceof Fragment.Constant constant) {
                 out.value(constant.value());
             } else if (fragment instanceof Fragment.OptionalBlock block) {
                 if (allPresent(block.body(), arguments)) {
-                    write(block.body(), arguments, out);
+                    write(block.body(), arguments, scope, out);
                 }
             } else {
                 throw new IllegalStateException("unresolved layer in a template body: " + fragment);

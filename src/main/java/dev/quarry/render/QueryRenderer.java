@@ -30,43 +30,48 @@ public final class QueryRenderer {
 
     /** The rows the request asks for. */
     public static RenderedQuery render(Template template, QueryRequest request) {
-        return select(template, request, request.limit());
+        return render(new RowSource.Body(template), request);
+    }
+
+    /** The rows the request asks for, read from {@code source}. */
+    public static RenderedQuery render(RowSource source, QueryRequest request) {
+        return select(source, request, request.limit());
     }
 
     /** The rows of a page and one more, which tells whether there is a next page. */
-    public static RenderedQuery renderPage(Template template, QueryRequest request) {
+    public static RenderedQuery renderPage(RowSource source, QueryRequest request) {
         OptionalInt limit = request.limit();
-        return select(template, request, limit.isPresent() ? OptionalInt.of(limit.getAsInt() + 1) : limit);
+        return select(source, request, limit.isPresent() ? OptionalInt.of(limit.getAsInt() + 1) : limit);
     }
 
     /** The number of rows that pass the request's filters, all pages together. */
-    public static RenderedQuery renderCount(Template template, QueryRequest request) {
-        return filtered("SELECT count(*) FROM (", template, request);
+    public static RenderedQuery renderCount(RowSource source, QueryRequest request) {
+        return filtered("SELECT count(*) FROM (", source, request);
     }
 
     /** The rows that pass the filters, unordered and unlimited: what the planner estimates for {@code _count=planned}. */
-    public static RenderedQuery renderFiltered(Template template, QueryRequest request) {
-        return filtered("SELECT * FROM (", template, request);
+    public static RenderedQuery renderFiltered(RowSource source, QueryRequest request) {
+        return filtered("SELECT * FROM (", source, request);
     }
 
-    private static RenderedQuery filtered(String select, Template template, QueryRequest request) {
+    private static RenderedQuery filtered(String select, RowSource source, QueryRequest request) {
         SqlWriter out = new SqlWriter().append(select);
-        relation(template, request.arguments(), request.grouping(), out);
+        relation(source, request.arguments(), request.grouping(), out);
         out.append(") AS q");
         where(request.filters(), List.of(), Optional.empty(), out);
         return out.query();
     }
 
-    private static RenderedQuery select(Template template, QueryRequest request, OptionalInt limit) {
+    private static RenderedQuery select(RowSource source, QueryRequest request, OptionalInt limit) {
         SqlWriter out = new SqlWriter();
         boolean wrapped = !request.filters().isEmpty() || !request.ordering().isEmpty() || limit.isPresent()
                 || request.offset().isPresent();
         if (!wrapped) {
-            relation(template, request.arguments(), request.grouping(), out);
+            relation(source, request.arguments(), request.grouping(), out);
             return out.query();
         }
         out.append("SELECT * FROM (");
-        relation(template, request.arguments(), request.grouping(), out);
+        relation(source, request.arguments(), request.grouping(), out);
         out.append(") AS q");
         where(request.filters(), request.ordering(), request.after().map(values -> typed(request, values)), out);
         orderBy(request.ordering(), out);
@@ -131,11 +136,16 @@ public final class QueryRenderer {
 
     private static RenderedQuery relationOnly(Template template, Map<String, Object> arguments, Optional<Grouping> grouping) {
         SqlWriter out = new SqlWriter();
-        relation(template, arguments, grouping, out);
+        relation(new RowSource.Body(template), arguments, grouping, out);
         return out.query();
     }
 
-    private static void relation(Template template, Map<String, Object> arguments, Optional<Grouping> grouping, SqlWriter out) {
+    private static void relation(RowSource source, Map<String, Object> arguments, Optional<Grouping> grouping, SqlWriter out) {
+        if (source instanceof RowSource.Rollup rollup) {
+            RollupRenderer.relation(rollup, arguments, grouping.orElseThrow(), out);
+            return;
+        }
+        Template template = source.template();
         if (grouping.isEmpty()) {
             BodyRenderer.write(template.body(), arguments, out);
             return;

@@ -27,7 +27,7 @@ public final class RequestParser {
     public static final int MAX_FILTERS = 50;
 
     private static final List<String> RESERVED = List.of("_sort", "_limit", "_offset", "_after", "_count", "_explain",
-            "_group", "_measures");
+            "_group", "_measures", "_rollup");
 
     private final Template template;
     private final Map<String, List<String>> query;
@@ -130,7 +130,7 @@ public final class RequestParser {
             }
             return Optional.empty();
         }
-        List<String> dimensions = chosen("_group", List.copyOf(template.header().dimensions().keySet()), List.of());
+        List<String> dimensions = chosen("_group", List.copyOf(template.header().dimensions().keySet()), template.header().group());
         List<String> measures = chosen("_measures", List.copyOf(template.header().measures().keySet()),
                 List.copyOf(template.header().measures().keySet()));
         if (measures.isEmpty()) {

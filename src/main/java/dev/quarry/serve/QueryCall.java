@@ -11,6 +11,8 @@ import dev.quarry.execute.StatementSettings;
 import dev.quarry.render.QueryRenderer;
 import dev.quarry.render.QueryRequest;
 import dev.quarry.render.RenderedQuery;
+import dev.quarry.render.RowSource;
+import dev.quarry.rollup.RollupDecision;
 import dev.quarry.template.Template;
 import io.smallrye.mutiny.Multi;
 import io.vertx.mutiny.sqlclient.Row;
@@ -25,8 +27,16 @@ final class QueryCall {
     private final Template template;
     private final Format format;
     private final QueryRequest request;
-    /** What a stream runs, rendered once for its cache key and its cursor; null for a page, which renders its own. */
+    /** Where its rows are read from, and why not from the other rollups. */
+    private final RollupDecision decision;
+    /** What a stream runs, from the decided source, rendered once for its cursor; null for a page, which renders its own. */
     private final RenderedQuery statement;
+    /**
+     * A stream's statement over the template, its cache key whatever the source (the answer's bytes are the same from a
+     * rollup), and what it runs if the rollup's table is missing; null for a page.
+     */
+    private final RenderedQuery templateStatement;
+    private final RollupChoice rollups;
     private final RowEncoder encoder;
     private final StatementSettings settings;
     private final QueryMeters meters;
@@ -36,17 +46,22 @@ final class QueryCall {
     private final AtomicBoolean finished = new AtomicBoolean();
 
     /** @param slot the stream's slot among those in flight; null for a page */
-    QueryCall(Template template, Format format, QueryRequest request, StatementSettings settings, QueryMeters meters,
-            StreamSlots.Slot slot) {
-        this(template, format, request, format.streamed() ? QueryRenderer.render(template, request) : null, settings, meters, slot);
+    QueryCall(Template template, Format format, QueryRequest request, RollupDecision decision, RollupChoice rollups,
+            StatementSettings settings, QueryMeters meters, StreamSlots.Slot slot) {
+        this(template, format, request, decision, rollups, format.streamed() ? QueryRenderer.render(decision.source(), request) : null,
+                format.streamed() ? QueryRenderer.render(template, request) : null, settings, meters, slot);
     }
 
-    private QueryCall(Template template, Format format, QueryRequest request, RenderedQuery statement, StatementSettings settings,
-            QueryMeters meters, StreamSlots.Slot slot) {
+    private QueryCall(Template template, Format format, QueryRequest request, RollupDecision decision, RollupChoice rollups,
+            RenderedQuery statement, RenderedQuery templateStatement, StatementSettings settings, QueryMeters meters,
+            StreamSlots.Slot slot) {
         this.template = template;
         this.format = format;
         this.request = request;
+        this.decision = decision;
+        this.rollups = rollups;
         this.statement = statement;
+        this.templateStatement = templateStatement;
         this.encoder = new RowEncoder(request.columns());
         this.settings = settings;
         this.meters = meters;
@@ -59,7 +74,7 @@ final class QueryCall {
      * waiting for the answer, whichever of them leaves.
      */
     QueryCall again() {
-        return new QueryCall(template, format, request, statement, settings, meters, slot);
+        return new QueryCall(template, format, request, decision, rollups, statement, templateStatement, settings, meters, slot);
     }
 
     Format format() {
@@ -70,13 +85,32 @@ final class QueryCall {
         return template;
     }
 
+    /** Where the call's rows are read from. */
+    RowSource source() {
+        return decision.source();
+    }
+
+    RollupDecision decision() {
+        return decision;
+    }
+
+    /** Whether a failure of the call's statements was its rollup's table missing, which the template then answers. */
+    boolean rollupLost(Throwable failure) {
+        return rollups.lost(decision, failure);
+    }
+
     QueryRequest request() {
         return request;
     }
 
-    /** The statement a stream runs. */
+    /** The statement a stream runs, over its source: what its budget bounds. */
     RenderedQuery statement() {
         return statement;
+    }
+
+    /** The key a stream's answer is kept under: its statement over the template, whatever it is read from. */
+    RenderedQuery cacheKey() {
+        return templateStatement;
     }
 
     RowEncoder encoder() {
@@ -97,8 +131,9 @@ final class QueryCall {
 
     /** The streamed rows in the cursor's batches, none empty, counted and timed. */
     Multi<RowSet<Row>> batches(CursorStreams cursors) {
-        return metered(cursors.stream(statement, settings, slot.stopped())
-                .select().where(batch -> batch.size() > 0)
+        Multi<RowSet<Row>> rows = cursors.stream(statement, settings, slot.stopped())
+                .onFailure(this::rollupLost).recoverWithMulti(() -> cursors.stream(templateStatement, settings, slot.stopped()));
+        return metered(rows.select().where(batch -> batch.size() > 0)
                 .invoke(batch -> counted(batch.size())));
     }
 

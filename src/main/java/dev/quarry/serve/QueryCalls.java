@@ -18,6 +18,7 @@ import dev.quarry.render.CursorCodec;
 import dev.quarry.render.QueryRequest;
 import dev.quarry.render.RequestParser;
 import dev.quarry.render.Tenant;
+import dev.quarry.rollup.RollupDecision;
 
 /**
  * Starts a request's {@link QueryCall}: finds the template, reads the request against it and takes
@@ -32,9 +33,11 @@ class QueryCalls {
     private final CursorCodec cursors;
     private final StreamSlots slots;
     private final TenancySettings tenancy;
+    private final RollupChoice rollups;
 
     QueryCalls(Catalog catalog, QueryExecutor executor, QueryMeters meters, CursorCodec cursors, StreamSlots slots,
-            TenancySettings tenancy) {
+            TenancySettings tenancy, RollupChoice rollups) {
+        this.rollups = rollups;
         this.catalog = catalog;
         this.executor = executor;
         this.meters = meters;
@@ -58,9 +61,11 @@ class QueryCalls {
             throw new TenantRequiredException(name);
         }
         QueryRequest request;
+        RollupDecision decision;
         try {
             request = RequestParser.parse(checked.template(), checked.columns(), parameters, tenant, defaultLimit, cursors,
                     lastEventId);
+            decision = rollups.decide(checked, request, parameters);
         } catch (RuntimeException e) {
             meters.query(name, format, Outcome.CLIENT_ERROR, Duration.ZERO);
             throw e;
@@ -69,6 +74,6 @@ class QueryCalls {
                 .withTenant(checked.template().tenant() ? tenancy.setting(tenant) : Optional.empty());
         // last, once nothing else can refuse the request: the slot is freed only when the response ends
         StreamSlots.Slot slot = format.streamed() ? slots.take() : null;
-        return new QueryCall(checked.template(), format, request, settings, meters, slot);
+        return new QueryCall(checked.template(), format, request, decision, rollups, settings, meters, slot);
     }
 }

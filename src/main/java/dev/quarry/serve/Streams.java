@@ -2,6 +2,7 @@ package dev.quarry.serve;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -9,6 +10,7 @@ import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BiFunction;
+import java.util.function.Consumer;
 import java.util.function.Function;
 
 import jakarta.inject.Singleton;
@@ -37,7 +39,8 @@ import io.vertx.mutiny.sqlclient.RowSet;
  * until it ends. A failure after the first bytes is told in the stream where the format can carry
  * it, as the problem the caller makes of it. A template whose answers are kept ({@code @cache}) is
  * streamed from its kept answer: recorded once, then sent from memory to every request that asks
- * for it, unless it is too large to keep.
+ * for it, unless it is too large to keep. Each method tells where its rows are read from ({@code source}) before
+ * the first byte, for the {@code Quarry-Source} header.
  */
 @Singleton
 public class Streams {
@@ -68,8 +71,9 @@ public class Streams {
      * @param problem     the problem+json document of a failure
      */
     public Multi<byte[]> events(String name, Map<String, List<String>> parameters, Optional<Tenant> tenant, Optional<String> lastEventId,
-            Function<Throwable, byte[]> problem) {
+            Function<Throwable, byte[]> problem, Consumer<String> source) {
         QueryCall call = calls.open(name, parameters, tenant, Format.SSE, OptionalInt.empty(), lastEventId);
+        source.accept(RollupChoice.header(call.decision(), Instant.now()));
         Multi<byte[]> rowsAndEnd = rows(call, this::rowEvents).onItem().transformToMulti(rows -> Multi.createBy().concatenating()
                 .streams(rows.bytes(), Multi.createFrom()
                         .item(() -> SseFrames.event("end", ResultDocuments.end(rows.count().getAsLong(), call.elapsedMillis())))));
@@ -96,8 +100,9 @@ public class Streams {
 
     /** One JSON object per line; a failure after the first line is a last line {@code {"error": problem}}. */
     public Multi<byte[]> jsonLines(String name, Map<String, List<String>> parameters, Optional<Tenant> tenant,
-            Function<Throwable, byte[]> problem) {
+            Function<Throwable, byte[]> problem, Consumer<String> source) {
         QueryCall call = calls.open(name, parameters, tenant, Format.NDJSON, OptionalInt.empty(), Optional.empty());
+        source.accept(RollupChoice.header(call.decision(), Instant.now()));
         return call.held(budgets.admitted(call, bytes(call, RowEncoder::jsonLines)
                 .onFailure().recoverWithItem(failure -> errorLine(problem.apply(failure)))));
     }
@@ -106,8 +111,10 @@ public class Streams {
      * CSV with a header line, as COPY writes it, in the format's profile; a failure after the header cannot be told in CSV: the
      * response is cut short.
      */
-    public Multi<byte[]> csv(String name, Map<String, List<String>> parameters, Optional<Tenant> tenant, Format format) {
+    public Multi<byte[]> csv(String name, Map<String, List<String>> parameters, Optional<Tenant> tenant, Format format,
+            Consumer<String> source) {
         QueryCall call = calls.open(name, parameters, tenant, format, OptionalInt.empty(), Optional.empty());
+        source.accept(RollupChoice.header(call.decision(), Instant.now()));
         return call.held(budgets.admitted(call, Multi.createBy().concatenating().streams(
                 Multi.createFrom().item(() -> call.encoder().csvHeader()),
                 bytes(call, (encoder, batch) -> encoder.csv(batch, format.csvProfile())))));
@@ -118,8 +125,9 @@ public class Streams {
      * first bytes ends it with a message cut short that holds the problem ({@link ArrowStream#broken}), which an Arrow reader reports.
      */
     public Multi<byte[]> arrow(String name, Map<String, List<String>> parameters, Optional<Tenant> tenant,
-            Function<Throwable, byte[]> problem) {
+            Function<Throwable, byte[]> problem, Consumer<String> source) {
         QueryCall call = calls.open(name, parameters, tenant, Format.ARROW, OptionalInt.empty(), Optional.empty());
+        source.accept(RollupChoice.header(call.decision(), Instant.now()));
         return call.held(budgets.admitted(call, rows(call, this::arrowStream).onItem().transformToMulti(EncodedRows::bytes)
                 .onFailure().recoverWithItem(failure -> ArrowStream.broken(problem.apply(failure)))));
     }
@@ -147,7 +155,7 @@ public class Streams {
      * @param encoding a run's rows as bytes
      */
     private Uni<EncodedRows> rows(QueryCall call, Function<QueryCall, Multi<byte[]>> encoding) {
-        return answers.stream(call.template(), call.format(), call.statement(), () -> {
+        return answers.stream(call.template(), call.format(), call.cacheKey(), () -> {
             QueryCall run = call.again();
             return new EncodedRows(encoding.apply(run), run::rows);
         });

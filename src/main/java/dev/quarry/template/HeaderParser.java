@@ -29,7 +29,11 @@ import java.util.regex.Pattern;
  * -- &#64;cache 5m
  * -- &#64;plan custom
  * -- &#64;budget cost 500000, rows 100000
+ * -- &#64;group region
+ * -- &#64;rollup monthly dimensions region, year
  * </pre>
+ *
+ * {@link RollupParser} reads the {@code @rollup} lines.
  */
 final class HeaderParser {
 
@@ -49,18 +53,21 @@ final class HeaderParser {
     private final Map<String, String> dimensions = new LinkedHashMap<>();
     private final Map<String, String> measures = new LinkedHashMap<>();
     private final List<String> roles = new ArrayList<>();
+    private final List<String> group = new ArrayList<>();
     private Duration timeout;
     private Duration cache;
     private boolean customPlan;
     private Budget budget;
+    private final RollupParser rollups;
 
-    private HeaderParser(String source) {
+    private HeaderParser(String template, String source) {
         this.source = source;
+        this.rollups = new RollupParser(template, source);
     }
 
     /** The header of lines {@code 1..lines.size()}, each without its leading {@code --}. */
-    static TemplateHeader parse(String source, List<String> lines) {
-        HeaderParser parser = new HeaderParser(source);
+    static TemplateHeader parse(String template, String source, List<String> lines) {
+        HeaderParser parser = new HeaderParser(template, source);
         for (int i = 0; i < lines.size(); i++) {
             parser.line(lines.get(i).strip(), i + 1);
         }
@@ -69,7 +76,8 @@ final class HeaderParser {
         }
         return new TemplateHeader(parser.summary, String.join(" ", parser.description).strip(), parser.parameters,
                 parser.sortable, parser.key, parser.order, parser.dimensions, parser.measures, Optional.ofNullable(parser.timeout),
-                parser.roles, Optional.ofNullable(parser.cache), parser.customPlan, Optional.ofNullable(parser.budget));
+                parser.roles, Optional.ofNullable(parser.cache), parser.customPlan, Optional.ofNullable(parser.budget),
+                parser.rollups.declarations(), List.copyOf(parser.group));
     }
 
     private void line(String text, int line) {
@@ -116,8 +124,10 @@ final class HeaderParser {
                     }
                     budget = Budget.parse(rest);
                 }
-                default -> throw new IllegalArgumentException("unknown tag " + tag
-                        + "; the tags are @param, @sort, @key, @order, @dimension, @measure, @roles, @timeout, @cache, @plan, @budget");
+                case "@rollup" -> rollups.line(rest, line);
+                case "@group" -> group.addAll(names(rest));
+                default -> throw new IllegalArgumentException("unknown tag " + tag + "; the tags are @param, @sort, @key, @order, @dimension,"
+                        + " @measure, @roles, @timeout, @cache, @plan, @budget, @group, @rollup");
             }
         } catch (IllegalArgumentException e) {
             throw new TemplateException(source, line, e.getMessage());

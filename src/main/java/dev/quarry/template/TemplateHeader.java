@@ -19,8 +19,11 @@ import java.util.Optional;
  * @param customPlan whether each run is planned for its own values ({@code @plan custom}); otherwise PostgreSQL chooses
  * @param budget     the most its requests may cost by the plan's estimate ({@code @budget}); {@link Budget#NONE} for
  *                   {@code @budget off}; empty for the global default
+ * @param rollups    the rollups it declares ({@code @rollup}), in the order declared
+ * @param group      the dimensions a request without {@code _group} groups by ({@code @group}); empty for one row of totals
  */
 public record TemplateHeader(String summary, String description, Map<String, ParameterSpec> parameters, List<String> sortable,
         List<String> key, List<SortKey> order, Map<String, String> dimensions, Map<String, String> measures, Optional<Duration> timeout,
-        List<String> roles, Optional<Duration> cache, boolean customPlan, Optional<Budget> budget) {
+        List<String> roles, Optional<Duration> cache, boolean customPlan, Optional<Budget> budget, List<RollupDeclaration> rollups,
+        List<String> group) {
 }

@@ -43,7 +43,7 @@ public final class TemplateLibrary {
         Map<String, ParameterSpec> parameters = new LinkedHashMap<>(template.parameters());
         List<Fragment> body = expand(template, template.body(), parameters, including);
         including.remove(including.size() - 1);
-        Template result = template.withExpansion(Collections.unmodifiableMap(parameters), List.copyOf(body));
+        Template result = RollupChecks.resolve(template.withExpansion(Collections.unmodifiableMap(parameters), List.copyOf(body)));
         validate(result);
         resolved.put(name, result);
         return result;
@@ -149,6 +149,11 @@ public final class TemplateLibrary {
                 .findFirst();
         if (both.isPresent()) {
             throw new TemplateException(template.source(), 1, "'" + both.get() + "' is both a dimension and a measure");
+        }
+        for (String dimension : template.header().group()) {
+            if (!template.header().dimensions().containsKey(dimension)) {
+                throw new TemplateException(template.source(), 1, "@group names '" + dimension + "', which is not a @dimension");
+            }
         }
         if (!template.header().dimensions().isEmpty() && template.header().measures().isEmpty()) {
             throw new TemplateException(template.source(), 1, "a template with @dimension needs at least one @measure");

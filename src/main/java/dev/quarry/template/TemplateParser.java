@@ -29,7 +29,7 @@ public final class TemplateParser {
             }
             bodyStart++;
         }
-        TemplateHeader declared = HeaderParser.parse(source, header);
+        TemplateHeader declared = HeaderParser.parse(name, source, header);
         String body = String.join("\n", Arrays.asList(lines).subList(bodyStart, lines.length));
         if (body.isBlank()) {
             throw new TemplateException(source, lines.length, "the template has a header but no SQL after it");

@@ -1,6 +1,7 @@
 package dev.quarry.templatetest;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -22,9 +23,14 @@ import dev.quarry.render.QueryRequest;
 import dev.quarry.render.RenderedQuery;
 import dev.quarry.render.RequestException;
 import dev.quarry.render.RequestParser;
+import dev.quarry.render.RowSource;
 import dev.quarry.render.Tenant;
+import dev.quarry.rollup.RollupCandidate;
+import dev.quarry.rollup.RollupDecision;
+import dev.quarry.rollup.RollupMatcher;
 import dev.quarry.template.ParamType;
 import dev.quarry.template.ResultColumn;
+import dev.quarry.template.RollupDeclaration;
 import dev.quarry.template.Template;
 import dev.quarry.templatetest.TestCase.ExpectedProblem;
 import dev.quarry.templatetest.TestCase.Row;
@@ -134,17 +140,43 @@ final class CaseRunner {
         if (testCase.timeout().isPresent()) {
             settings = settings.withTimeout(testCase.timeout().get());
         }
-        RenderedQuery query = QueryRenderer.render(checked.template(), request);
+        Optional<String> failure = compare(testCase, request, fetch(testCase, QueryRenderer.render(checked.template(), request), settings));
+        if (failure.isPresent() || testCase.rollup().isEmpty()) {
+            return failure;
+        }
+        return fromRollup(checked, testCase, request, settings);
+    }
+
+    /**
+     * A case with {@code rollup:} run again from that rollup, over rows it builds from the case's own: the rollup
+     * must answer the request, and give the same rows.
+     */
+    private Optional<String> fromRollup(CheckedTemplate checked, TestCase testCase, QueryRequest request, StatementSettings settings) {
+        String name = testCase.rollup().get();
+        RollupDeclaration rollup = checked.template().header().rollups().stream().filter(declared -> declared.name().equals(name))
+                .findFirst().orElseThrow(() -> new TestFileException(testCase.source(), testCase.line(), checked.name()
+                        + " declares no rollup '" + name + "'"));
+        RollupCandidate candidate = new RollupCandidate(rollup, checked.rollupParts().getOrDefault(name, Map.of()),
+                Optional.of(Instant.EPOCH));
+        RollupDecision decision = RollupMatcher.match(checked.template(), request, List.of(candidate), false);
+        if (decision.rollup().isEmpty()) {
+            return Optional.of(testCase.location() + ": rollup " + name + " does not answer this request: "
+                    + decision.rejections().get(0).reason());
+        }
+        RowSource source = new RowSource.Rollup(checked.template(), rollup, candidate.partTypes(), true);
+        return compare(testCase, request, fetch(testCase, QueryRenderer.render(source, request), settings))
+                .map(failure -> "from rollup " + name + ": " + failure);
+    }
+
+    private RowSet<io.vertx.mutiny.sqlclient.Row> fetch(TestCase testCase, RenderedQuery query, StatementSettings settings) {
         Duration wait = settings.timeout().plus(GRACE);
-        RowSet<io.vertx.mutiny.sqlclient.Row> rows;
         try {
-            rows = transaction.fetch(query, settings, wait, connection -> new Fixtures(connection, wait).load(testCase));
+            return transaction.fetch(query, settings, wait, connection -> new Fixtures(connection, wait).load(testCase));
         } catch (TestFileException e) {
             throw e;
         } catch (RuntimeException e) {
             throw new TestFileException(testCase.source(), testCase.line(), failure(e, query, settings));
         }
-        return compare(testCase, request, rows);
     }
 
     /** What a request would be told (its problem's status, title and detail), and where in the template PostgreSQL points. */

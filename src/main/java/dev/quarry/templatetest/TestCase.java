@@ -20,11 +20,12 @@ import java.util.Optional;
  * @param timeout  how long the case may run, when it says
  * @param tenant   the caller's tenant, as its token's claim would say it: every case of a template that uses
  *                 {@code :tenant} names one, and no other case does
+ * @param rollup   the rollup the case is run again from, when it names one
  */
 public record TestCase(String source, int line, String template, String name, Map<String, List<String>> params,
         Map<String, Given> given, Optional<List<Row>> expect, Optional<ExpectedProblem> problem,
-        Optional<LinkedHashMap<String, String>> columns, Optional<Duration> timeout,
-        Optional<String> tenant) {
+        Optional<LinkedHashMap<String, String>> columns, Optional<Duration> timeout, Optional<String> tenant,
+        Optional<String> rollup) {
 
     public String location() {
         return source + ":" + line;

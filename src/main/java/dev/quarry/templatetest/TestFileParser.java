@@ -35,7 +35,7 @@ import dev.quarry.templatetest.TestFile.BrokenCase;
 public final class TestFileParser {
 
     private static final Set<String> CASE_KEYS = Set.of("name", "params", "given", "expect", "expect_problem", "columns",
-            "timeout", "tenant");
+            "timeout", "tenant", "rollup");
 
     private final String source;
 
@@ -123,7 +123,13 @@ public final class TestFileParser {
                 : Optional.empty();
         Optional<String> tenant = fields.containsKey("tenant") ? Optional.of(scalar(fields.get("tenant").getValueNode(), "tenant"))
                 : Optional.empty();
-        return new TestCase(source, line(caseNode), template, name, params, given, expect, problem, columns, timeout, tenant);
+        Optional<String> rollup = fields.containsKey("rollup") ? Optional.of(scalar(fields.get("rollup").getValueNode(), "rollup").strip())
+                : Optional.empty();
+        if (rollup.isPresent() && !expectsRows) {
+            throw error(caseNode, "a case with 'rollup:' expects rows, which the rollup must give as the template does");
+        }
+        return new TestCase(source, line(caseNode), template, name, params, given, expect, problem, columns, timeout, tenant,
+                rollup);
     }
 
     /** A query string ({@code a=1&b=x%20y}) or a mapping of name to a value or a list of values. */

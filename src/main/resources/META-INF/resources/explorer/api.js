@@ -80,11 +80,15 @@ export async function getJson(path, signal) {
 /**
  * Runs a query as a text/event-stream read through fetch(), since an EventSource cannot send an
  * Authorization header. Calls meta(columns) once and rows([{row, id}]) for each chunk that arrives;
- * resolves with the end document {rows, elapsedMs}. An `error` event rejects with its problem;
+ * resolves with the end document {rows, elapsedMs}; source, if given, is told the Quarry-Source header
+ * (a rollup and the age of its data, or "template"). An `error` event rejects with its problem;
  * aborting the signal closes the connection, and Quarry then cancels the query in PostgreSQL.
  */
-export async function stream(path, signal, { meta, rows }) {
+export async function stream(path, signal, { meta, rows, source }) {
   const response = await request(path, 'text/event-stream', signal);
+  if (source) {
+    source(response.headers.get('Quarry-Source'));
+  }
   const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
   let pending = '';
   for (;;) {

@@ -132,7 +132,11 @@ export function resultsPanel(entry, form, { runButton, stopButton }, signIn) {
     const started = performance.now();
     let received = 0;
     let lastId = null;
-    const progress = () => `${state.rows.length.toLocaleString('en')} rows · ${((performance.now() - started) / 1000).toFixed(1)} s`;
+    let source = null;
+    // where the rows come from: "rollup analysis/revenue-cube monthly; age=300s" or "template"
+    const from = () => (!source ? '' : source === 'template' ? ' · from the template'
+      : ` · from ${source.replace(/; age=(\d+)s$/, ', data $1 s old')}`);
+    const progress = () => `${state.rows.length.toLocaleString('en')} rows · ${((performance.now() - started) / 1000).toFixed(1)} s${from()}`;
     const ticker = setInterval(() => { status.textContent = 'Running: ' + progress(); }, 100);
     status.textContent = 'Running…';
     runButton.disabled = true;
@@ -142,6 +146,7 @@ export function resultsPanel(entry, form, { runButton, stopButton }, signIn) {
     try {
       await api.stream(apiPath({ ...extra, _limit: size + 1 }), controller.signal, {
         meta: columns => extra || setColumns(columns),
+        source: header => { source = header; },
         rows: arrived => {
           const shown = arrived.filter(() => ++received <= size);
           if (shown.length > 0) {

@@ -44,7 +44,7 @@ class CommandLineIT {
         Answer help = run("help", "--help");
         assertThat(help.exit()).isZero();
         assertThat(help.out()).startsWith("Usage: quarry [-hV] [COMMAND]")
-                .contains("  serve  ").contains("  load   ").contains("  test   ").contains("  check  ");
+                .contains("  serve  ").contains("  load   ").contains("  refresh  ").contains("  test   ").contains("  check  ");
         assertThat(help.err()).isEmpty();
     }
 
@@ -95,6 +95,25 @@ class CommandLineIT {
                     .isNotEmpty().allMatch(line -> line.startsWith("PASS tpch/q01: "));
             assertThat(output).containsPattern("(?m)^\\d+ passed, 0 failed$").doesNotContain("Listening on");
             assertThat(Files.readString(report)).contains("tpch/q01").contains("failures=\"0\"");
+        }
+    }
+
+    /** The rollup named is built in the database the jar uses, one line for it; a name no template declares exits 1. */
+    @Test
+    void refreshBuildsTheRollupItNamesAndRefusesAnUndeclaredOne() throws Exception {
+        try (PackagedApp app = PackagedApp.start("command-line-it-refresh", Map.of(
+                "QUARKUS_HTTP_PORT", Integer.toString(PackagedApp.freePort())), "refresh", "--template", "analysis/revenue-cube",
+                "--rollup", "nations")) {
+            assertThat(app.exitWithin(Duration.ofMinutes(5))).as(app::output).isZero();
+            assertThat(app.output())
+                    .containsPattern("(?m)^BUILT analysis/revenue-cube nations: 25 rows, [0-9,]+ bytes, built in [0-9.]+ s$")
+                    .containsPattern("(?m)^1 rollups refreshed, 0 failed$").doesNotContain("Listening on");
+        }
+        try (PackagedApp app = PackagedApp.startWithErrorsApart("command-line-it-refresh-undeclared", Map.of(
+                "QUARKUS_HTTP_PORT", Integer.toString(PackagedApp.freePort())), "refresh", "--rollup", "weekly")) {
+            assertThat(app.exitWithin(Duration.ofMinutes(2))).as(app::output).isEqualTo(1);
+            assertThat(app.errors()).contains("quarry refresh: no rollup is declared with the name weekly; declared: [")
+                    .contains("analysis/revenue-cube nations");
         }
     }
 }

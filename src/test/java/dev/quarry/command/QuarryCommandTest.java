@@ -31,10 +31,11 @@ class QuarryCommandTest {
     void helpListsTheCommandsOnStandardOutput() {
         assertThat(execute("--help")).isZero();
         assertThat(out.toString()).startsWith("Usage: quarry [-hV] [COMMAND]")
-                .containsPattern("(?m)^  serve  Serves the templates over HTTP")
-                .containsPattern("(?m)^  load   Loads TPC-H")
-                .containsPattern("(?m)^  test   Runs the test files")
-                .containsPattern("(?m)^  check  Checks every template");
+                .containsPattern("(?m)^  serve    Serves the templates over HTTP")
+                .containsPattern("(?m)^  load     Loads TPC-H")
+                .containsPattern("(?m)^  refresh  Builds the declared rollups again")
+                .containsPattern("(?m)^  test     Runs the test files")
+                .containsPattern("(?m)^  check    Checks every template");
         assertThat(err.toString()).isEmpty();
     }
 
@@ -48,7 +49,7 @@ class QuarryCommandTest {
 
     @Test
     void eachCommandHasItsHelp() {
-        for (String command : List.of("serve", "load", "test", "check")) {
+        for (String command : List.of("serve", "load", "refresh", "test", "check")) {
             StringWriter help = new StringWriter();
             int exit = QuarryCommand.commandLine().setOut(new PrintWriter(help)).execute(command, "--help");
             assertThat(exit).as(command).isZero();
@@ -58,13 +59,15 @@ class QuarryCommandTest {
         assertThat(out.toString()).contains("--scale=N").contains("--force");
         assertThat(execute("test", "--help")).isZero();
         assertThat(out.toString()).contains("[--strict] [--junit-xml=FILE] [TEMPLATE...]");
+        assertThat(execute("refresh", "--help")).isZero();
+        assertThat(out.toString()).contains("[--full] [--rollup=R] [--template=T]");
     }
 
     @Test
     void anUnknownCommandIsNamedAndTheUsageFollowsOnStandardError() {
         assertThat(execute("tset")).isEqualTo(2);
         assertThat(err.toString()).startsWith("Unknown command: 'tset'\n\nUsage: quarry [-hV] [COMMAND]")
-                .contains("  test   Runs the test files");
+                .contains("  test     Runs the test files");
         assertThat(out.toString()).isEmpty();
     }
 

@@ -10,7 +10,6 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.BeforeEach;
@@ -18,7 +17,6 @@ import org.junit.jupiter.api.Test;
 
 import dev.quarry.TestDatabase;
 import io.quarkus.test.junit.QuarkusTest;
-import io.smallrye.config.SmallRyeConfigBuilder;
 
 /** Loads into a database of its own on the test server, so the other tests' dataset stays as it is. */
 @QuarkusTest
@@ -34,13 +32,7 @@ class DatasetLoaderTest {
 
     @BeforeEach
     void freshDatabase() throws SQLException {
-        try (Connection admin = connect("postgres"); Statement statement = admin.createStatement()) {
-            statement.execute("DROP DATABASE IF EXISTS " + DATABASE + " WITH (FORCE)");
-            statement.execute("CREATE DATABASE " + DATABASE);
-        }
-        loader = new DatasetLoader(new SmallRyeConfigBuilder().withDefaultValues(Map.of(
-                "quarkus.datasource.reactive.url", "postgresql://localhost:" + port + "/" + DATABASE,
-                "quarkus.datasource.username", "postgres")).build());
+        loader = FreshDatabase.loaderInto(DATABASE, port);
     }
 
     @Test

@@ -123,6 +123,23 @@ class ReaderRoleTest {
     }
 
     @Test
+    void readsTheRollupsAWriterBuildsLaterAndBuildsNone() throws SQLException {
+        // what a rollup's build does, as the writer: a staging table renamed into the rollups' schema
+        try (Connection admin = TestDatabase.connect(); Statement statement = admin.createStatement()) {
+            statement.execute("CREATE TABLE quarry_rollup.staging__reader_role_rollup AS SELECT 7 AS sales");
+            statement.execute("ALTER TABLE quarry_rollup.staging__reader_role_rollup RENAME TO reader_role_rollup");
+        }
+        try (Connection reader = connectAsReader(); Statement statement = reader.createStatement()) {
+            assertThat(single(statement, "SELECT sales FROM quarry_rollup.reader_role_rollup")).isEqualTo("7");
+            assertFails(statement, "CREATE TABLE quarry_rollup.scratch (id int)", READ_ONLY_TRANSACTION);
+        } finally {
+            try (Connection admin = TestDatabase.connect(); Statement statement = admin.createStatement()) {
+                statement.execute("DROP TABLE quarry_rollup.reader_role_rollup");
+            }
+        }
+    }
+
+    @Test
     void isEnoughForTheStartupCheckOfEveryTemplate() {
         PgConnectOptions options = new PgConnectOptions().setHost("localhost").setPort(port).setDatabase(database)
                 .setUser(READER).setPassword(PASSWORD);

@@ -565,11 +565,11 @@ class QueryRendererTest {
         @Test
         void aPageAsksForOneRowMore() {
             QueryRequest request = Templates.request(template, "x", "1", "_limit", "5", "_offset", "10");
-            RenderedQuery page = QueryRenderer.renderPage(template, request);
+            RenderedQuery page = QueryRenderer.renderPage(new RowSource.Body(template), request);
             assertEquals("SELECT * FROM (SELECT a, b FROM t WHERE a > $1\n) AS q LIMIT $2 OFFSET $3", page.sql());
             assertEquals(List.of(1, 6L, 10L), page.values());
             assertEquals(List.of(1, 5L, 10L), QueryRenderer.render(template, request).values());
-            RenderedQuery unlimited = QueryRenderer.renderPage(template, Templates.request(template, "x", "1"));
+            RenderedQuery unlimited = QueryRenderer.renderPage(new RowSource.Body(template), Templates.request(template, "x", "1"));
             assertEquals("SELECT a, b FROM t WHERE a > $1\n", unlimited.sql());
         }
     }
@@ -589,11 +589,11 @@ class QueryRendererTest {
             QueryRequest request = Templates.request(template, columns, "x", "1", "b__icontains", "z", "_sort", "-b", "_limit", "5",
                     "_offset", "10", "_after", Templates.cursor(template, shape, "zz", "3"), "_count", "exact");
             assertEquals(CountMode.EXACT, request.count());
-            RenderedQuery count = QueryRenderer.renderCount(template, request);
+            RenderedQuery count = QueryRenderer.renderCount(new RowSource.Body(template), request);
             assertEquals("SELECT count(*) FROM (SELECT a, b FROM t WHERE a > $1\n) AS q WHERE strpos(lower(\"b\"), lower($2::text)) > 0",
                     count.sql());
             assertEquals(List.of(1, "z"), count.values());
-            RenderedQuery filtered = QueryRenderer.renderFiltered(template, request);
+            RenderedQuery filtered = QueryRenderer.renderFiltered(new RowSource.Body(template), request);
             assertEquals("SELECT * FROM (SELECT a, b FROM t WHERE a > $1\n) AS q WHERE strpos(lower(\"b\"), lower($2::text)) > 0",
                     filtered.sql());
             assertEquals(List.of(1, "z"), filtered.values());
@@ -601,7 +601,8 @@ class QueryRendererTest {
 
         @Test
         void withoutFiltersEveryRow() {
-            RenderedQuery count = QueryRenderer.renderCount(template, Templates.request(template, columns, "x", "1", "_limit", "5"));
+            RenderedQuery count = QueryRenderer.renderCount(new RowSource.Body(template),
+                    Templates.request(template, columns, "x", "1", "_limit", "5"));
             assertEquals("SELECT count(*) FROM (SELECT a, b FROM t WHERE a > $1\n) AS q", count.sql());
             assertEquals(List.of(1), count.values());
         }
@@ -611,7 +612,7 @@ class QueryRendererTest {
             Template grouped = template("-- Revenue", "-- @dimension year: extract(year from o_orderdate)",
                     "-- @measure revenue: sum(price)",
                     "SELECT * FROM orders");
-            RenderedQuery count = QueryRenderer.renderCount(grouped, Templates.request(grouped,
+            RenderedQuery count = QueryRenderer.renderCount(new RowSource.Body(grouped), Templates.request(grouped,
                     Templates.columns("year", "integer", "revenue", "numeric"), "_group", "year", "revenue__gt", "0"));
             assertEquals("SELECT count(*) FROM (SELECT extract(year from o_orderdate) AS \"year\", sum(price) AS \"revenue\" "
                     + "FROM (SELECT * FROM orders\n) AS fact GROUP BY 1) AS q WHERE \"revenue\" > $1::numeric", count.sql());

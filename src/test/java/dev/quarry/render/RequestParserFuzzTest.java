@@ -66,8 +66,8 @@ class RequestParserFuzzTest {
             return;
         }
         QueryRequest replaced = withOtherValues(request);
-        Template template = subject.template();
-        for (var render : List.<java.util.function.BiFunction<Template, QueryRequest, RenderedQuery>>of(QueryRenderer::render,
+        RowSource template = new RowSource.Body(subject.template());
+        for (var render : List.<java.util.function.BiFunction<RowSource, QueryRequest, RenderedQuery>>of(QueryRenderer::render,
                 QueryRenderer::renderPage, QueryRenderer::renderCount, QueryRenderer::renderFiltered)) {
             RenderedQuery rendered = render.apply(template, request);
             assertThat(render.apply(template, replaced).sql()).as("the SQL with other values").isEqualTo(rendered.sql());

@@ -250,7 +250,8 @@ class RequestParserTest {
         void unknownReservedName() {
             RequestException e = error(ORDERS, "_page", "since", "1995-01-01", "_page", "10");
             assertEquals("is not a parameter Quarry knows", e.getMessage());
-            assertEquals(List.of("_sort", "_limit", "_offset", "_after", "_count", "_explain", "_group", "_measures"), e.allowed());
+            assertEquals(List.of("_sort", "_limit", "_offset", "_after", "_count", "_explain", "_group", "_measures", "_rollup"),
+                    e.allowed());
             assertEquals("is not a parameter Quarry knows", error(ORDERS, "_since", "_since", "1995-01-01").getMessage());
         }
     }

@@ -77,7 +77,7 @@ class PagesTest {
     @Test
     void aBadParameterFailsBeforeAnythingRunsAndIsMeteredAsTheClientsError() {
         double before = count("client_error");
-        assertThatThrownBy(() -> pages.page("test/paging", params(Map.of("rows", "many")), Optional.empty()))
+        assertThatThrownBy(() -> pages.page("test/paging", params(Map.of("rows", "many")), Optional.empty(), source -> {}))
                 .isInstanceOf(RequestException.class)
                 .satisfies(e -> assertThat(((RequestException) e).parameter()).isEqualTo("rows"));
         assertThat(count("client_error")).isEqualTo(before + 1);
@@ -85,7 +85,7 @@ class PagesTest {
 
     @Test
     void anUnknownTemplateIsRefusedByName() {
-        assertThatThrownBy(() -> pages.page("test/no-such-template", Map.of(), Optional.empty()))
+        assertThatThrownBy(() -> pages.page("test/no-such-template", Map.of(), Optional.empty(), source -> {}))
                 .isInstanceOf(UnknownQueryException.class)
                 .hasMessageContaining("'test/no-such-template'");
     }
@@ -100,7 +100,7 @@ class PagesTest {
     }
 
     private JsonNode page(Map<String, String> parameters) throws Exception {
-        byte[] document = pages.page("test/paging", params(parameters), Optional.empty()).toCompletableFuture().get(30, TimeUnit.SECONDS)
+        byte[] document = pages.page("test/paging", params(parameters), Optional.empty(), source -> {}).toCompletableFuture().get(30, TimeUnit.SECONDS)
                 .answer().body();
         return JSON.readTree(document);
     }

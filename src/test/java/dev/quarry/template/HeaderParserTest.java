@@ -167,7 +167,7 @@ class HeaderParserTest {
         @Test
         void unknownTag() {
             assertEquals("unknown tag @params; the tags are @param, @sort, @key, @order, @dimension, @measure, @roles, @timeout, @cache, "
-                    + "@plan, @budget",
+                    + "@plan, @budget, @group, @rollup",
                     parseError(3, "-- t", "--", "-- @params x int", "SELECT :x"));
         }
 

@@ -1,0 +1,16 @@
+-- Sales of the rollup build tests, from a table the tests make and change
+--
+-- @param since date = 2020-01-01
+-- @dimension region: region
+-- @dimension year: extract(YEAR FROM sold_on)::int
+-- @measure amount: sum(amount)
+-- @measure sales: count(*)
+-- @rollup monthly dimensions region
+-- @rollup monthly time sold_on month
+-- @rollup monthly measures amount, sales
+-- @rollup monthly partition year changes changed_at
+-- @rollup monthly refresh fresh for 1h
+-- @rollup yearly dimensions region, year
+-- @rollup yearly measures amount
+-- @rollup yearly refresh fresh for 1h, stale allowed
+SELECT region, sold_on, amount, changed_at FROM rollup_sales WHERE sold_on >= :since
