@@ -5,19 +5,25 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 /**
  * A measure's expression split into the aggregate calls a rollup keeps of it. {@code sum}, {@code count},
  * {@code min} and {@code max} re-aggregate; {@code avg(x)} is kept as {@code sum(x)} and {@code count(x)};
  * the expression around the calls is evaluated again over the re-aggregated parts, so
- * {@code round(avg(x), 4)} stays exact. Any other aggregate, {@code DISTINCT}, an ordered aggregate or
- * a window makes the measure non-additive: kept whole, exact only at the rollup's own grain.
+ * {@code round(avg(x), 4)} stays exact. A window function over such aggregates
+ * ({@code sum(sum(x)) OVER (PARTITION BY nation ORDER BY month)}, {@code rank() OVER (ORDER BY sum(x))}) is
+ * evaluated again too: it runs over the grouped rows, which a rollup gives the same as the template. Any
+ * other aggregate, {@code DISTINCT} or an ordered aggregate makes the measure non-additive: kept whole,
+ * exact only at the rollup's own grain.
  *
  * @param expression  the measure's SQL
  * @param calls       the aggregate calls in the order they appear; empty when non-additive
  * @param nonAdditive why the measure cannot be re-aggregated, if it cannot
+ * @param windowed    whether it has a window function, whose value depends on every row of the answer: a
+ *                    rollup cannot hold one whole, since its rows are not the answer's rows
  */
-public record MeasureParts(String expression, List<Call> calls, Optional<String> nonAdditive) {
+public record MeasureParts(String expression, List<Call> calls, Optional<String> nonAdditive, boolean windowed) {
 
     /** How a kept part is aggregated again. */
     public enum Kind {
@@ -45,9 +51,12 @@ public record MeasureParts(String expression, List<Call> calls, Optional<String>
             "regr_syy", "percentile_cont", "percentile_disc", "mode", "json_agg", "jsonb_agg", "json_object_agg", "jsonb_object_agg",
             "xmlagg", "range_agg", "range_intersect_agg", "any_value", "rank", "dense_rank", "percent_rank", "cume_dist");
 
+    private static final Pattern WINDOW = Pattern.compile("\\)\\s*over\\b", Pattern.CASE_INSENSITIVE);
+
     /** The parts of a measure's expression. */
     public static MeasureParts of(String expression) {
         List<Call> calls = new ArrayList<>();
+        boolean windowed = WINDOW.matcher(expression).find();
         int i = 0;
         while (i < expression.length()) {
             char c = expression.charAt(i);
@@ -71,28 +80,33 @@ public record MeasureParts(String expression, List<Call> calls, Optional<String>
                 i = wordEnd;
                 continue;
             }
+            int close = closing(expression, open);
+            if (expression.substring(skipSpace(expression, close + 1)).toLowerCase(Locale.ROOT).startsWith("over")) {
+                // a window function: the aggregates in its arguments and in its window are read on
+                i = wordEnd;
+                continue;
+            }
             if (OTHER_AGGREGATES.contains(word)) {
-                return nonAdditive(expression, word + " is not an aggregate a rollup can combine");
+                return nonAdditive(expression, word + " is not an aggregate a rollup can combine", windowed);
             }
             if (!Set.of("sum", "count", "min", "max", "avg").contains(word)) {
                 i = wordEnd;
                 continue;
             }
-            int close = closing(expression, open);
             String argument = expression.substring(open + 1, close).strip();
             String lowered = argument.toLowerCase(Locale.ROOT);
             if (lowered.startsWith("distinct") && (lowered.length() == 8 || !identifierPart(lowered.charAt(8)))) {
-                return nonAdditive(expression, word + "(DISTINCT ...) counts each value once, which parts cannot add up");
+                return nonAdditive(expression, word + "(DISTINCT ...) counts each value once, which parts cannot add up", windowed);
             }
             if (lowered.contains("order by")) {
-                return nonAdditive(expression, "an ordered aggregate cannot be combined from parts");
+                return nonAdditive(expression, "an ordered aggregate cannot be combined from parts", windowed);
             }
             int end = close + 1;
             String filter = "";
             int after = skipSpace(expression, end);
             String following = expression.substring(after).toLowerCase(Locale.ROOT);
-            if (following.startsWith("over") || following.startsWith("within")) {
-                return nonAdditive(expression, "a window or ordered-set aggregate cannot be combined from parts");
+            if (following.startsWith("within")) {
+                return nonAdditive(expression, "an ordered-set aggregate cannot be combined from parts", windowed);
             }
             if (following.startsWith("filter")) {
                 int filterOpen = skipSpace(expression, after + "filter".length());
@@ -111,17 +125,17 @@ public record MeasureParts(String expression, List<Call> calls, Optional<String>
             i = end;
         }
         if (calls.isEmpty()) {
-            return nonAdditive(expression, "it has no sum, count, min, max or avg to combine");
+            return nonAdditive(expression, "it has no sum, count, min, max or avg to combine", windowed);
         }
-        return new MeasureParts(expression, List.copyOf(calls), Optional.empty());
+        return new MeasureParts(expression, List.copyOf(calls), Optional.empty(), windowed);
     }
 
     public boolean additive() {
         return nonAdditive.isEmpty();
     }
 
-    private static MeasureParts nonAdditive(String expression, String reason) {
-        return new MeasureParts(expression, List.of(), Optional.of(reason));
+    private static MeasureParts nonAdditive(String expression, String reason, boolean windowed) {
+        return new MeasureParts(expression, List.of(), Optional.of(reason), windowed);
     }
 
     private static boolean identifierPart(char c) {

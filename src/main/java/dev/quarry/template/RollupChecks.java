@@ -63,6 +63,10 @@ final class RollupChecks {
         });
         for (String measure : rollup.measures()) {
             MeasureParts parts = MeasureParts.of(template.header().measures().get(measure));
+            if (!parts.additive() && parts.windowed()) {
+                throw new IllegalArgumentException("measure " + measure + " cannot be rolled up (" + parts.nonAdditive().get()
+                        + ") and its window runs over the answer's rows, which are not the rollup's: leave it out of the rollup");
+            }
             if (!parts.additive() && rollup.time().isPresent()) {
                 throw new IllegalArgumentException("measure " + measure + " cannot be rolled up (" + parts.nonAdditive().get()
                         + ") and is exact only at the rollup's own grain, which no request has: the rollup also keeps "

@@ -147,6 +147,43 @@ class TemplateCheckerTest {
                 """)).hasMessage("t/sort.sql:1: 'o_orderdate' in @sort or @key is not an output column; the columns are o_orderkey");
     }
 
+    private static final String ROLLED_UP = """
+            -- Orders by status
+            -- @param since date = 1995-01-01
+            -- @dimension status: o_orderstatus
+            -- @measure orders: count(*)
+            -- @measure total: sum(o_totalprice)
+            -- @measure lines: sum(o_shippriority)
+            -- @rollup byday dimensions status
+            -- @rollup byday measures orders, total, lines
+            %s
+            SELECT * FROM orders WHERE o_orderdate >= :since::date
+            """;
+
+    private Map<String, Map<String, String>> checkRollups(String rollupLines) {
+        Template template = TemplateLibrary.resolve(Map.of("t/cube", TemplateParser.parse("t/cube", "t/cube.sql",
+                ROLLED_UP.formatted(rollupLines)))).get("t/cube");
+        TemplateChecker checker = new TemplateChecker(connection);
+        checker.check(template);
+        return checker.checkRollups(template);
+    }
+
+    @Test
+    void aRollupsAggregateColumnsAreDescribed() {
+        // sum(int) is a bigint, sum(numeric) a numeric, count a bigint: the types the re-aggregated sums are cast back to
+        assertThat(checkRollups("-- @rollup byday time o_orderdate day\n-- @rollup byday where o_orderdate >= :since::date"))
+                .containsExactly(Map.entry("byday", Map.of("orders__count", "bigint", "total__sum", "numeric", "lines__sum", "bigint")));
+    }
+
+    @Test
+    void aTimeColumnThatIsNoDateOrAWhereOnAMissingColumnStopsAtTheRollupsLine() {
+        assertThatThrownBy(() -> checkRollups("-- @rollup byday time o_orderkey day")).isInstanceOf(TemplateException.class)
+                .hasMessageStartingWith("t/cube.sql:7: rollup 'byday': PostgreSQL: cannot cast type bigint to timestamp");
+        assertThatThrownBy(() -> checkRollups("-- @rollup byday time o_orderdate day\n-- @rollup byday where no_such >= :since::date"))
+                .isInstanceOf(TemplateException.class)
+                .hasMessage("t/cube.sql:7: rollup 'byday': PostgreSQL: column \"no_such\" does not exist");
+    }
+
     private List<ResultColumn> check(String name, String text) {
         Template template = TemplateLibrary.resolve(Map.of(name, TemplateParser.parse(name, name + ".sql", text))).get(name);
         return new TemplateChecker(connection).check(template);

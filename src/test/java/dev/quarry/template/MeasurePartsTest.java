@@ -58,4 +58,26 @@ class MeasurePartsTest {
         assertFalse(MeasureParts.of("42").additive());
         assertTrue(MeasureParts.of("sum(distinct_items)").additive());
     }
+
+    @Test
+    void aWindowOverAggregatesIsEvaluatedAgainOverTheirParts() {
+        MeasureParts running = MeasureParts.of("sum(sum(revenue)) OVER (PARTITION BY nation ORDER BY month)");
+        assertTrue(running.windowed());
+        assertEquals(List.of(new Part(Kind.SUM, "sum(revenue)")), parts(running.expression()));
+        assertEquals(4, running.calls().get(0).start());
+        MeasureParts rank = MeasureParts.of("rank() OVER (PARTITION BY region, month ORDER BY sum(revenue) DESC)");
+        assertTrue(rank.windowed());
+        assertEquals(List.of(new Part(Kind.SUM, "sum(revenue)")), parts(rank.expression()));
+    }
+
+    @Test
+    void aWindowOverRowsOrNonAdditiveAggregatesIsNonAdditiveAndWindowed() {
+        MeasureParts rows = MeasureParts.of("row_number() OVER (ORDER BY nation)");
+        assertFalse(rows.additive());
+        assertTrue(rows.windowed());
+        MeasureParts distinct = MeasureParts.of("sum(count(DISTINCT o_custkey)) OVER ()");
+        assertFalse(distinct.additive());
+        assertTrue(distinct.windowed());
+        assertFalse(MeasureParts.of("count(DISTINCT o_custkey)").windowed());
+    }
 }
