@@ -16,7 +16,7 @@ final class ShapeEstimate {
     /** Estimates in a row, each for values other than the one before, that must agree before the estimate is kept. */
     static final int AGREEING = 8;
     /** One reuse in this many is planned again instead. */
-    static final int RECHECK_EVERY = 32;
+    static final int RECHECK_EVERY = 128;
 
     // guarded by this
     private PlanEstimate last;

@@ -126,8 +126,9 @@ final class HeaderParser {
                 }
                 case "@rollup" -> rollups.line(rest, line);
                 case "@group" -> group.addAll(names(rest));
-                default -> throw new IllegalArgumentException("unknown tag " + tag + "; the tags are @param, @sort, @key, @order, @dimension,"
-                        + " @measure, @roles, @timeout, @cache, @plan, @budget, @group, @rollup");
+                default ->
+                    throw new IllegalArgumentException("unknown tag " + tag + "; the tags are @param, @sort, @key, @order, @dimension,"
+                            + " @measure, @roles, @timeout, @cache, @plan, @budget, @group, @rollup");
             }
         } catch (IllegalArgumentException e) {
             throw new TemplateException(source, line, e.getMessage());

@@ -37,7 +37,8 @@ final class RollupChecks {
         }
         TemplateHeader h = template.header();
         TemplateHeader header = new TemplateHeader(h.summary(), h.description(), h.parameters(), h.sortable(), h.key(), h.order(),
-                h.dimensions(), h.measures(), h.timeout(), h.roles(), h.cache(), h.customPlan(), h.budget(), List.copyOf(checked), h.group());
+                h.dimensions(), h.measures(), h.timeout(), h.roles(), h.cache(), h.customPlan(), h.budget(), List.copyOf(checked),
+                h.group());
         return new Template(template.name(), template.source(), header, template.parameters(), template.body());
     }
 

@@ -18,6 +18,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.quarry.TestDatabase;
+import dev.quarry.encode.MediaTypes;
 import dev.quarry.execute.Catalog;
 import dev.quarry.rollup.RefreshResult;
 import dev.quarry.rollup.RollupRefresher;
@@ -70,7 +71,7 @@ class RollupAnswersTest {
                 "_measures=revenue,quantity,avg_discount&since=1996-01-01&until=1997-01-01",
                 "_group=region,nation&_measures=orders,customers,revenue");
         for (String query : queries) {
-            for (String accept : List.of("application/json", QueryResource.NDJSON, QueryResource.CSV)) {
+            for (String accept : List.of("application/json", MediaTypes.NDJSON, MediaTypes.CSV)) {
                 Response fromRollup = get(accept, query);
                 Response fromTemplate = get(accept, query + "&_rollup=off");
                 assertThat(fromRollup.header(AnswerHeaders.SOURCE)).as(query).startsWith("rollup analysis/revenue-cube ");

@@ -30,10 +30,10 @@ class TenantRequestTest {
     @Test
     void theTenantIsBoundFromTheCallerInEveryStatement() {
         QueryRequest request = parse(ORDERS, SEVEN, "status", "F", "_count", "exact");
-        RenderedQuery page = QueryRenderer.renderPage(ORDERS, request);
+        RenderedQuery page = QueryRenderer.renderPage(new RowSource.Body(ORDERS), request);
         assertThat(page.sql()).contains("WHERE c_nationkey = $1  AND o_orderstatus = $2");
         assertThat(page.values()).startsWith(7, "F");
-        RenderedQuery count = QueryRenderer.renderCount(ORDERS, request);
+        RenderedQuery count = QueryRenderer.renderCount(new RowSource.Body(ORDERS), request);
         assertThat(count.sql()).contains("c_nationkey = $1");
         assertThat(count.values()).startsWith(7);
     }

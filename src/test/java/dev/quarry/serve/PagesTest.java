@@ -100,7 +100,8 @@ class PagesTest {
     }
 
     private JsonNode page(Map<String, String> parameters) throws Exception {
-        byte[] document = pages.page("test/paging", params(parameters), Optional.empty(), source -> {}).toCompletableFuture().get(30, TimeUnit.SECONDS)
+        byte[] document = pages.page("test/paging", params(parameters), Optional.empty(), source -> {}).toCompletableFuture()
+                .get(30, TimeUnit.SECONDS)
                 .answer().body();
         return JSON.readTree(document);
     }
