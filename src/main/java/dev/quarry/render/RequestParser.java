@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 
+import dev.quarry.template.MeasureParts;
 import dev.quarry.template.ParameterSpec;
 import dev.quarry.template.PgType;
 import dev.quarry.template.ResultColumn;
@@ -135,6 +136,15 @@ public final class RequestParser {
                 List.copyOf(template.header().measures().keySet()));
         if (measures.isEmpty()) {
             throw new RequestException("_measures", "names no measure", List.copyOf(template.header().measures().keySet()));
+        }
+        for (String measure : measures) {
+            List<String> ungrouped = MeasureParts.windowNames(template.header().measures().get(measure)).stream()
+                    .filter(name -> template.header().dimensions().containsKey(name) && !dimensions.contains(name)).toList();
+            if (!ungrouped.isEmpty()) {
+                throw new RequestException("_group", "measure " + measure + " is a window over " + String.join(" and ", ungrouped)
+                        + ": group by " + (ungrouped.size() == 1 ? "it" : "them") + " too, or leave " + measure + " out of _measures",
+                        List.copyOf(template.header().dimensions().keySet()));
+            }
         }
         return Optional.of(new Grouping(dimensions, measures));
     }

@@ -96,12 +96,10 @@ public final class RollupMatcher {
             String name = parameter.name();
             Object asked = request.arguments().get(name);
             if (mapped.contains(name)) {
-                if (asked == null) {
-                    return Optional.of("its where needs parameter " + name + ", which the request leaves out");
-                }
+                // an optional parameter left out is bound as NULL, which the where reads as the body's dropped block
                 PgType type = parameter.type().pgType();
                 boolean temporal = type == PgType.DATE || type == PgType.TIMESTAMP;
-                if (temporal && !rollup.time().orElseThrow().grain().starts(asked)) {
+                if (asked != null && temporal && !rollup.time().orElseThrow().grain().starts(asked)) {
                     return Optional.of(name + "=" + asked + " does not fall on its " + rollup.time().get().grain().field() + " grain");
                 }
             } else if (!Objects.deepEquals(asked, built.get(name))) {

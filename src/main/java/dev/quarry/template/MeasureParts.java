@@ -1,10 +1,12 @@
 package dev.quarry.template;
 
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
@@ -51,7 +53,8 @@ public record MeasureParts(String expression, List<Call> calls, Optional<String>
             "regr_syy", "percentile_cont", "percentile_disc", "mode", "json_agg", "jsonb_agg", "json_object_agg", "jsonb_object_agg",
             "xmlagg", "range_agg", "range_intersect_agg", "any_value", "rank", "dense_rank", "percent_rank", "cume_dist");
 
-    private static final Pattern WINDOW = Pattern.compile("\\)\\s*over\\b", Pattern.CASE_INSENSITIVE);
+    private static final Pattern WINDOW = Pattern.compile("\\)\\s*over\\s*\\(", Pattern.CASE_INSENSITIVE);
+    private static final Pattern IDENTIFIER = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
 
     /** The parts of a measure's expression. */
     public static MeasureParts of(String expression) {
@@ -128,6 +131,24 @@ public record MeasureParts(String expression, List<Call> calls, Optional<String>
             return nonAdditive(expression, "it has no sum, count, min, max or avg to combine", windowed);
         }
         return new MeasureParts(expression, List.copyOf(calls), Optional.empty(), windowed);
+    }
+
+    /**
+     * The names its windows' {@code OVER (...)} clauses use, as {@code nation} and {@code month} in
+     * {@code OVER (PARTITION BY nation ORDER BY month)}: a window runs over the grouped rows, so the
+     * dimensions among them must be grouped by.
+     */
+    public static Set<String> windowNames(String expression) {
+        Set<String> names = new LinkedHashSet<>();
+        Matcher window = WINDOW.matcher(expression);
+        while (window.find()) {
+            int open = window.end() - 1;
+            Matcher name = IDENTIFIER.matcher(expression.substring(open, closing(expression, open)));
+            while (name.find()) {
+                names.add(name.group());
+            }
+        }
+        return names;
     }
 
     public boolean additive() {

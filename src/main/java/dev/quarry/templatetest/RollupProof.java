@@ -101,19 +101,28 @@ public final class RollupProof {
                 .anyMatch(measure -> !MeasureParts.of(template.header().measures().get(measure)).additive()) && random.nextBoolean();
         List<String> dimensions = new ArrayList<>(rollup.dimensions());
         Collections.shuffle(dimensions, random);
-        List<String> group = exactGrain ? dimensions : dimensions.subList(0, random.nextInt(Math.min(3, dimensions.size()) + 1));
-        if (!group.isEmpty()) {
-            query.put("_group", List.of(String.join(",", group)));
-        }
+        List<String> group = new ArrayList<>(
+                exactGrain ? dimensions : dimensions.subList(0, random.nextInt(Math.min(3, dimensions.size()) + 1)));
         List<String> measures = new ArrayList<>(rollup.measures());
         Collections.shuffle(measures, random);
-        query.put("_measures", List.of(String.join(",", measures.subList(0, 1 + random.nextInt(measures.size())))));
+        measures = measures.subList(0, 1 + random.nextInt(measures.size()));
+        if (!group.isEmpty()) {
+            // a window's partition and order are grouped by, else the request is refused
+            for (String measure : measures) {
+                MeasureParts.windowNames(template.header().measures().get(measure)).stream()
+                        .filter(name -> rollup.dimensions().contains(name) && !group.contains(name)).forEach(group::add);
+            }
+            query.put("_group", List.of(String.join(",", group)));
+        }
+        query.put("_measures", List.of(String.join(",", measures)));
         List<String> mapped = rollup.whereParameters();
         List<LocalDate> days = new ArrayList<>();
         for (String name : mapped) {
             ParameterSpec parameter = template.parameters().get(name);
             if (parameter.type().pgType() == PgType.DATE && rollup.time().isPresent()) {
                 days.add(onGrain(parameter, rollup.time().get().grain(), random));
+            } else if (!parameter.allowed().isEmpty() && (parameter.required() || random.nextBoolean())) {
+                query.put(name, List.of(String.valueOf(parameter.allowed().get(random.nextInt(parameter.allowed().size())))));
             } else if (parameter.type().pgType() == PgType.INTEGER && parameter.min().isPresent() && parameter.max().isPresent()) {
                 int min = (Integer) (Object) parameter.min().get();
                 int max = (Integer) (Object) parameter.max().get();

@@ -652,6 +652,17 @@ class AnalysisTemplatesTest {
         assertBadParameter("monthly-trend", Map.of("until", "1999-13-01"), "until");
     }
 
+    @Test
+    void monthlyTrendsWindowsNeedTheirDimensionsGrouped() {
+        JsonNode problem = assertBadParameter("monthly-trend", Map.of("_group", "region", "_measures", "revenue,running_revenue"),
+                "_group");
+        assertEquals("parameter '_group' measure running_revenue is a window over nation and month: group by them too, or leave"
+                + " running_revenue out of _measures", problem.get("detail").textValue());
+        JsonNode rows = rows("monthly-trend", Map.of("_group", "region", "_measures", "revenue", "region", "ASIA"));
+        assertEquals(1, rows.size());
+        assertEquals("ASIA", rows.get(0).get("region").textValue());
+    }
+
     // ---------------------------------------------------------------- revenue-rollup
 
     @Test

@@ -142,6 +142,27 @@ class RollupMatcherTest {
     }
 
     @Test
+    void anOptionalParameterItsWhereNamesMayBeLeftOut() {
+        Template shop = TemplateText.library("a/shop", TemplateText.file(
+                "-- Shop sales",
+                "-- @param region text optional",
+                "-- @dimension region: r_name",
+                "-- @measure revenue: sum(revenue)",
+                "-- @rollup all dimensions region",
+                "-- @rollup all measures revenue",
+                "-- @rollup all where :region::text IS NULL OR region = :region::text",
+                "SELECT * FROM sales /*[ WHERE r_name = :region ]*/")).get("a/shop");
+        List<ResultColumn> columns = List.of(new ResultColumn("region", "text"), new ResultColumn("revenue", "numeric"));
+        List<RollupCandidate> candidates = List
+                .of(new RollupCandidate(shop.header().rollups().get(0), Map.of(), Optional.of(Instant.EPOCH)));
+        CursorCodec cursors = new CursorCodec("secret".getBytes(StandardCharsets.UTF_8));
+        for (Map<String, List<String>> query : List.of(Map.<String, List<String>>of(), Map.of("region", List.of("ASIA")))) {
+            QueryRequest request = RequestParser.parse(shop, columns, query, OptionalInt.empty(), cursors, Optional.empty());
+            assertThat(chosen(RollupMatcher.match(shop, request, candidates, false))).as(query.toString()).isEqualTo("all");
+        }
+    }
+
+    @Test
     void filtersSortsAndPagesNeedNothingOfTheRollup() {
         assertThat(chosen(match(request("_group", "region,year", "_measures", "revenue", "region__ne", "ASIA", "revenue__gte", "10",
                 "_sort", "-revenue", "_limit", "3", "_offset", "2")))).isEqualTo("yearly");
