@@ -31,9 +31,10 @@ class RollupProofIT {
         String output = run("rollup-proof-it-check", "check", "--rollups", "--requests", "60", "--seed", "27");
         List<String> proven = output.lines().filter(line -> line.startsWith("SAME ") || line.startsWith("DIFFERENT ")
                 || line.startsWith("NOT PROVEN ")).toList();
-        assertThat(proven).as(output).hasSize(5).allMatch(line -> line.startsWith("SAME ") && line.contains(", 0 differ"));
+        assertThat(proven).as(output).hasSize(6).allMatch(line -> line.startsWith("SAME ") && line.contains(", 0 differ"));
         assertThat(proven).anyMatch(line -> line.startsWith("SAME tpch/q01 daily: "))
-                .anyMatch(line -> line.startsWith("SAME analysis/revenue-cube monthly: "));
+                .anyMatch(line -> line.startsWith("SAME analysis/revenue-cube monthly: "))
+                .anyMatch(line -> line.startsWith("SAME analysis/monthly-trend monthly: "));
         for (String line : proven) {
             int compared = Integer.parseInt(line.replaceFirst("^.*: (\\d+) answers compared.*$", "$1"));
             assertThat(compared).as(line).isGreaterThanOrEqualTo(40);
