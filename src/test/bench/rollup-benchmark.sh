@@ -39,16 +39,7 @@ RESULTS=$OUT/results.txt
 source "$ROOT/src/test/bench/bench-tools.sh"
 check_tools java curl awk sha256sum psql
 
-QPID=
-stop_quarry() {
-    if [[ -n $QPID ]] && kill -0 "$QPID" 2> /dev/null; then
-        kill "$QPID" 2> /dev/null || true
-        for _ in $(seq 60); do kill -0 "$QPID" 2> /dev/null || break; sleep 0.5; done
-        kill -9 "$QPID" 2> /dev/null || true
-    fi
-    QPID=
-}
-trap stop_quarry EXIT
+trap cleanup EXIT
 trap 'exit 130' INT TERM
 
 if [[ ! -f $JAR ]]; then
