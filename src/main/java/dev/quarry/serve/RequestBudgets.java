@@ -116,19 +116,20 @@ public class RequestBudgets {
             total = total.thenCompose(sum -> estimate(statement, call, budget)
                     .thenApply(estimate -> Optional.of(sum.map(estimate::plus).orElse(estimate))));
         }
-        BudgetDecision.Narrowing narrowing = narrowing(template, call.request());
         CompletableFuture<BudgetDecision> decision = new CompletableFuture<>();
         total.whenComplete((estimate, failure) -> {
             if (failure != null) {
                 Throwable cause = Stages.unwrapped(failure);
-                decision.complete(new BudgetDecision(template.name(), budget, Optional.empty(), BudgetVerdict.NO_PLAN,
-                        whenUnknown == WhenUnknown.RUN, narrowing, Optional.of(cause)));
+                boolean runs = whenUnknown == WhenUnknown.RUN;
+                decision.complete(new BudgetDecision(template.name(), budget, Optional.empty(), BudgetVerdict.NO_PLAN, runs,
+                        narrowing(template, call.request(), runs, explaining), Optional.of(cause)));
                 return;
             }
             BudgetVerdict verdict = budget.bounded() ? verdict(budget, estimate.orElseThrow()) : BudgetVerdict.UNBOUNDED;
             boolean runs = verdict == BudgetVerdict.WITHIN || verdict == BudgetVerdict.UNBOUNDED
                     || verdict.unknown() && whenUnknown == WhenUnknown.RUN;
-            decision.complete(new BudgetDecision(template.name(), budget, estimate, verdict, runs, narrowing, Optional.empty()));
+            decision.complete(new BudgetDecision(template.name(), budget, estimate, verdict, runs,
+                    narrowing(template, call.request(), runs, explaining), Optional.empty()));
         });
         return decision;
     }
@@ -154,8 +155,14 @@ public class RequestBudgets {
         return BudgetVerdict.WITHIN;
     }
 
-    /** The template's parameters the request left out, then its columns it does not filter on. */
-    private static BudgetDecision.Narrowing narrowing(Template template, QueryRequest request) {
+    /**
+     * The template's parameters the request left out, then its columns it does not filter on: what a
+     * refusal or {@code _explain=budget} shows, so not made for a request that just runs.
+     */
+    private static BudgetDecision.Narrowing narrowing(Template template, QueryRequest request, boolean runs, boolean explaining) {
+        if (runs && !explaining) {
+            return BudgetDecision.Narrowing.NONE;
+        }
         List<String> parameters = new ArrayList<>();
         for (ParameterSpec parameter : template.parameters().values()) {
             if (!request.arguments().containsKey(parameter.name())) {
