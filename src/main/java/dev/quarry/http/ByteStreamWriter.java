@@ -118,9 +118,11 @@ public class ByteStreamWriter implements ServerMessageBodyWriter<ByteStream> {
 
         /** Before the head is written: where the rows are read from is known once the stream has been built. */
         private void sourceHeader() {
-            String where = source.get();
-            if (!response.headWritten() && where != null) {
-                response.setResponseHeader(AnswerHeaders.SOURCE, where);
+            if (!response.headWritten()) {
+                String where = source.get();
+                if (where != null) {
+                    response.setResponseHeader(AnswerHeaders.SOURCE, where);
+                }
             }
         }
 

@@ -4,6 +4,8 @@ import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.BiFunction;
+import java.util.function.Consumer;
 import java.util.function.Function;
 
 import jakarta.ws.rs.GET;
@@ -28,6 +30,7 @@ import dev.quarry.serve.CallerQuotas;
 import dev.quarry.serve.Pages;
 import dev.quarry.serve.Streams;
 import io.smallrye.common.annotation.NonBlocking;
+import io.smallrye.mutiny.Multi;
 
 /**
  * {@code GET /queries/{name}}: runs a template. The representation follows the Accept header: a
@@ -78,10 +81,8 @@ public class QueryResource {
     @Operation(hidden = true) // each template is documented as an operation of its own
     @Produces(MediaType.SERVER_SENT_EVENTS)
     public ByteStream events(@PathParam("name") String name, @Context UriInfo uri, @HeaderParam("Last-Event-ID") String lastEventId) {
-        Optional<Tenant> tenant = tenants.tenant();
-        AtomicReference<String> source = new AtomicReference<>();
-        return new ByteStream(quotas.stream(callers.current(), name, () -> streams.events(name, uri.getQueryParameters(), tenant,
-                Optional.ofNullable(lastEventId).filter(id -> !id.isBlank()), problem(uri), source::set)), source::get);
+        return stream(name, (tenant, source) -> streams.events(name, uri.getQueryParameters(), tenant,
+                Optional.ofNullable(lastEventId).filter(id -> !id.isBlank()), problem(uri), source));
     }
 
     @GET
@@ -89,10 +90,7 @@ public class QueryResource {
     @Operation(hidden = true) // each template is documented as an operation of its own
     @Produces(MediaTypes.NDJSON)
     public ByteStream ndjson(@PathParam("name") String name, @Context UriInfo uri) {
-        Optional<Tenant> tenant = tenants.tenant();
-        AtomicReference<String> source = new AtomicReference<>();
-        return new ByteStream(quotas.stream(callers.current(), name,
-                () -> streams.jsonLines(name, uri.getQueryParameters(), tenant, problem(uri), source::set)), source::get);
+        return stream(name, (tenant, source) -> streams.jsonLines(name, uri.getQueryParameters(), tenant, problem(uri), source));
     }
 
     @GET
@@ -100,11 +98,8 @@ public class QueryResource {
     @Operation(hidden = true) // each template is documented as an operation of its own
     @Produces(MediaTypes.CSV)
     public ByteStream csv(@PathParam("name") String name, @Context UriInfo uri, @Context HttpHeaders request) {
-        Optional<Tenant> tenant = tenants.tenant();
         Format format = csvFormat(request);
-        AtomicReference<String> source = new AtomicReference<>();
-        return new ByteStream(quotas.stream(callers.current(), name,
-                () -> streams.csv(name, uri.getQueryParameters(), tenant, format, source::set)), source::get);
+        return stream(name, (tenant, source) -> streams.csv(name, uri.getQueryParameters(), tenant, format, source));
     }
 
     @GET
@@ -116,10 +111,19 @@ public class QueryResource {
             throw new WebApplicationException("this server's JVM was started without " + ArrowStream.JVM_OPTION
                     + ", which Arrow needs to reach its memory; ask for another representation, or restart it with that option", 501);
         }
+        return stream(name, (tenant, source) -> streams.arrow(name, uri.getQueryParameters(), tenant, problem(uri), source));
+    }
+
+    /**
+     * The caller's stream, built once its quota admits it: the tenant is read now, on the request's
+     * thread, since a stream that waits is built later; where its rows come from is known once built.
+     *
+     * @param stream the stream for the caller's tenant, telling its source
+     */
+    private ByteStream stream(String name, BiFunction<Optional<Tenant>, Consumer<String>, Multi<byte[]>> stream) {
         Optional<Tenant> tenant = tenants.tenant();
         AtomicReference<String> source = new AtomicReference<>();
-        return new ByteStream(quotas.stream(callers.current(), name,
-                () -> streams.arrow(name, uri.getQueryParameters(), tenant, problem(uri), source::set)), source::get);
+        return new ByteStream(quotas.stream(callers.current(), name, () -> stream.apply(tenant, source::set)), source::get);
     }
 
     /** {@code text/csv; profile=spreadsheet} when the client accepts CSV in that profile, else COPY's exact CSV. */

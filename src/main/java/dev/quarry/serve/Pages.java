@@ -71,15 +71,16 @@ public class Pages {
                 OptionalInt.of(DEFAULT_PAGE_SIZE), Optional.empty());
         source.accept(RollupChoice.header(call.decision(), Instant.now()));
         QueryRequest request = call.request();
+        if (request.explain()) {
+            return explain(call);
+        }
         List<RenderedQuery> queries = statements(call.source(), request);
         if (budgetOnly) {
             return budgets.decide(call, budgeted(queries, request), true).thenApply(BudgetExplanation::served);
         }
-        if (request.explain()) {
-            return explain(call);
-        }
         // kept under the template's statements whatever the source: a rollup's answer has the same bytes
-        List<RenderedQuery> templateQueries = statements(new RowSource.Body(call.template()), request);
+        List<RenderedQuery> templateQueries = call.source() instanceof RowSource.Body ? queries
+                : statements(new RowSource.Body(call.template()), request);
         // only the request that runs the statements meters them: quarry_query_seconds counts database executions
         return Stages.then(budgets.admit(call, budgeted(queries, request)), admitted -> answers.answer(call.template(), Format.JSON,
                 templateQueries, () -> answer(fetch(call, queries, templateQueries, source),

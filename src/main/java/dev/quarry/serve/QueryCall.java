@@ -49,7 +49,14 @@ final class QueryCall {
     QueryCall(Template template, Format format, QueryRequest request, RollupDecision decision, RollupChoice rollups,
             StatementSettings settings, QueryMeters meters, StreamSlots.Slot slot) {
         this(template, format, request, decision, rollups, format.streamed() ? QueryRenderer.render(decision.source(), request) : null,
-                format.streamed() ? QueryRenderer.render(template, request) : null, settings, meters, slot);
+                settings, meters, slot);
+    }
+
+    private QueryCall(Template template, Format format, QueryRequest request, RollupDecision decision, RollupChoice rollups,
+            RenderedQuery statement, StatementSettings settings, QueryMeters meters, StreamSlots.Slot slot) {
+        this(template, format, request, decision, rollups, statement,
+                statement != null && decision.rollup().isPresent() ? QueryRenderer.render(template, request) : statement, settings, meters,
+                slot);
     }
 
     private QueryCall(Template template, Format format, QueryRequest request, RollupDecision decision, RollupChoice rollups,

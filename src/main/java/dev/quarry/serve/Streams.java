@@ -72,8 +72,7 @@ public class Streams {
      */
     public Multi<byte[]> events(String name, Map<String, List<String>> parameters, Optional<Tenant> tenant, Optional<String> lastEventId,
             Function<Throwable, byte[]> problem, Consumer<String> source) {
-        QueryCall call = calls.open(name, parameters, tenant, Format.SSE, OptionalInt.empty(), lastEventId);
-        source.accept(RollupChoice.header(call.decision(), Instant.now()));
+        QueryCall call = open(name, parameters, tenant, Format.SSE, lastEventId, source);
         Multi<byte[]> rowsAndEnd = rows(call, this::rowEvents).onItem().transformToMulti(rows -> Multi.createBy().concatenating()
                 .streams(rows.bytes(), Multi.createFrom()
                         .item(() -> SseFrames.event("end", ResultDocuments.end(rows.count().getAsLong(), call.elapsedMillis())))));
@@ -101,8 +100,7 @@ public class Streams {
     /** One JSON object per line; a failure after the first line is a last line {@code {"error": problem}}. */
     public Multi<byte[]> jsonLines(String name, Map<String, List<String>> parameters, Optional<Tenant> tenant,
             Function<Throwable, byte[]> problem, Consumer<String> source) {
-        QueryCall call = calls.open(name, parameters, tenant, Format.NDJSON, OptionalInt.empty(), Optional.empty());
-        source.accept(RollupChoice.header(call.decision(), Instant.now()));
+        QueryCall call = open(name, parameters, tenant, Format.NDJSON, Optional.empty(), source);
         return call.held(budgets.admitted(call, bytes(call, RowEncoder::jsonLines)
                 .onFailure().recoverWithItem(failure -> errorLine(problem.apply(failure)))));
     }
@@ -113,8 +111,7 @@ public class Streams {
      */
     public Multi<byte[]> csv(String name, Map<String, List<String>> parameters, Optional<Tenant> tenant, Format format,
             Consumer<String> source) {
-        QueryCall call = calls.open(name, parameters, tenant, format, OptionalInt.empty(), Optional.empty());
-        source.accept(RollupChoice.header(call.decision(), Instant.now()));
+        QueryCall call = open(name, parameters, tenant, format, Optional.empty(), source);
         return call.held(budgets.admitted(call, Multi.createBy().concatenating().streams(
                 Multi.createFrom().item(() -> call.encoder().csvHeader()),
                 bytes(call, (encoder, batch) -> encoder.csv(batch, format.csvProfile())))));
@@ -126,10 +123,17 @@ public class Streams {
      */
     public Multi<byte[]> arrow(String name, Map<String, List<String>> parameters, Optional<Tenant> tenant,
             Function<Throwable, byte[]> problem, Consumer<String> source) {
-        QueryCall call = calls.open(name, parameters, tenant, Format.ARROW, OptionalInt.empty(), Optional.empty());
-        source.accept(RollupChoice.header(call.decision(), Instant.now()));
+        QueryCall call = open(name, parameters, tenant, Format.ARROW, Optional.empty(), source);
         return call.held(budgets.admitted(call, rows(call, this::arrowStream).onItem().transformToMulti(EncodedRows::bytes)
                 .onFailure().recoverWithItem(failure -> ArrowStream.broken(problem.apply(failure)))));
+    }
+
+    /** The stream's call (a bad request fails here, before any byte), telling where its rows are read from. */
+    private QueryCall open(String name, Map<String, List<String>> parameters, Optional<Tenant> tenant, Format format,
+            Optional<String> lastEventId, Consumer<String> source) {
+        QueryCall call = calls.open(name, parameters, tenant, format, OptionalInt.empty(), lastEventId);
+        source.accept(RollupChoice.header(call.decision(), Instant.now()));
+        return call;
     }
 
     /** A run's rows as a whole Arrow stream, its vectors freed however it ends. */
