@@ -29,10 +29,11 @@ public class CatalogResource {
     /**
      * One template as the catalog shows it.
      *
+     * @param group  the dimensions a request without {@code _group} groups by ({@code @group})
      * @param tenant for a template that uses {@code :tenant}: whose rows it answers this caller
      */
     public record Entry(String name, String summary, String description, List<Parameter> parameters,
-            List<Column> columns, List<String> sortable, List<String> key, List<String> dimensions,
+            List<Column> columns, List<String> sortable, List<String> key, List<String> dimensions, List<String> group,
             List<String> measures, List<String> roles, Optional<String> broken, Map<String, Object> budget,
             Optional<Whose> tenant) {
     }
@@ -95,7 +96,7 @@ public class CatalogResource {
         return new Entry(template.name(), template.header().summary(), template.header().description(),
                 template.parameters().values().stream().map(CatalogResource::parameter).toList(),
                 checked.columns().stream().map(Column::of).toList(), template.header().sortable(), template.header().key(),
-                List.copyOf(template.header().dimensions().keySet()),
+                List.copyOf(template.header().dimensions().keySet()), template.header().group(),
                 List.copyOf(template.header().measures().keySet()), template.header().roles(), checked.broken(),
                 budgets.budget(template).bounds(), tenant);
     }

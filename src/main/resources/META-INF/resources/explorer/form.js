@@ -60,10 +60,14 @@ function parameterField(parameter) {
   return field;
 }
 
-/** A group of checkboxes for _group or _measures, read as a comma-separated list. */
-function choiceField(name, legend, choices, whenAbsent) {
+/**
+ * A group of checkboxes for _group or _measures, read as a comma-separated list. With sendsNone, none
+ * checked is sent as an empty value (_group= asks for one row of totals, where leaving _group out groups
+ * by the template's @group).
+ */
+function choiceField(name, legend, choices, whenAbsent, sendsNone = false) {
   const boxes = choices.map(choice => el('input', { type: 'checkbox', id: `${name}-${choice}`, value: choice }));
-  return { name, defaultText: whenAbsent,
+  return { name, defaultText: whenAbsent, sendsNone,
     read: () => boxes.filter(box => box.checked).map(box => box.value).join(','),
     write: text => boxes.forEach(box => { box.checked = text.split(',').includes(box.value); }),
     wrapper: el('fieldset', { class: 'field wide', 'data-param': name }, el('legend', {}, legend),
@@ -109,7 +113,7 @@ export function queryForm(entry) {
   const grouped = entry.dimensions.length > 0;
   const parameterFields = entry.parameters.map(parameterField);
   const groupFields = grouped ? [
-    choiceField('_group', 'Group by', entry.dimensions, ''),
+    choiceField('_group', 'Group by', entry.dimensions, entry.group.join(','), entry.group.length > 0),
     // without _measures the API computes every measure
     choiceField('_measures', 'Measures', entry.measures, entry.measures.join(','))] : [];
   const fields = [...parameterFields, ...groupFields];
@@ -143,7 +147,7 @@ export function queryForm(entry) {
     const query = new URLSearchParams();
     for (const field of fields) {
       const value = field.read();
-      if (value !== '' && value !== field.defaultText) {
+      if (value !== field.defaultText && (value !== '' || field.sendsNone)) {
         query.set(field.name, value);
       }
     }

@@ -91,6 +91,9 @@ class ExplorerTest {
         assertThat(browser.headers()).containsExactly("l_returnflag", "l_linestatus", "sum_qty", "sum_base_price",
                 "sum_disc_price", "sum_charge", "avg_qty", "avg_price", "avg_disc", "count_order");
         assertThat(browser.cells()).isEqualTo(apiRows("/queries/tpch/q01?delta=90"));
+        // grouped by its @group, which the boxes show checked
+        assertThat(browser.driver.findElement(By.id("_group-l_returnflag")).isSelected()).isTrue();
+        assertThat(browser.driver.findElement(By.id("_group-l_linestatus")).isSelected()).isTrue();
         assertThat(browser.cells().get(0).subList(0, 2)).containsExactly("A", "F");
         // twenty decimals: a double would have kept about sixteen digits of them
         assertThat(browser.cells().get(0).get(8)).matches("0\\.0500\\d{16}");
@@ -374,6 +377,19 @@ class ExplorerTest {
         browser.awaitRunEnd();
         assertThat(browser.cells()).isNotEmpty().isEqualTo(apiRows("/queries/tpch/q03?segment=MACHINERY"));
         browser.screenshot("keyboard-q03");
+    }
+
+    @Test
+    void noGroupByBoxCheckedAsksForOneRowOfTotals() {
+        open("/explore/tpch/q01?delta=90");
+        browser.awaitRunEnd();
+        browser.driver.findElement(By.id("_group-l_returnflag")).click();
+        browser.driver.findElement(By.id("_group-l_linestatus")).click();
+        browser.driver.findElement(By.id("run")).click();
+        browser.waiting(20).until(d -> d.getCurrentUrl().endsWith("/explore/tpch/q01?_group="));
+        assertThat(browser.awaitRunEnd()).startsWith("1 row");
+        assertThat(browser.cells()).hasSize(1).isEqualTo(apiRows("/queries/tpch/q01?delta=90&_group="));
+        assertThat(browser.driver.findElement(By.id("_group-l_returnflag")).isSelected()).isFalse();
     }
 
     @Test
