@@ -18,6 +18,8 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Expiry;
 import com.github.benmanes.caffeine.cache.RemovalCause;
 
+import dev.quarry.execute.Cancellation;
+
 /**
  * The local tier: answers by key. One execution per key at a time: a request for a key whose
  * answer is being read waits for that answer, so concurrent identical requests run once, with or
@@ -36,7 +38,7 @@ public class AnswerCache {
     private final SharedTier shared;
     private final AsyncCache<AnswerKey, KeptAnswer> answers;
     private final ConcurrentMap<AnswerKey, CompletableFuture<Void>> refreshing = new ConcurrentHashMap<>();
-    private final ConcurrentMap<AnswerKey, CompletableFuture<Answer>> running = new ConcurrentHashMap<>();
+    private final ConcurrentMap<AnswerKey, Running> running = new ConcurrentHashMap<>();
 
     AnswerCache(CacheSettings settings, CacheMeters meters, SharedTier shared) {
         this.settings = settings;
@@ -58,14 +60,13 @@ public class AnswerCache {
     }
 
     /**
-     * The key's answer: kept, shared with the execution running for it, or from {@code execution}.
+     * The key's answer: kept, shared with the execution running for it, or from {@code execution},
+     * which runs to its end however many of the requests waiting for it leave: its answer is kept for
+     * the next ones (and another replica may be waiting for it through the shared tier).
      *
-     * @param ttl how long the answer is kept; zero to share it only while it runs
+     * @param ttl how long the answer is kept
      */
     public CompletionStage<Served> answer(AnswerKey key, Duration ttl, Supplier<CompletionStage<Answer>> execution) {
-        if (ttl.isZero()) {
-            return sharedWhileRunning(key, execution);
-        }
         CompletableFuture<KeptAnswer> present = answers.getIfPresent(key);
         if (present != null && present.isDone() && !present.isCompletedExceptionally()) {
             KeptAnswer kept = present.join();
@@ -98,18 +99,33 @@ public class AnswerCache {
         }, ttl);
     }
 
-    /** The answer of a template that keeps nothing: the execution running for the key, or a new one. */
-    private CompletionStage<Served> sharedWhileRunning(AnswerKey key, Supplier<CompletionStage<Answer>> execution) {
-        CompletableFuture<Answer> mine = new CompletableFuture<>();
-        CompletableFuture<Answer> earlier = running.putIfAbsent(key, mine);
-        Source source = earlier == null ? Source.MISS : Source.COALESCED;
-        meters.served(key.template(), source);
-        if (earlier != null) {
-            return served(earlier, answer -> answer, () -> source, Duration.ZERO);
+    /**
+     * The answer of a template that keeps nothing: the execution running for the key, or a new one.
+     * Once every request that waits for it has left, the execution is cancelled, and a request after
+     * that runs again.
+     *
+     * @param leaving said when this request's client leaves
+     */
+    public CompletionStage<Served> whileRunning(AnswerKey key, Function<Cancellation, CompletionStage<Answer>> execution,
+            Cancellation leaving) {
+        Running mine = new Running(key);
+        while (true) {
+            Running earlier = running.putIfAbsent(key, mine);
+            if (earlier == null) {
+                break;
+            }
+            if (earlier.joined(leaving)) {
+                meters.served(key.template(), Source.COALESCED);
+                return served(earlier.answer, answer -> answer, () -> Source.COALESCED, Duration.ZERO);
+            }
+            // cancelled as this request came: it leaves the map, and this request runs again
+            running.remove(key, earlier);
         }
+        mine.joined(leaving);
+        meters.served(key.template(), Source.MISS);
         CompletionStage<Answer> reading;
         try {
-            reading = execution.get();
+            reading = execution.apply(mine.cancellation);
         } catch (RuntimeException e) {
             reading = CompletableFuture.failedFuture(e);
         }
@@ -117,12 +133,48 @@ public class AnswerCache {
             // gone from the map before the waiters hear: a request after this one runs again
             running.remove(key, mine);
             if (failure != null) {
-                mine.completeExceptionally(failure);
+                mine.answer.completeExceptionally(failure);
             } else {
-                mine.complete(answer);
+                mine.answer.complete(answer);
             }
         });
-        return served(mine, answer -> answer, () -> source, Duration.ZERO);
+        return served(mine.answer, answer -> answer, () -> Source.MISS, Duration.ZERO);
+    }
+
+    /** An execution shared while it runs, and the requests waiting for it: cancelled when the last of them leaves. */
+    private final class Running {
+
+        private final AnswerKey key;
+        private final CompletableFuture<Answer> answer = new CompletableFuture<>();
+        private final Cancellation cancellation = new Cancellation();
+        // guarded by this
+        private int waiting;
+
+        Running(AnswerKey key) {
+            this.key = key;
+        }
+
+        /** False when it has been cancelled already: nobody may join it then. */
+        boolean joined(Cancellation leaving) {
+            synchronized (this) {
+                if (cancellation.cancelled()) {
+                    return false;
+                }
+                waiting++;
+            }
+            leaving.whenCancelled(this::left);
+            return true;
+        }
+
+        private void left() {
+            synchronized (this) {
+                if (--waiting > 0 || answer.isDone()) {
+                    return;
+                }
+            }
+            running.remove(key, this);
+            cancellation.cancel();
+        }
     }
 
     /**

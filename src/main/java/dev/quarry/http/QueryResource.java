@@ -2,6 +2,7 @@ package dev.quarry.http;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BiFunction;
@@ -25,6 +26,7 @@ import org.jboss.resteasy.reactive.RestResponse;
 import dev.quarry.encode.ArrowStream;
 import dev.quarry.encode.Format;
 import dev.quarry.encode.MediaTypes;
+import dev.quarry.execute.Cancellation;
 import dev.quarry.render.Tenant;
 import dev.quarry.serve.CallerQuotas;
 import dev.quarry.serve.Pages;
@@ -72,8 +74,17 @@ public class QueryResource {
             @HeaderParam(HttpHeaders.IF_NONE_MATCH) String ifNoneMatch) {
         Optional<Tenant> tenant = tenants.tenant();
         AtomicReference<String> source = new AtomicReference<>();
-        return quotas.page(callers.current(), name, () -> pages.page(name, uri.getQueryParameters(), tenant, source::set))
-                .thenApply(page -> headers.respond(page, ifNoneMatch, MediaType.APPLICATION_JSON, source.get()));
+        Cancellation leaving = new Cancellation();
+        CompletableFuture<RestResponse<byte[]>> response = quotas.page(callers.current(), name,
+                () -> pages.page(name, uri.getQueryParameters(), tenant, source::set, leaving), leaving)
+                .thenApply(page -> headers.respond(page, ifNoneMatch, MediaType.APPLICATION_JSON, source.get())).toCompletableFuture();
+        // Quarkus REST cancels the future a method returned when its client closes the connection before the answer
+        response.whenComplete((page, failure) -> {
+            if (response.isCancelled()) {
+                leaving.cancel();
+            }
+        });
+        return response;
     }
 
     @GET

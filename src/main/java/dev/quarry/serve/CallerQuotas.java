@@ -2,6 +2,7 @@ package dev.quarry.serve;
 
 import java.util.ArrayDeque;
 import java.util.Queue;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
@@ -11,6 +12,7 @@ import java.util.function.Supplier;
 
 import jakarta.inject.Singleton;
 
+import dev.quarry.execute.Cancellation;
 import dev.quarry.execute.Catalog;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
@@ -39,15 +41,25 @@ public class CallerQuotas {
         this.meters = meters;
     }
 
-    /** The page, asked for once the caller's quota admits it; refused with a {@link QuotaExceededException} beyond it. */
-    public <T> CompletionStage<T> page(Caller caller, String template, Supplier<CompletionStage<T>> page) {
+    /**
+     * The page, asked for once the caller's quota admits it; refused with a {@link QuotaExceededException} beyond it.
+     *
+     * @param leaving said when the client leaves: a page still waiting for its turn gives up its place
+     */
+    public <T> CompletionStage<T> page(Caller caller, String template, Supplier<CompletionStage<T>> page, Cancellation leaving) {
         Limits limits = limits(caller);
         if (limits == null) {
             return page.get();
         }
         Ticket ticket = enter(caller, template, limits);
-        CompletionStage<T> answer = ticket.admitted().isDone() ? now(ticket, page)
-                : Stages.then(ticket.admitted(), admitted -> page.get());
+        CompletionStage<T> answer;
+        if (ticket.admitted().isDone()) {
+            answer = now(ticket, page);
+        } else {
+            leaving.whenCancelled(
+                    () -> ticket.admitted().completeExceptionally(new CancellationException("its client left while it waited")));
+            answer = Stages.then(ticket.admitted(), admitted -> page.get());
+        }
         answer.whenComplete((answered, failure) -> ticket.done());
         return answer;
     }

@@ -22,6 +22,7 @@ import dev.quarry.cache.Served;
 import dev.quarry.cache.Source;
 import dev.quarry.encode.Format;
 import dev.quarry.encode.ResultDocuments;
+import dev.quarry.execute.Cancellation;
 import dev.quarry.execute.QueryExecutor;
 import dev.quarry.render.CountMode;
 import dev.quarry.render.CursorCodec;
@@ -63,9 +64,12 @@ public class Pages {
     /**
      * The page's JSON document, kept, shared with the same request running, or read now; a bad
      * request fails before anything runs.
+     *
+     * @param leaving said when the client leaves: the statements stop in PostgreSQL unless another request shares them or
+     *                their answer is kept
      */
     public CompletionStage<Served> page(String name, Map<String, List<String>> parameters, Optional<Tenant> tenant,
-            Consumer<String> source) {
+            Consumer<String> source, Cancellation leaving) {
         boolean budgetOnly = BudgetExplanation.asked(parameters);
         QueryCall call = calls.open(name, budgetOnly ? BudgetExplanation.without(parameters) : parameters, tenant, Format.JSON,
                 OptionalInt.of(DEFAULT_PAGE_SIZE), Optional.empty());
@@ -83,8 +87,9 @@ public class Pages {
                 : statements(new RowSource.Body(call.template()), request);
         // only the request that runs the statements meters them: quarry_query_seconds counts database executions
         return Stages.then(budgets.admit(call, budgeted(queries, request)), admitted -> answers.answer(call.template(), Format.JSON,
-                templateQueries, () -> answer(fetch(call, queries, templateQueries, source),
-                        results -> Answer.of(List.of(document(call, results)), call.rows()), failure -> call.finished(0, failure))));
+                templateQueries, cancellation -> answer(fetch(call, queries, templateQueries, source, cancellation),
+                        results -> Answer.of(List.of(document(call, results)), call.rows()), failure -> call.finished(0, failure)),
+                leaving));
     }
 
     private static List<RenderedQuery> statements(RowSource source, QueryRequest request) {
@@ -110,10 +115,10 @@ public class Pages {
 
     /** The results of the statements, from the template's when the rollup's table they read is missing. */
     private CompletionStage<List<RowSet<Row>>> fetch(QueryCall call, List<RenderedQuery> queries, List<RenderedQuery> templateQueries,
-            Consumer<String> source) {
-        return orTemplate(call, executor.fetch(queries, call.settings()), () -> {
+            Consumer<String> source, Cancellation cancellation) {
+        return orTemplate(call, executor.fetch(queries, call.settings(), cancellation), () -> {
             source.accept("template");
-            return executor.fetch(templateQueries, call.settings());
+            return executor.fetch(templateQueries, call.settings(), cancellation);
         });
     }
 

@@ -2,11 +2,14 @@ package dev.quarry.blackbox;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.IOException;
+import java.net.Socket;
 import java.net.URI;
 import java.net.URL;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -30,7 +33,8 @@ import io.quarkus.test.junit.QuarkusTest;
 /**
  * A timeout or a client that leaves ends the work in PostgreSQL, not only the response: a second
  * after the requests ended, no backend of the service still runs their statements (pg_stat_activity),
- * with sixteen of them at once and point lookups going on beside them, which must all be answered.
+ * with sixteen of them at once and point lookups going on beside them, which must all be answered. A
+ * page that several clients share runs until the last of them leaves.
  */
 @QuarkusTest
 class WorkEndsTest {
@@ -93,6 +97,43 @@ class WorkEndsTest {
     }
 
     @Test
+    void pagesWhoseClientsLeaveLeaveNoStatementRunning() throws Exception {
+        List<Socket> clients = new ArrayList<>();
+        for (int i = 0; i < AT_ONCE; i++) {
+            clients.add(askForPage("/queries/test/slow-aggregate?seconds=0.5" + i));
+        }
+        Await.until(Duration.ofSeconds(20), () -> TestDatabase.serviceSleeping() == AT_ONCE);
+        for (Socket client : clients) {
+            client.close();
+        }
+        Thread.sleep(1000);
+        assertThat(sleeping()).isEmpty();
+    }
+
+    @Test
+    void aPageSharedByTwoClientsRunsUntilTheLastLeaves() throws Exception {
+        String path = "/queries/test/slow-aggregate?seconds=0.3";
+        Socket leaving = askForPage(path);
+        Await.until(Duration.ofSeconds(20), () -> TestDatabase.serviceSleeping() == 1);
+        // the same request joins the statement running: one leaving does not stop it for the other
+        CompletableFuture<HttpResponse<String>> staying = send(path, "application/json");
+        Thread.sleep(300);
+        leaving.close();
+        HttpResponse<String> answer = staying.get(20, TimeUnit.SECONDS);
+        assertThat(answer.statusCode()).isEqualTo(200);
+        assertThat(JSON.readTree(answer.body()).at("/rows/0/total").asInt()).isEqualTo(55);
+
+        Socket first = askForPage(path);
+        Await.until(Duration.ofSeconds(20), () -> TestDatabase.serviceSleeping() == 1);
+        Socket second = askForPage(path);
+        Thread.sleep(300);
+        first.close();
+        second.close();
+        Thread.sleep(1000);
+        assertThat(sleeping()).isEmpty();
+    }
+
+    @Test
     void timedOutPagesAndStreamsLeaveNoStatementRunning() throws Exception {
         List<CompletableFuture<HttpResponse<String>>> requests = new ArrayList<>();
         for (int i = 0; i < AT_ONCE; i++) {
@@ -116,6 +157,15 @@ class WorkEndsTest {
 
     private static List<String> sleeping() {
         return TestDatabase.serviceActivity().stream().filter(activity -> activity.contains("pg_sleep")).toList();
+    }
+
+    /** A page asked for on a connection of its own, which the test closes to leave before the answer. */
+    private Socket askForPage(String path) throws IOException {
+        Socket socket = new Socket(base.getHost(), base.getPort());
+        socket.getOutputStream().write(("GET " + path + " HTTP/1.1\r\nHost: " + base.getHost() + "\r\nAccept: application/json\r\n\r\n")
+                .getBytes(StandardCharsets.US_ASCII));
+        socket.getOutputStream().flush();
+        return socket;
     }
 
     private CompletableFuture<HttpResponse<String>> send(String path, String accept) {

@@ -104,14 +104,23 @@ class QuotaTest {
 
     @Test
     void aWaitingStreamWhoseClientLeavesGivesUpItsPlace() throws Exception {
-        String dave = TestTokens.validFor("dave");
-        CompletableFuture<HttpResponse<String>> running = send("/queries/guarded/sleep?seconds=1.5", "application/json", dave);
+        leavesItsPlace("dave", "application/x-ndjson");
+    }
+
+    @Test
+    void aWaitingPageWhoseClientLeavesGivesUpItsPlace() throws Exception {
+        leavesItsPlace("erin", "application/json");
+    }
+
+    private void leavesItsPlace(String subject, String accept) throws Exception {
+        String token = TestTokens.validFor(subject);
+        CompletableFuture<HttpResponse<String>> running = send("/queries/guarded/sleep?seconds=1.5", "application/json", token);
         Await.until(Duration.ofSeconds(10), () -> TestDatabase.serviceSleeping() == 1);
-        CompletableFuture<HttpResponse<String>> leaving = send("/queries/guarded/sleep", "application/x-ndjson", dave);
+        CompletableFuture<HttpResponse<String>> leaving = send("/queries/guarded/sleep", accept, token);
         Thread.sleep(300);
         leaving.cancel(true);
         // the place it left is free: another request waits in it rather than being refused
-        CompletableFuture<HttpResponse<String>> next = send("/queries/guarded/sleep", "application/x-ndjson", dave);
+        CompletableFuture<HttpResponse<String>> next = send("/queries/guarded/sleep", "application/x-ndjson", token);
         Thread.sleep(300);
         assertThat(next).isNotDone();
         assertThat(running.get(10, TimeUnit.SECONDS).statusCode()).isEqualTo(200);

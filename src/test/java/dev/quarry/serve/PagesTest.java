@@ -17,6 +17,7 @@ import org.junit.jupiter.api.Test;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import dev.quarry.execute.Cancellation;
 import dev.quarry.render.RequestException;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.test.junit.QuarkusTest;
@@ -77,7 +78,8 @@ class PagesTest {
     @Test
     void aBadParameterFailsBeforeAnythingRunsAndIsMeteredAsTheClientsError() {
         double before = count("client_error");
-        assertThatThrownBy(() -> pages.page("test/paging", params(Map.of("rows", "many")), Optional.empty(), source -> {}))
+        assertThatThrownBy(
+                () -> pages.page("test/paging", params(Map.of("rows", "many")), Optional.empty(), source -> {}, new Cancellation()))
                 .isInstanceOf(RequestException.class)
                 .satisfies(e -> assertThat(((RequestException) e).parameter()).isEqualTo("rows"));
         assertThat(count("client_error")).isEqualTo(before + 1);
@@ -85,7 +87,7 @@ class PagesTest {
 
     @Test
     void anUnknownTemplateIsRefusedByName() {
-        assertThatThrownBy(() -> pages.page("test/no-such-template", Map.of(), Optional.empty(), source -> {}))
+        assertThatThrownBy(() -> pages.page("test/no-such-template", Map.of(), Optional.empty(), source -> {}, new Cancellation()))
                 .isInstanceOf(UnknownQueryException.class)
                 .hasMessageContaining("'test/no-such-template'");
     }
@@ -100,7 +102,8 @@ class PagesTest {
     }
 
     private JsonNode page(Map<String, String> parameters) throws Exception {
-        byte[] document = pages.page("test/paging", params(parameters), Optional.empty(), source -> {}).toCompletableFuture()
+        byte[] document = pages.page("test/paging", params(parameters), Optional.empty(), source -> {}, new Cancellation())
+                .toCompletableFuture()
                 .get(30, TimeUnit.SECONDS)
                 .answer().body();
         return JSON.readTree(document);
