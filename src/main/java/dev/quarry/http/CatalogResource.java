@@ -17,6 +17,7 @@ import dev.quarry.execute.CheckedTemplate;
 import dev.quarry.execute.TenancySettings;
 import dev.quarry.render.Lookup;
 import dev.quarry.render.Tenant;
+import dev.quarry.serve.Caller;
 import dev.quarry.serve.RequestBudgets;
 import dev.quarry.template.ParameterSpec;
 import dev.quarry.template.PgType;
@@ -70,14 +71,14 @@ public class CatalogResource {
     private final Catalog catalog;
     private final QueryAccess access;
     private final RequestBudgets budgets;
-    private final TenantClaim tenants;
+    private final Callers callers;
     private final TenancySettings tenancy;
 
-    CatalogResource(Catalog catalog, QueryAccess access, RequestBudgets budgets, TenantClaim tenants, TenancySettings tenancy) {
+    CatalogResource(Catalog catalog, QueryAccess access, RequestBudgets budgets, Callers callers, TenancySettings tenancy) {
         this.catalog = catalog;
         this.access = access;
         this.budgets = budgets;
-        this.tenants = tenants;
+        this.callers = callers;
         this.tenancy = tenancy;
     }
 
@@ -85,20 +86,21 @@ public class CatalogResource {
     @Produces(MediaType.APPLICATION_JSON)
     @Operation(summary = "Every query template the caller may run, with its parameters, result columns and the roles it needs")
     public List<Entry> list() {
-        Optional<Whose> whose = Optional.of(new Whose(tenancy.claim().orElse(null), tenants.tenant().map(Tenant::value).orElse(null)));
+        Caller caller = callers.current();
+        Optional<Whose> whose = Optional.of(new Whose(tenancy.claim().orElse(null), caller.tenant().map(Tenant::value).orElse(null)));
         return catalog.all().stream().filter(checked -> access.mayRun(checked.template()))
-                .map(checked -> entry(checked, checked.template().tenant() ? whose : Optional.empty())).toList();
+                .map(checked -> entry(checked, caller, checked.template().tenant() ? whose : Optional.empty())).toList();
     }
 
     /** @param tenant for a template that uses {@code :tenant}: whose rows it answers this caller */
-    private Entry entry(CheckedTemplate checked, Optional<Whose> tenant) {
+    private Entry entry(CheckedTemplate checked, Caller caller, Optional<Whose> tenant) {
         var template = checked.template();
         return new Entry(template.name(), template.header().summary(), template.header().description(),
                 template.parameters().values().stream().map(CatalogResource::parameter).toList(),
                 checked.columns().stream().map(Column::of).toList(), template.header().sortable(), template.header().key(),
                 List.copyOf(template.header().dimensions().keySet()), template.header().group(),
                 List.copyOf(template.header().measures().keySet()), template.header().roles(), checked.broken(),
-                budgets.budget(template).bounds(), tenant);
+                budgets.budget(template, caller).bounds().bounds(), tenant);
     }
 
     private static Parameter parameter(ParameterSpec spec) {

@@ -27,7 +27,7 @@ import dev.quarry.encode.ArrowStream;
 import dev.quarry.encode.Format;
 import dev.quarry.encode.MediaTypes;
 import dev.quarry.execute.Cancellation;
-import dev.quarry.render.Tenant;
+import dev.quarry.serve.Caller;
 import dev.quarry.serve.CallerQuotas;
 import dev.quarry.serve.Pages;
 import dev.quarry.serve.Streams;
@@ -55,15 +55,13 @@ public class QueryResource {
     private final AnswerHeaders headers;
     private final CallerQuotas quotas;
     private final Callers callers;
-    private final TenantClaim tenants;
 
-    QueryResource(Pages pages, Streams streams, AnswerHeaders headers, CallerQuotas quotas, Callers callers, TenantClaim tenants) {
+    QueryResource(Pages pages, Streams streams, AnswerHeaders headers, CallerQuotas quotas, Callers callers) {
         this.pages = pages;
         this.streams = streams;
         this.headers = headers;
         this.quotas = quotas;
         this.callers = callers;
-        this.tenants = tenants;
     }
 
     @GET
@@ -72,11 +70,11 @@ public class QueryResource {
     @Produces(MediaType.APPLICATION_JSON)
     public CompletionStage<RestResponse<byte[]>> page(@PathParam("name") String name, @Context UriInfo uri,
             @HeaderParam(HttpHeaders.IF_NONE_MATCH) String ifNoneMatch) {
-        Optional<Tenant> tenant = tenants.tenant();
+        Caller caller = callers.current();
         AtomicReference<String> source = new AtomicReference<>();
         Cancellation leaving = new Cancellation();
-        CompletableFuture<RestResponse<byte[]>> response = quotas.page(callers.current(), name,
-                () -> pages.page(name, uri.getQueryParameters(), tenant, source::set, leaving), leaving)
+        CompletableFuture<RestResponse<byte[]>> response = quotas.page(caller, name,
+                () -> pages.page(name, uri.getQueryParameters(), caller, source::set, leaving), leaving)
                 .thenApply(page -> headers.respond(page, ifNoneMatch, MediaType.APPLICATION_JSON, source.get())).toCompletableFuture();
         // Quarkus REST cancels the future a method returned when its client closes the connection before the answer
         response.whenComplete((page, failure) -> {
@@ -92,7 +90,7 @@ public class QueryResource {
     @Operation(hidden = true) // each template is documented as an operation of its own
     @Produces(MediaType.SERVER_SENT_EVENTS)
     public ByteStream events(@PathParam("name") String name, @Context UriInfo uri, @HeaderParam("Last-Event-ID") String lastEventId) {
-        return stream(name, (tenant, source) -> streams.events(name, uri.getQueryParameters(), tenant,
+        return stream(name, (caller, source) -> streams.events(name, uri.getQueryParameters(), caller,
                 Optional.ofNullable(lastEventId).filter(id -> !id.isBlank()), problem(uri), source));
     }
 
@@ -101,7 +99,7 @@ public class QueryResource {
     @Operation(hidden = true) // each template is documented as an operation of its own
     @Produces(MediaTypes.NDJSON)
     public ByteStream ndjson(@PathParam("name") String name, @Context UriInfo uri) {
-        return stream(name, (tenant, source) -> streams.jsonLines(name, uri.getQueryParameters(), tenant, problem(uri), source));
+        return stream(name, (caller, source) -> streams.jsonLines(name, uri.getQueryParameters(), caller, problem(uri), source));
     }
 
     @GET
@@ -110,7 +108,7 @@ public class QueryResource {
     @Produces(MediaTypes.CSV)
     public ByteStream csv(@PathParam("name") String name, @Context UriInfo uri, @Context HttpHeaders request) {
         Format format = csvFormat(request);
-        return stream(name, (tenant, source) -> streams.csv(name, uri.getQueryParameters(), tenant, format, source));
+        return stream(name, (caller, source) -> streams.csv(name, uri.getQueryParameters(), caller, format, source));
     }
 
     @GET
@@ -122,19 +120,20 @@ public class QueryResource {
             throw new WebApplicationException("this server's JVM was started without " + ArrowStream.JVM_OPTION
                     + ", which Arrow needs to reach its memory; ask for another representation, or restart it with that option", 501);
         }
-        return stream(name, (tenant, source) -> streams.arrow(name, uri.getQueryParameters(), tenant, problem(uri), source));
+        return stream(name, (caller, source) -> streams.arrow(name, uri.getQueryParameters(), caller, problem(uri), source));
     }
 
     /**
-     * The caller's stream, built once its quota admits it: the tenant is read now, on the request's
-     * thread, since a stream that waits is built later; where its rows come from is known once built.
+     * The caller's stream, built once its quota admits it: the caller (and its tenant) is read now, on
+     * the request's thread, since a stream that waits is built later; where its rows come from is known
+     * once built.
      *
-     * @param stream the stream for the caller's tenant, telling its source
+     * @param stream the stream for the caller, telling its source
      */
-    private ByteStream stream(String name, BiFunction<Optional<Tenant>, Consumer<String>, Multi<byte[]>> stream) {
-        Optional<Tenant> tenant = tenants.tenant();
+    private ByteStream stream(String name, BiFunction<Caller, Consumer<String>, Multi<byte[]>> stream) {
+        Caller caller = callers.current();
         AtomicReference<String> source = new AtomicReference<>();
-        return new ByteStream(quotas.stream(callers.current(), name, () -> stream.apply(tenant, source::set)), source::get);
+        return new ByteStream(quotas.stream(caller, name, () -> stream.apply(caller, source::set)), source::get);
     }
 
     /** {@code text/csv; profile=spreadsheet} when the client accepts CSV in that profile, else COPY's exact CSV. */

@@ -6,20 +6,20 @@ import java.util.Map;
 import java.util.Optional;
 
 import dev.quarry.execute.PlanEstimate;
-import dev.quarry.template.Budget;
 
 /**
  * The budget check of one request, before anything runs.
  *
  * @param template  the template asked for
- * @param budget    its budget: its own {@code @budget} or the configured default; {@link Budget#NONE} for none
+ * @param budget    the caller's budget: the template's {@code @budget} or the configured default, tightened by its roles'; unbounded
+ *                  for none
  * @param estimate  PostgreSQL's estimate of the statements the request runs, summed; empty without a budget or a plan
  * @param verdict   what the check found
  * @param runs      whether the request runs: within its budget, or undecided and configured to run unchecked
  * @param narrowing what could narrow the request: the template's parameters it left out, and its columns it does not filter on
  * @param cause     why there is no plan, for {@link BudgetVerdict#NO_PLAN}
  */
-public record BudgetDecision(String template, Budget budget, Optional<PlanEstimate> estimate, BudgetVerdict verdict, boolean runs,
+public record BudgetDecision(String template, CallerBudget budget, Optional<PlanEstimate> estimate, BudgetVerdict verdict, boolean runs,
         Narrowing narrowing, Optional<Throwable> cause) {
 
     /**
@@ -45,7 +45,8 @@ public record BudgetDecision(String template, Budget budget, Optional<PlanEstima
         members.put("decision", runs ? "run" : "refuse");
         members.put("verdict", verdict.tag());
         members.put("reason", reason());
-        members.put("budget", budget.bounds());
+        members.put("budget", budget.bounds().bounds());
+        members.put("budget_from", budget.from());
         estimate.ifPresent(plan -> {
             Map<String, Object> estimated = new LinkedHashMap<>();
             estimated.put("cost", plan.cost());

@@ -30,7 +30,6 @@ import dev.quarry.render.QueryRenderer;
 import dev.quarry.render.QueryRequest;
 import dev.quarry.render.RenderedQuery;
 import dev.quarry.render.RowSource;
-import dev.quarry.render.Tenant;
 import dev.quarry.rollup.RollupDecision;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.RowSet;
@@ -68,10 +67,10 @@ public class Pages {
      * @param leaving said when the client leaves: the statements stop in PostgreSQL unless another request shares them or
      *                their answer is kept
      */
-    public CompletionStage<Served> page(String name, Map<String, List<String>> parameters, Optional<Tenant> tenant,
+    public CompletionStage<Served> page(String name, Map<String, List<String>> parameters, Caller caller,
             Consumer<String> source, Cancellation leaving) {
         boolean budgetOnly = BudgetExplanation.asked(parameters);
-        QueryCall call = calls.open(name, budgetOnly ? BudgetExplanation.without(parameters) : parameters, tenant, Format.JSON,
+        QueryCall call = calls.open(name, budgetOnly ? BudgetExplanation.without(parameters) : parameters, caller, Format.JSON,
                 OptionalInt.of(DEFAULT_PAGE_SIZE), Optional.empty());
         source.accept(RollupChoice.header(call.decision(), Instant.now()));
         QueryRequest request = call.request();

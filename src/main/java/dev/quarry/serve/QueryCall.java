@@ -37,6 +37,7 @@ final class QueryCall {
      */
     private final RenderedQuery templateStatement;
     private final RollupChoice rollups;
+    private final CallerBudget budget;
     private final RowEncoder encoder;
     private final StatementSettings settings;
     private final QueryMeters meters;
@@ -45,22 +46,20 @@ final class QueryCall {
     private final AtomicLong rows = new AtomicLong();
     private final AtomicBoolean finished = new AtomicBoolean();
 
-    /** @param slot the stream's slot among those in flight; null for a page */
-    QueryCall(Template template, Format format, QueryRequest request, RollupDecision decision, RollupChoice rollups,
-            StatementSettings settings, QueryMeters meters, StreamSlots.Slot slot) {
-        this(template, format, request, decision, rollups, format.streamed() ? QueryRenderer.render(decision.source(), request) : null,
-                settings, meters, slot);
+    /**
+     * @param budget what PostgreSQL's estimate of the call's statements may come to, for its caller
+     * @param slot   the stream's slot among those in flight; null for a page
+     */
+    static QueryCall of(Template template, Format format, QueryRequest request, RollupDecision decision, RollupChoice rollups,
+            CallerBudget budget, StatementSettings settings, QueryMeters meters, StreamSlots.Slot slot) {
+        RenderedQuery statement = format.streamed() ? QueryRenderer.render(decision.source(), request) : null;
+        RenderedQuery templateStatement = statement != null && decision.rollup().isPresent() ? QueryRenderer.render(template, request)
+                : statement;
+        return new QueryCall(template, format, request, decision, rollups, statement, templateStatement, budget, settings, meters, slot);
     }
 
     private QueryCall(Template template, Format format, QueryRequest request, RollupDecision decision, RollupChoice rollups,
-            RenderedQuery statement, StatementSettings settings, QueryMeters meters, StreamSlots.Slot slot) {
-        this(template, format, request, decision, rollups, statement,
-                statement != null && decision.rollup().isPresent() ? QueryRenderer.render(template, request) : statement, settings, meters,
-                slot);
-    }
-
-    private QueryCall(Template template, Format format, QueryRequest request, RollupDecision decision, RollupChoice rollups,
-            RenderedQuery statement, RenderedQuery templateStatement, StatementSettings settings, QueryMeters meters,
+            RenderedQuery statement, RenderedQuery templateStatement, CallerBudget budget, StatementSettings settings, QueryMeters meters,
             StreamSlots.Slot slot) {
         this.template = template;
         this.format = format;
@@ -69,6 +68,7 @@ final class QueryCall {
         this.rollups = rollups;
         this.statement = statement;
         this.templateStatement = templateStatement;
+        this.budget = budget;
         this.encoder = new RowEncoder(request.columns());
         this.settings = settings;
         this.meters = meters;
@@ -81,7 +81,7 @@ final class QueryCall {
      * waiting for the answer, whichever of them leaves.
      */
     QueryCall again() {
-        return new QueryCall(template, format, request, decision, rollups, statement, templateStatement, settings, meters, slot);
+        return new QueryCall(template, format, request, decision, rollups, statement, templateStatement, budget, settings, meters, slot);
     }
 
     Format format() {
@@ -90,6 +90,10 @@ final class QueryCall {
 
     Template template() {
         return template;
+    }
+
+    CallerBudget budget() {
+        return budget;
     }
 
     /** Where the call's rows are read from. */

@@ -34,10 +34,12 @@ class QueryCalls {
     private final StreamSlots slots;
     private final TenancySettings tenancy;
     private final RollupChoice rollups;
+    private final RequestBudgets budgets;
 
     QueryCalls(Catalog catalog, QueryExecutor executor, QueryMeters meters, CursorCodec cursors, StreamSlots slots,
-            TenancySettings tenancy, RollupChoice rollups) {
+            TenancySettings tenancy, RollupChoice rollups, RequestBudgets budgets) {
         this.rollups = rollups;
+        this.budgets = budgets;
         this.catalog = catalog;
         this.executor = executor;
         this.meters = meters;
@@ -47,16 +49,17 @@ class QueryCalls {
     }
 
     /**
-     * @param tenant       the caller's tenant from its verified token, which a template using {@code :tenant} needs
+     * @param caller       who asks: its tenant, which a template using {@code :tenant} needs, and its roles, which may bound its budget
      * @param defaultLimit the page size when the request gives none; empty for a stream
      * @param lastEventId  the id of the last event a reconnecting EventSource saw
      */
-    QueryCall open(String name, Map<String, List<String>> parameters, Optional<Tenant> tenant, Format format,
+    QueryCall open(String name, Map<String, List<String>> parameters, Caller caller, Format format,
             OptionalInt defaultLimit, Optional<String> lastEventId) {
         CheckedTemplate checked = catalog.find(name).orElseThrow(() -> new UnknownQueryException(name));
         if (checked.broken().isPresent()) {
             throw new BrokenQueryException(name, checked.broken().get());
         }
+        Optional<Tenant> tenant = caller.tenant();
         if (checked.template().tenant() && tenant.isEmpty()) {
             throw new TenantRequiredException(name);
         }
@@ -74,6 +77,7 @@ class QueryCalls {
                 .withTenant(checked.template().tenant() ? tenancy.setting(tenant) : Optional.empty());
         // last, once nothing else can refuse the request: the slot is freed only when the response ends
         StreamSlots.Slot slot = format.streamed() ? slots.take() : null;
-        return new QueryCall(checked.template(), format, request, decision, rollups, settings, meters, slot);
+        return QueryCall.of(checked.template(), format, request, decision, rollups, budgets.budget(checked.template(), caller), settings,
+                meters, slot);
     }
 }

@@ -2,8 +2,10 @@ package dev.quarry.serve;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.stream.Collectors;
@@ -30,8 +32,9 @@ import io.smallrye.mutiny.Uni;
 /**
  * The budget decision before a request's statements run: PostgreSQL's estimate of each, with the
  * request's values ({@link PlanEstimates}), summed and held against the template's {@code @budget}
- * or the configured default ({@code quarry.budget.default}). A request over it is refused; one whose
- * estimate cannot be had or trusted is refused too, unless {@code quarry.budget.when-unknown=run}.
+ * or the configured default ({@code quarry.budget.default}), tightened by the budget of the caller's
+ * roles ({@code quarry.budget.roles.ROLE}). A request over it is refused; one whose estimate cannot be
+ * had or trusted is refused too, unless {@code quarry.budget.when-unknown=run}.
  */
 @Singleton
 public class RequestBudgets {
@@ -44,36 +47,55 @@ public class RequestBudgets {
         REFUSE, RUN
     }
 
+    private static final String DEFAULT = "quarry.budget.default";
+
     private final Budget defaultBudget;
+    private final Map<String, Budget> roleBudgets = new TreeMap<>();
     private final WhenUnknown whenUnknown;
     private final PlanEstimates estimates;
     private final QueryMeters meters;
 
-    RequestBudgets(@ConfigProperty(name = "quarry.budget.default") Optional<String> defaultBudget,
+    /** @param roleBudgets by role: a caller holding one of them is bound by the loosest of its roles' budgets as well */
+    RequestBudgets(@ConfigProperty(name = DEFAULT) Optional<String> defaultBudget,
+            @ConfigProperty(name = "quarry.budget.roles") Optional<Map<String, String>> roleBudgets,
             @ConfigProperty(name = "quarry.budget.when-unknown", defaultValue = "refuse") WhenUnknown whenUnknown,
             PlanEstimates estimates, QueryMeters meters) {
-        this.defaultBudget = defaultBudget.map(RequestBudgets::parseDefault).orElse(Budget.NONE);
+        this.defaultBudget = defaultBudget.map(text -> parse(DEFAULT, text)).orElse(Budget.NONE);
+        roleBudgets.orElse(Map.of()).forEach((role, text) -> this.roleBudgets.put(role, parse("quarry.budget.roles." + role, text)));
         this.whenUnknown = whenUnknown;
         this.estimates = estimates;
         this.meters = meters;
     }
 
-    private static Budget parseDefault(String text) {
+    private static Budget parse(String setting, String text) {
         try {
             return Budget.parse(text);
         } catch (IllegalArgumentException e) {
-            throw new ConfigurationException("quarry.budget.default: " + e.getMessage());
+            throw new ConfigurationException(setting + ": " + e.getMessage());
         }
     }
 
-    /** Created at startup, so that a default budget that cannot be read stops it. */
+    /** Created at startup, so that a budget setting that cannot be read stops it. */
     void startup(@Observes StartupEvent event) {
-        // the constructor has read the default
+        // the constructor has read the settings
     }
 
-    /** The budget of a template's requests: its own, or the default. */
-    public Budget budget(Template template) {
-        return template.header().budget().orElse(defaultBudget);
+    /**
+     * The budget of a caller's requests of a template: the template's own or the default, each bound
+     * lowered to that of the caller's roles where they have a budget (the loosest of them, when several
+     * do: a role whose budget is off frees the caller from the roles' bounds).
+     */
+    public CallerBudget budget(Template template, Caller caller) {
+        CallerBudget own = template.header().budget().map(budget -> new CallerBudget(budget, "@budget"))
+                .orElse(new CallerBudget(defaultBudget, defaultBudget.bounded() ? DEFAULT : "none"));
+        List<String> roles = caller.roles().stream().filter(roleBudgets::containsKey).sorted().toList();
+        if (roles.isEmpty()) {
+            return own;
+        }
+        Budget theirs = roles.stream().map(roleBudgets::get).reduce(Budget::looser).orElseThrow();
+        Budget bounds = own.bounds().tighter(theirs);
+        return bounds.equals(own.bounds()) ? own : new CallerBudget(bounds, (roles.size() == 1 ? "role " : "roles ")
+                + String.join(", ", roles));
     }
 
     /** Completes once the statements may run; fails with the refusal otherwise, which the meters count. */
@@ -106,14 +128,14 @@ public class RequestBudgets {
      */
     CompletionStage<BudgetDecision> decide(QueryCall call, List<RenderedQuery> statements, boolean explaining) {
         Template template = call.template();
-        Budget budget = budget(template);
-        if (!budget.bounded() && !explaining) {
+        CallerBudget budget = call.budget();
+        if (!budget.bounds().bounded() && !explaining) {
             return CompletableFuture.completedFuture(new BudgetDecision(template.name(), budget, Optional.empty(), BudgetVerdict.UNBOUNDED,
                     true, BudgetDecision.Narrowing.NONE, Optional.empty()));
         }
         CompletableFuture<Optional<PlanEstimate>> total = CompletableFuture.completedFuture(Optional.empty());
         for (RenderedQuery statement : statements) {
-            total = total.thenCompose(sum -> estimate(statement, call, budget)
+            total = total.thenCompose(sum -> estimate(statement, call, budget.bounds())
                     .thenApply(estimate -> Optional.of(sum.map(estimate::plus).orElse(estimate))));
         }
         CompletableFuture<BudgetDecision> decision = new CompletableFuture<>();
@@ -125,7 +147,7 @@ public class RequestBudgets {
                         narrowing(template, call.request(), runs, explaining), Optional.of(cause)));
                 return;
             }
-            BudgetVerdict verdict = budget.bounded() ? verdict(budget, estimate.orElseThrow()) : BudgetVerdict.UNBOUNDED;
+            BudgetVerdict verdict = budget.bounds().bounded() ? verdict(budget.bounds(), estimate.orElseThrow()) : BudgetVerdict.UNBOUNDED;
             boolean runs = verdict == BudgetVerdict.WITHIN || verdict == BudgetVerdict.UNBOUNDED
                     || verdict.unknown() && whenUnknown == WhenUnknown.RUN;
             decision.complete(new BudgetDecision(template.name(), budget, estimate, verdict, runs,
@@ -135,6 +157,10 @@ public class RequestBudgets {
     }
 
     private CompletionStage<PlanEstimate> estimate(RenderedQuery statement, QueryCall call, Budget budget) {
+        Optional<PlanEstimate> known = estimates.known(statement, call.settings());
+        if (known.isPresent()) {
+            return CompletableFuture.completedFuture(known.get());
+        }
         Optional<PlanEstimate> kept = estimates.kept(statement, call.settings());
         if (kept.isPresent() && budget.allows(kept.get().cost() * KEPT_MARGIN, kept.get().rows() * KEPT_MARGIN)) {
             return CompletableFuture.completedFuture(kept.get());

@@ -26,7 +26,6 @@ import dev.quarry.encode.RowEncoder;
 import dev.quarry.encode.SseFrames;
 import dev.quarry.execute.CursorStreams;
 import dev.quarry.render.CursorCodec;
-import dev.quarry.render.Tenant;
 import dev.quarry.template.Template;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
@@ -70,9 +69,9 @@ public class Streams {
      * @param lastEventId the id of the last event a reconnecting EventSource saw: a keyed stream resumes after it
      * @param problem     the problem+json document of a failure
      */
-    public Multi<byte[]> events(String name, Map<String, List<String>> parameters, Optional<Tenant> tenant, Optional<String> lastEventId,
+    public Multi<byte[]> events(String name, Map<String, List<String>> parameters, Caller caller, Optional<String> lastEventId,
             Function<Throwable, byte[]> problem, Consumer<String> source) {
-        QueryCall call = open(name, parameters, tenant, Format.SSE, lastEventId, source);
+        QueryCall call = open(name, parameters, caller, Format.SSE, lastEventId, source);
         Multi<byte[]> rowsAndEnd = rows(call, this::rowEvents).onItem().transformToMulti(rows -> Multi.createBy().concatenating()
                 .streams(rows.bytes(), Multi.createFrom()
                         .item(() -> SseFrames.event("end", ResultDocuments.end(rows.count().getAsLong(), call.elapsedMillis())))));
@@ -98,9 +97,9 @@ public class Streams {
     }
 
     /** One JSON object per line; a failure after the first line is a last line {@code {"error": problem}}. */
-    public Multi<byte[]> jsonLines(String name, Map<String, List<String>> parameters, Optional<Tenant> tenant,
+    public Multi<byte[]> jsonLines(String name, Map<String, List<String>> parameters, Caller caller,
             Function<Throwable, byte[]> problem, Consumer<String> source) {
-        QueryCall call = open(name, parameters, tenant, Format.NDJSON, Optional.empty(), source);
+        QueryCall call = open(name, parameters, caller, Format.NDJSON, Optional.empty(), source);
         return call.held(budgets.admitted(call, bytes(call, RowEncoder::jsonLines)
                 .onFailure().recoverWithItem(failure -> errorLine(problem.apply(failure)))));
     }
@@ -109,9 +108,9 @@ public class Streams {
      * CSV with a header line, as COPY writes it, in the format's profile; a failure after the header cannot be told in CSV: the
      * response is cut short.
      */
-    public Multi<byte[]> csv(String name, Map<String, List<String>> parameters, Optional<Tenant> tenant, Format format,
+    public Multi<byte[]> csv(String name, Map<String, List<String>> parameters, Caller caller, Format format,
             Consumer<String> source) {
-        QueryCall call = open(name, parameters, tenant, format, Optional.empty(), source);
+        QueryCall call = open(name, parameters, caller, format, Optional.empty(), source);
         return call.held(budgets.admitted(call, Multi.createBy().concatenating().streams(
                 Multi.createFrom().item(() -> call.encoder().csvHeader()),
                 bytes(call, (encoder, batch) -> encoder.csv(batch, format.csvProfile())))));
@@ -121,17 +120,17 @@ public class Streams {
      * Apache Arrow's IPC stream: the schema, a record batch per batch the cursor read, the end-of-stream marker. A failure after the
      * first bytes ends it with a message cut short that holds the problem ({@link ArrowStream#broken}), which an Arrow reader reports.
      */
-    public Multi<byte[]> arrow(String name, Map<String, List<String>> parameters, Optional<Tenant> tenant,
+    public Multi<byte[]> arrow(String name, Map<String, List<String>> parameters, Caller caller,
             Function<Throwable, byte[]> problem, Consumer<String> source) {
-        QueryCall call = open(name, parameters, tenant, Format.ARROW, Optional.empty(), source);
+        QueryCall call = open(name, parameters, caller, Format.ARROW, Optional.empty(), source);
         return call.held(budgets.admitted(call, rows(call, this::arrowStream).onItem().transformToMulti(EncodedRows::bytes)
                 .onFailure().recoverWithItem(failure -> ArrowStream.broken(problem.apply(failure)))));
     }
 
     /** The stream's call (a bad request fails here, before any byte), telling where its rows are read from. */
-    private QueryCall open(String name, Map<String, List<String>> parameters, Optional<Tenant> tenant, Format format,
+    private QueryCall open(String name, Map<String, List<String>> parameters, Caller caller, Format format,
             Optional<String> lastEventId, Consumer<String> source) {
-        QueryCall call = calls.open(name, parameters, tenant, format, OptionalInt.empty(), lastEventId);
+        QueryCall call = calls.open(name, parameters, caller, format, OptionalInt.empty(), lastEventId);
         source.accept(RollupChoice.header(call.decision(), Instant.now()));
         return call;
     }

@@ -38,6 +38,24 @@ public record Budget(OptionalDouble cost, OptionalLong rows) {
         return (cost.isEmpty() || estimatedCost <= cost.getAsDouble()) && (rows.isEmpty() || estimatedRows <= rows.getAsLong());
     }
 
+    /** Each bound the lower of the two; a bound only one of them sets, as it sets it. */
+    public Budget tighter(Budget other) {
+        return new Budget(lower(cost, other.cost), rows.isEmpty() ? other.rows
+                : other.rows.isEmpty() ? rows : OptionalLong.of(Math.min(rows.getAsLong(), other.rows.getAsLong())));
+    }
+
+    /** Each bound the higher of the two; a bound only one of them sets is no bound. */
+    public Budget looser(Budget other) {
+        return new Budget(cost.isPresent() && other.cost.isPresent() ? OptionalDouble.of(Math.max(cost.getAsDouble(),
+                other.cost.getAsDouble())) : OptionalDouble.empty(),
+                rows.isPresent() && other.rows.isPresent() ? OptionalLong.of(Math.max(rows.getAsLong(), other.rows.getAsLong()))
+                        : OptionalLong.empty());
+    }
+
+    private static OptionalDouble lower(OptionalDouble one, OptionalDouble other) {
+        return one.isEmpty() ? other : other.isEmpty() ? one : OptionalDouble.of(Math.min(one.getAsDouble(), other.getAsDouble()));
+    }
+
     /** Its bounds by name ({@code cost}, {@code rows}), as JSON documents show them. */
     public Map<String, Object> bounds() {
         Map<String, Object> bounds = new LinkedHashMap<>();

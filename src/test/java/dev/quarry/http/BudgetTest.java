@@ -3,10 +3,12 @@ package dev.quarry.http;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.math.BigDecimal;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.ArrayList;
 import java.util.List;
 
 import jakarta.inject.Inject;
@@ -55,7 +57,8 @@ class BudgetTest {
             assertThat(problem.at("/narrowing/filters")).extracting(JsonNode::asText)
                     .containsExactly("o_orderkey", "o_orderdate", "o_totalprice");
             assertThat(problem.path("detail").asText()).isEqualTo("query 'guarded/orders' is estimated by PostgreSQL at cost "
-                    + Math.round(problem.at("/estimate/cost").asDouble()) + " and 15000 rows, over its budget (rows 2000); narrow it "
+                    + Math.round(problem.at("/estimate/cost").asDouble())
+                    + " and 15000 rows, over its budget (rows 2000, from @budget); narrow it "
                     + "with the parameters since, or filters on o_orderkey, o_orderdate, o_totalprice");
         }
         assertThat(refusals("guarded/orders", "over_rows")).isEqualTo(refusedBefore + 3);
@@ -88,6 +91,56 @@ class BudgetTest {
             lines += row.path("lines").asLong();
         }
         assertThat(lines).isEqualTo(count("SELECT count(*) FROM lineitem WHERE l_orderkey <= 100")).isGreaterThan(0);
+    }
+
+    @Test
+    void aRolesBudgetRefusesItsCallersWhatOthersRun() throws Exception {
+        double refusedBefore = refusals("tpch/q06", "over_cost");
+        String bulk = TestTokens.validFor("bulk-caller", "bulk");
+        Response refused = given().accept("application/json").auth().oauth2(bulk).when().get("/queries/tpch/q06");
+        assertThat(refused.statusCode()).isEqualTo(422);
+        JsonNode problem = JSON.readTree(refused.asString());
+        assertThat(problem.path("verdict").asText()).isEqualTo("over_cost");
+        assertThat(problem.at("/budget/cost").asDouble()).isEqualTo(10);
+        assertThat(problem.path("budget_from").asText()).isEqualTo("role bulk");
+        assertThat(problem.path("detail").asText()).contains("over its budget (cost 10, from role bulk)");
+        assertThat(refusals("tpch/q06", "over_cost")).isEqualTo(refusedBefore + 1);
+        // what the caller would be told before running, and what the catalog shows it
+        JsonNode explained = JSON.readTree(given().accept("application/json").auth().oauth2(bulk).when()
+                .get("/queries/tpch/q06?_explain=budget").asString());
+        assertThat(explained.path("decision").asText()).isEqualTo("refuse");
+        assertThat(explained.path("budget_from").asText()).isEqualTo("role bulk");
+        JsonNode catalog = JSON.readTree(given().accept("application/json").auth().oauth2(bulk).when().get("/queries").asString());
+        assertThat(catalog.findValues("name").stream().map(JsonNode::asText).toList()).contains("tpch/q06");
+        for (JsonNode entry : catalog) {
+            if (entry.path("name").asText().equals("tpch/q06")) {
+                assertThat(entry.at("/budget/cost").asDouble()).isEqualTo(10);
+            }
+        }
+
+        // a caller without the role runs it under the default budget, with the right answer
+        JsonNode page = JSON.readTree(get("/queries/tpch/q06", "application/json").then().statusCode(200).extract().asString());
+        assertThat(page.at("/rows/0/revenue").decimalValue()).isEqualByComparingTo(decimal("SELECT sum(l_extendedprice * l_discount) "
+                + "FROM lineitem WHERE l_shipdate >= date '1994-01-01' AND l_shipdate < date '1995-01-01' "
+                + "AND l_discount BETWEEN 0.05 AND 0.07 AND l_quantity < 24"));
+    }
+
+    @Test
+    void aRequestAskedAgainWithinAMinuteIsNotPlannedAgain() throws Exception {
+        double plannedBefore = metric("quarry_budget_plans_total");
+        double refusedBefore = refusals("guarded/line-prices", "over_cost");
+        List<Double> estimates = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            Response refused = get("/queries/guarded/line-prices?upto=59123", "application/json");
+            assertThat(refused.statusCode()).isEqualTo(422);
+            estimates.add(JSON.readTree(refused.asString()).at("/estimate/cost").asDouble());
+        }
+        assertThat(metric("quarry_budget_plans_total") - plannedBefore).isEqualTo(1);
+        assertThat(estimates).containsOnly(estimates.get(0));
+        assertThat(refusals("guarded/line-prices", "over_cost")).isEqualTo(refusedBefore + 10);
+        // other values are other requests: planned with their own
+        assertThat(get("/queries/guarded/line-prices?upto=117", "application/json").statusCode()).isEqualTo(200);
+        assertThat(metric("quarry_budget_plans_total") - plannedBefore).isEqualTo(2);
     }
 
     @Test
@@ -207,6 +260,14 @@ class BudgetTest {
 
     private static long reltuples(String table) throws SQLException {
         return count("SELECT reltuples::bigint FROM pg_class WHERE oid = '" + table + "'::regclass");
+    }
+
+    private static BigDecimal decimal(String sql) throws SQLException {
+        try (Connection connection = TestDatabase.connect(); Statement statement = connection.createStatement();
+                ResultSet rs = statement.executeQuery(sql)) {
+            rs.next();
+            return rs.getBigDecimal(1);
+        }
     }
 
     private static long count(String sql) throws SQLException {

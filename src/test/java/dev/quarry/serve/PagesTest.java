@@ -8,6 +8,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 import jakarta.inject.Inject;
@@ -31,6 +32,7 @@ import io.quarkus.test.junit.QuarkusTest;
 class PagesTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Caller ANYONE = new Caller("address 127.0.0.1", Set.of(), Optional.empty());
 
     @Inject
     Pages pages;
@@ -79,7 +81,7 @@ class PagesTest {
     void aBadParameterFailsBeforeAnythingRunsAndIsMeteredAsTheClientsError() {
         double before = count("client_error");
         assertThatThrownBy(
-                () -> pages.page("test/paging", params(Map.of("rows", "many")), Optional.empty(), source -> {}, new Cancellation()))
+                () -> pages.page("test/paging", params(Map.of("rows", "many")), ANYONE, source -> {}, new Cancellation()))
                 .isInstanceOf(RequestException.class)
                 .satisfies(e -> assertThat(((RequestException) e).parameter()).isEqualTo("rows"));
         assertThat(count("client_error")).isEqualTo(before + 1);
@@ -87,7 +89,7 @@ class PagesTest {
 
     @Test
     void anUnknownTemplateIsRefusedByName() {
-        assertThatThrownBy(() -> pages.page("test/no-such-template", Map.of(), Optional.empty(), source -> {}, new Cancellation()))
+        assertThatThrownBy(() -> pages.page("test/no-such-template", Map.of(), ANYONE, source -> {}, new Cancellation()))
                 .isInstanceOf(UnknownQueryException.class)
                 .hasMessageContaining("'test/no-such-template'");
     }
@@ -102,7 +104,7 @@ class PagesTest {
     }
 
     private JsonNode page(Map<String, String> parameters) throws Exception {
-        byte[] document = pages.page("test/paging", params(parameters), Optional.empty(), source -> {}, new Cancellation())
+        byte[] document = pages.page("test/paging", params(parameters), ANYONE, source -> {}, new Cancellation())
                 .toCompletableFuture()
                 .get(30, TimeUnit.SECONDS)
                 .answer().body();
