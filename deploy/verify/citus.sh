@@ -15,9 +15,9 @@
 #      the plain PostgreSQL, and compares every shipped template's JSON answer byte for byte, then
 #      streams (NDJSON, CSV, SSE through cursors), filters, sort, keyset pages, counts; explain shows
 #      Citus' distributed plan; metrics; the read-only guard on the workers; the statement timeout and
-#      a client leaving cancel the statement on the workers too, one at a time and sixteen at once (no
-#      statement left a second after the last ended); a worker that is down gives a 503
-#      naming it, not a hang.
+#      a client leaving a stream or a page cancel the statement on the workers too, one at a time and
+#      sixteen at once (no statement left a second after the last ended); a worker that is down gives a
+#      503 naming it, not a hang.
 # Prints a PASS or FAIL line per check and `N passed, N failed`; exits non-zero on any failure.
 # Everything it starts is stopped, and its data directories removed, on exit.
 #   bash deploy/verify/citus.sh        (as root for the packages and the build; servers run as postgres)
@@ -282,23 +282,30 @@ timeout_ms=$((($(date +%s%N) - timeout_started) / 1000000))
 sleep 1
 check "the template's 2 s timeout on Citus: $timeout_status in $timeout_ms ms, $(on_workers) statements left on the workers" \
     test "$timeout_status" = 504 -a "$timeout_ms" -lt 10000 -a "$(on_workers)" = 0
-curl -sS -N -m 3 -H 'Accept: application/x-ndjson' "$CITUS/queries/verify/slow-scan" -o /dev/null 2>/dev/null &
-CLIENT=$!
-sleep 2
-running=$(on_workers)
-wait "$CLIENT" 2>/dev/null || true
-gone=""
-for _ in $(seq 1 20); do
-    [[ $(on_workers) == 0 ]] && { gone=yes; break; }
-    sleep 0.25
-done
+leaves() { # accept: a client asks for the slow scan and leaves after 3 s; running: its statements on the workers, gone: none 5 s later
+    curl -sS -N -m 3 -H "Accept: $1" "$CITUS/queries/verify/slow-scan" -o /dev/null 2>/dev/null &
+    CLIENT=$!
+    sleep 2
+    running=$(on_workers)
+    wait "$CLIENT" 2>/dev/null || true
+    gone=""
+    for _ in $(seq 1 20); do
+        [[ $(on_workers) == 0 ]] && { gone=yes; break; }
+        sleep 0.25
+    done
+}
+leaves application/x-ndjson
 check "a client leaving a stream on Citus: $running statements ran on the workers, none 5 s later" test "$running" -gt 0 -a "$gone" = yes
-# the same under load: eight streams whose clients leave and eight pages past their timeout, all at once
+leaves application/json
+check "a client leaving a page on Citus: $running statements ran on the workers, none 5 s later" test "$running" -gt 0 -a "$gone" = yes
+# the same under load: eight streams and pages whose clients leave and eight pages past their timeout, all at once
 # (distinct filters, so that no two share an execution); a second after the last ended, nothing is left
 rm -f "$WORK/timeouts-under-load.txt"
 CLIENTS=()
 for i in $(seq 1 8); do
-    curl -sS -N -m 3 -H 'Accept: application/x-ndjson' "$CITUS/queries/verify/slow-scan?l_linenumber__lte=$i" -o /dev/null 2>/dev/null &
+    accept=application/x-ndjson
+    ((i % 2)) || accept=application/json
+    curl -sS -N -m 3 -H "Accept: $accept" "$CITUS/queries/verify/slow-scan?l_linenumber__lte=$i" -o /dev/null 2>/dev/null &
     CLIENTS+=($!)
     curl -sS -m 30 -o /dev/null -w '%{http_code}\n' "$CITUS/queries/verify/slow-scan-timeout?l_linenumber__lte=$i" >>"$WORK/timeouts-under-load.txt" 2>/dev/null &
     CLIENTS+=($!)
@@ -310,7 +317,7 @@ for client in "${CLIENTS[@]}"; do
 done
 sleep 1
 left=$(on_workers)
-check "under load on Citus (8 streams left, 8 pages timed out: $(sort "$WORK/timeouts-under-load.txt" | uniq -c | tr -s ' \n' ' ')): $running statements ran on the workers, $left a second after the last request ended" \
+check "under load on Citus (4 streams and 4 pages left, 8 pages timed out: $(sort "$WORK/timeouts-under-load.txt" | uniq -c | tr -s ' \n' ' ')): $running statements ran on the workers, $left a second after the last request ended" \
     test "$running" -gt 0 -a "$left" = 0 -a "$(grep -cv '^504$' "$WORK/timeouts-under-load.txt")" = 0
 
 # a worker that is down: a 503 naming it, not a hang (q01 from lineitem's shards: its daily rollup is a

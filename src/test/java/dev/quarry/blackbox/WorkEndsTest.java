@@ -88,12 +88,7 @@ class WorkEndsTest {
             assertThat(client.next().name()).isEqualTo("meta");
             clients.add(client);
         }
-        Await.until(Duration.ofSeconds(20), () -> TestDatabase.serviceSleeping() == AT_ONCE);
-        for (SseClient client : clients) {
-            client.close();
-        }
-        Thread.sleep(1000);
-        assertThat(sleeping()).isEmpty();
+        allLeave(clients);
     }
 
     @Test
@@ -102,12 +97,7 @@ class WorkEndsTest {
         for (int i = 0; i < AT_ONCE; i++) {
             clients.add(askForPage("/queries/test/slow-aggregate?seconds=0.5" + i));
         }
-        Await.until(Duration.ofSeconds(20), () -> TestDatabase.serviceSleeping() == AT_ONCE);
-        for (Socket client : clients) {
-            client.close();
-        }
-        Thread.sleep(1000);
-        assertThat(sleeping()).isEmpty();
+        allLeave(clients);
     }
 
     @Test
@@ -150,6 +140,16 @@ class WorkEndsTest {
                 assertThat(answer.statusCode()).isEqualTo(200);
                 assertThat(JSON.readTree(answer.body().strip()).at("/error/status").asInt()).isEqualTo(504);
             }
+        }
+        Thread.sleep(1000);
+        assertThat(sleeping()).isEmpty();
+    }
+
+    /** Once each client's statement runs, every client leaves: a second later, none of their statements is left. */
+    private static void allLeave(List<? extends AutoCloseable> clients) throws Exception {
+        Await.until(Duration.ofSeconds(20), () -> TestDatabase.serviceSleeping() == clients.size());
+        for (AutoCloseable client : clients) {
+            client.close();
         }
         Thread.sleep(1000);
         assertThat(sleeping()).isEmpty();
