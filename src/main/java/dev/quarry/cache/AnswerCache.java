@@ -149,15 +149,16 @@ public class AnswerCache {
         private final Cancellation cancellation = new Cancellation();
         // guarded by this
         private int waiting;
+        private boolean abandoned;
 
         Running(AnswerKey key) {
             this.key = key;
         }
 
-        /** False when it has been cancelled already: nobody may join it then. */
+        /** False when everyone waiting for it has left: it is being cancelled, and nobody may join it then. */
         boolean joined(Cancellation leaving) {
             synchronized (this) {
-                if (cancellation.cancelled()) {
+                if (abandoned) {
                     return false;
                 }
                 waiting++;
@@ -171,6 +172,8 @@ public class AnswerCache {
                 if (--waiting > 0 || answer.isDone()) {
                     return;
                 }
+                // decided here, not when the cancel is said: a request joining in between would be cancelled with it
+                abandoned = true;
             }
             running.remove(key, this);
             cancellation.cancel();
