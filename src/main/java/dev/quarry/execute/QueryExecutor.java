@@ -67,7 +67,7 @@ public class QueryExecutor {
         Availability.Attempt attempt = availability.attempt();
         return pool.getDelegate().withConnection(connection -> {
             if (cancellation.cancelled()) {
-                return Future.<List<RowSet<Row>>>failedFuture(new CancellationException("nobody waits for it any longer"));
+                return Future.<List<RowSet<Row>>>failedFuture(cancelled(null));
             }
             connection.exceptionHandler(SessionFailures::ignore);
             RunningStatements running = new RunningStatements(PgConnection.cast(connection));
@@ -79,6 +79,7 @@ public class QueryExecutor {
         }).onComplete(result -> attempt.ended(result.failed() && cancellation.cancelled() ? null : result.cause())).toCompletionStage();
     }
 
+    /** @param failure what the statements failed with, if they ran */
     private static CancellationException cancelled(Throwable failure) {
         CancellationException cancelled = new CancellationException("nobody waits for it any longer");
         cancelled.initCause(failure);

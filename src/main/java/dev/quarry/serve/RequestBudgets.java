@@ -157,15 +157,13 @@ public class RequestBudgets {
     }
 
     private CompletionStage<PlanEstimate> estimate(RenderedQuery statement, QueryCall call, Budget budget) {
-        Optional<PlanEstimate> known = estimates.known(statement, call.settings());
-        if (known.isPresent()) {
-            return CompletableFuture.completedFuture(known.get());
-        }
+        // the shape's estimate first: a map lookup by the SQL, where the request's own is keyed by its values as text too
         Optional<PlanEstimate> kept = estimates.kept(statement, call.settings());
         if (kept.isPresent() && budget.allows(kept.get().cost() * KEPT_MARGIN, kept.get().rows() * KEPT_MARGIN)) {
             return CompletableFuture.completedFuture(kept.get());
         }
-        return estimates.plan(statement, call.settings());
+        Optional<PlanEstimate> known = estimates.known(statement, call.settings());
+        return known.isPresent() ? CompletableFuture.completedFuture(known.get()) : estimates.plan(statement, call.settings());
     }
 
     private static BudgetVerdict verdict(Budget budget, PlanEstimate estimate) {

@@ -40,20 +40,18 @@ public record Budget(OptionalDouble cost, OptionalLong rows) {
 
     /** Each bound the lower of the two; a bound only one of them sets, as it sets it. */
     public Budget tighter(Budget other) {
-        return new Budget(lower(cost, other.cost), rows.isEmpty() ? other.rows
-                : other.rows.isEmpty() ? rows : OptionalLong.of(Math.min(rows.getAsLong(), other.rows.getAsLong())));
+        return new Budget(cost.isEmpty() ? other.cost
+                : other.cost.isEmpty() ? cost : OptionalDouble.of(Math.min(cost.getAsDouble(), other.cost.getAsDouble())),
+                rows.isEmpty() ? other.rows
+                        : other.rows.isEmpty() ? rows : OptionalLong.of(Math.min(rows.getAsLong(), other.rows.getAsLong())));
     }
 
     /** Each bound the higher of the two; a bound only one of them sets is no bound. */
     public Budget looser(Budget other) {
-        return new Budget(cost.isPresent() && other.cost.isPresent() ? OptionalDouble.of(Math.max(cost.getAsDouble(),
-                other.cost.getAsDouble())) : OptionalDouble.empty(),
-                rows.isPresent() && other.rows.isPresent() ? OptionalLong.of(Math.max(rows.getAsLong(), other.rows.getAsLong()))
-                        : OptionalLong.empty());
-    }
-
-    private static OptionalDouble lower(OptionalDouble one, OptionalDouble other) {
-        return one.isEmpty() ? other : other.isEmpty() ? one : OptionalDouble.of(Math.min(one.getAsDouble(), other.getAsDouble()));
+        return new Budget(cost.isEmpty() || other.cost.isEmpty() ? OptionalDouble.empty()
+                : OptionalDouble.of(Math.max(cost.getAsDouble(), other.cost.getAsDouble())),
+                rows.isEmpty() || other.rows.isEmpty() ? OptionalLong.empty()
+                        : OptionalLong.of(Math.max(rows.getAsLong(), other.rows.getAsLong())));
     }
 
     /** Its bounds by name ({@code cost}, {@code rows}), as JSON documents show them. */
